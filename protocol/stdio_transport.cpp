@@ -1,0 +1,108 @@
+#include "protocol/stdio_transport.h"
+
+#include <cerrno>
+#include <unistd.h>
+
+#include <asio/post.hpp>
+
+#include "protocol/framing.h"
+#include "protocol/json_rpc.h"
+
+namespace flint::protocol {
+
+StdioTransport::StdioTransport(asio::io_context& io, int in_fd, int out_fd)
+    : io_(io), in_fd_(in_fd), out_fd_(out_fd) {
+  writer_ = std::thread([this] { write_loop(); });
+}
+
+StdioTransport::~StdioTransport() {
+  flush_and_stop();
+  if (reader_.joinable()) reader_.detach();
+}
+
+void StdioTransport::start(OnMessage on_message, OnFramingError on_error, OnEof on_eof) {
+  on_message_ = std::move(on_message);
+  on_error_ = std::move(on_error);
+  on_eof_ = std::move(on_eof);
+  reader_ = std::thread([this] { read_loop(); });
+}
+
+void StdioTransport::read_loop() {
+  FrameReader reader(
+      [this](std::string body) {
+        asio::post(io_, [this, body = std::move(body)]() mutable { on_message_(std::move(body)); });
+      },
+      [this](std::string error) {
+        asio::post(io_, [this, error = std::move(error)]() mutable { on_error_(std::move(error)); });
+      });
+  char buffer[64 * 1024];
+  for (;;) {
+    ssize_t n = ::read(in_fd_, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    reader.feed(std::string_view(buffer, static_cast<size_t>(n)));
+  }
+  asio::post(io_, [this] { on_eof_(); });
+}
+
+void StdioTransport::send(const nlohmann::json& message) {
+  std::string frame = encode_frame(serialize(message));
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    queue_.push_back(std::move(frame));
+  }
+  cv_.notify_one();
+}
+
+void StdioTransport::write_loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty() && stopping_) break;
+    // Take everything queued and write it in one go: coalesces bursts into few syscalls.
+    std::string batch;
+    while (!queue_.empty()) {
+      batch += queue_.front();
+      queue_.pop_front();
+    }
+    writing_ = true;
+    lock.unlock();
+    const char* p = batch.data();
+    size_t left = batch.size();
+    bool broken = false;
+    while (left > 0) {
+      ssize_t n = ::write(out_fd_, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        broken = true;  // the client went away; drop output, keep serving until EOF
+        break;
+      }
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    lock.lock();
+    writing_ = false;
+    if (!broken) bytes_written_ += batch.size();
+    drained_.notify_all();
+  }
+}
+
+void StdioTransport::flush_and_stop() {
+  {
+    std::unique_lock lock(mutex_);
+    if (!stopping_) {
+      drained_.wait(lock, [this] { return queue_.empty() && !writing_; });
+      stopping_ = true;
+    }
+  }
+  cv_.notify_one();
+  if (writer_.joinable()) writer_.join();
+}
+
+size_t StdioTransport::bytes_written() const {
+  std::lock_guard lock(mutex_);
+  return bytes_written_;
+}
+
+}  // namespace flint::protocol

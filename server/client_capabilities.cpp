@@ -1,0 +1,65 @@
+#include "server/client_capabilities.h"
+
+#include <algorithm>
+
+namespace flint {
+namespace {
+
+using nlohmann::json;
+
+// Reads a boolean at a JSON pointer path, false when absent or of another type.
+bool flag(const json& root, const char* pointer) {
+  const json::json_pointer ptr(pointer);
+  if (!root.contains(ptr)) return false;
+  const json& v = root.at(ptr);
+  return v.is_boolean() && v.get<bool>();
+}
+
+}  // namespace
+
+ClientCapabilities read_client_capabilities(const json& params) {
+  ClientCapabilities caps;
+  if (!params.is_object()) return caps;
+  json capabilities = params.value("capabilities", json::object());
+  if (!capabilities.is_object()) return caps;
+  if (capabilities.contains(json::json_pointer("/general/positionEncodings"))) {
+    const json& encodings = capabilities.at(json::json_pointer("/general/positionEncodings"));
+    if (encodings.is_array()) {
+      for (const json& e : encodings) {
+        if (!e.is_string()) continue;
+        if (auto enc = protocol::parse_position_encoding(e.get<std::string>())) {
+          caps.position_encodings.push_back(*enc);
+        }
+      }
+    }
+  }
+  caps.apply_edit = flag(capabilities, "/workspace/applyEdit");
+  caps.document_changes = flag(capabilities, "/workspace/workspaceEdit/documentChanges");
+  caps.work_done_progress = flag(capabilities, "/window/workDoneProgress");
+  caps.configuration = flag(capabilities, "/workspace/configuration");
+  caps.did_change_configuration_dynamic =
+      flag(capabilities, "/workspace/didChangeConfiguration/dynamicRegistration");
+  caps.flint_edit_sessions = flag(capabilities, "/experimental/flint/editSessions");
+  caps.inline_completion = capabilities.contains(json::json_pointer("/textDocument/inlineCompletion"));
+  if (auto info = params.find("clientInfo"); info != params.end() && info->is_object()) {
+    if (info->contains("name") && (*info)["name"].is_string()) caps.client_name = (*info)["name"];
+    if (info->contains("version") && (*info)["version"].is_string()) {
+      caps.client_version = (*info)["version"];
+    }
+  }
+  return caps;
+}
+
+protocol::PositionEncoding negotiate_position_encoding(const ClientCapabilities& caps) {
+  using protocol::PositionEncoding;
+  const auto& offered = caps.position_encodings;
+  auto has = [&](PositionEncoding e) {
+    return std::find(offered.begin(), offered.end(), e) != offered.end();
+  };
+  if (has(PositionEncoding::Utf8)) return PositionEncoding::Utf8;
+  if (offered.empty() || has(PositionEncoding::Utf16)) return PositionEncoding::Utf16;
+  if (has(PositionEncoding::Utf32)) return PositionEncoding::Utf32;
+  return PositionEncoding::Utf16;
+}
+
+}  // namespace flint

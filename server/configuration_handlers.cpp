@@ -1,0 +1,65 @@
+// Settings: merging the layers, workspace/configuration and didChangeConfiguration.
+#include <spdlog/spdlog.h>
+
+#include "server/logging.h"
+#include "server/server.h"
+
+namespace flint {
+
+using nlohmann::json;
+
+void Server::reload_config() {
+  std::vector<json> layers{default_settings(), options_.file_settings,
+                           environment_settings(options_.getenv), init_options_,
+                           workspace_settings_};
+  ConfigResult result = resolve_config(layers, options_.getenv);
+  register_secret(result.config.fast.api_key);
+  register_secret(result.config.agent.api_key);
+  bool changed_errors = result.errors != last_config_errors_;
+  last_config_errors_ = result.errors;
+  config_ = std::move(result.config);
+  for (const auto& e : last_config_errors_) spdlog::warn("settings: {}", e);
+  if (changed_errors && !last_config_errors_.empty() && initialized_notification_seen_) {
+    std::string text = "flint: invalid settings:";
+    for (const auto& e : last_config_errors_) text += "\n- " + e;
+    show_message(2, text);
+  }
+  spdlog::debug("settings now: fast={} {} ({}), agent={} {} ({})", config_.fast.provider,
+                config_.fast.base_url, config_.fast.model, config_.agent.provider,
+                config_.agent.base_url, config_.agent.model);
+}
+
+void Server::fetch_workspace_configuration() {
+  if (!client_.configuration) return;
+  dispatcher_.call("workspace/configuration", json{{"items", json::array({{{"section", "flint"}}})}},
+                   [this](protocol::Expected<json> result) {
+                     if (!result) {
+                       spdlog::warn("workspace/configuration failed: {}", result.error().message);
+                       return;
+                     }
+                     const json& items = result.value();
+                     if (items.is_array() && !items.empty() && items[0].is_object()) {
+                       workspace_settings_ = items[0];
+                     } else {
+                       workspace_settings_ = json::object();
+                     }
+                     reload_config();
+                   });
+}
+
+void Server::bind_configuration() {
+  dispatcher_.raw_notification("workspace/didChangeConfiguration", [this](const json& params) {
+    // Clients either push the settings (`settings.flint`) or expect a pull.
+    if (params.is_object() && params.contains("settings") && params["settings"].is_object() &&
+        params["settings"].contains("flint") && params["settings"]["flint"].is_object()) {
+      workspace_settings_ = params["settings"]["flint"];
+      reload_config();
+      return;
+    }
+    if (client_.configuration) {
+      fetch_workspace_configuration();
+    }
+  });
+}
+
+}  // namespace flint
