@@ -6,6 +6,7 @@
 // with "\n" (a "\r" before it belongs to the line's content); line n is contiguous in memory.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -60,5 +61,22 @@ class StringTextInput final : public TextInput {
   std::string_view text_;
   std::vector<uint32_t> starts_;
 };
+
+// Helpers over any TextInput (they only use its virtual interface, so they work on the
+// server's chunked buffer too).
+
+// The 0-based line holding `byte` (a byte past the end belongs to the last line).
+uint32_t line_of_byte(const TextInput& input, uint32_t byte);
+// The point of `byte` (clamped to the text).
+TextPoint point_of_byte(const TextInput& input, uint32_t byte);
+// The byte of `point`; rows past the end clamp to the end of the text, columns past the end of
+// their line clamp to the end of that line (before its "\n").
+uint32_t byte_of_point(const TextInput& input, TextPoint point);
+// A copy of the bytes [begin, end) (clamped), gathered across chunks.
+std::string text_between(const TextInput& input, uint32_t begin, uint32_t end);
+// Byte where line `n` ends, including its "\n" (size() for the last line).
+uint32_t line_end_with_newline(const TextInput& input, uint32_t n);
+// True when line `n` holds only spaces, tabs and a trailing "\r".
+bool is_blank_line(const TextInput& input, uint32_t n);
 
 }  // namespace flint::parsers

@@ -5,10 +5,9 @@
 // A bad value is reported (with its JSON path) and the value from lower layers is kept.
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace flint {
 
@@ -28,18 +27,21 @@ struct ModelRoleConfig {
   bool verify_tls = true;
   std::string ca_bundle;  // path to a CA bundle, empty = system default
   bool configured() const { return !base_url.empty() && !model.empty(); }
+  friend bool operator==(const ModelRoleConfig&, const ModelRoleConfig&) = default;
 };
 
 struct EditConfig {
   int max_region_lines = 200;
   bool predicted_outputs = true;
   int frame_ms = 8;  // minimum gap between two streamed edits of one session
+  friend bool operator==(const EditConfig&, const EditConfig&) = default;
 };
 
 struct CompletionConfig {
   bool enabled = true;
   int debounce_ms = 0;
   int max_tokens = 128;
+  friend bool operator==(const CompletionConfig&, const CompletionConfig&) = default;
 };
 
 struct JobsConfig {
@@ -48,6 +50,7 @@ struct JobsConfig {
   int max_concurrent = 2;
   int timeout_s = 900;
   int max_steps = 30;
+  friend bool operator==(const JobsConfig&, const JobsConfig&) = default;
 };
 
 struct Config {
@@ -56,6 +59,7 @@ struct Config {
   EditConfig edit;
   CompletionConfig completion;
   JobsConfig jobs;
+  friend bool operator==(const Config&, const Config&) = default;
 };
 
 using GetEnv = std::function<const char*(const char*)>;
@@ -69,12 +73,44 @@ nlohmann::json environment_settings(const GetEnv& getenv);
 struct ConfigResult {
   Config config;
   std::vector<std::string> errors;  // one human-readable line per bad value
+  // The merged settings that passed validation (before the agent's fallback to the fast
+  // endpoint and key resolution). Holds secrets: log it only through redacted().
+  nlohmann::json settings;
 };
 
 // Merges the layers (index 0 lowest) and validates. apiKeyEnv names are resolved with getenv.
+//
+// Merging is per key: an object in a later layer overrides the earlier values of the keys it
+// names, `null` means "not set here" (the lower value stays), arrays are replaced whole. A
+// value of the wrong type or out of range is reported with its path and skipped, so the lower
+// layer's value is kept. Unknown keys are reported ("trace", which VS Code clients keep in the
+// same section for `flint.trace.server`, is ignored).
+//
+// API keys: an explicit apiKey wins; otherwise the variable named by apiKeyEnv is read,
+// apiKeyEnv defaulting by provider (openai-* -> OPENAI_API_KEY, anthropic ->
+// ANTHROPIC_API_KEY, ollama -> none; "" means no key). A layer that sets apiKeyEnv without
+// apiKey overrides a lower layer's apiKey: the pair is one setting, "where the key comes from".
+//
+// The agent role without a baseUrl of its own uses the fast role's endpoint: provider,
+// baseUrl, model (unless the agent names one), key and TLS settings, so one configured model
+// serves both roles.
 ConfigResult resolve_config(const std::vector<nlohmann::json>& layers, const GetEnv& getenv);
 
-// Settings as JSON with every secret replaced by "<redacted>", for logs and `--help`-style dumps.
+// A layer with the name of where it came from ("--config ~/flint.json", "environment",
+// "initializationOptions", "workspace settings"), which error messages mention.
+struct SettingsLayer {
+  std::string source;
+  nlohmann::json settings;
+};
+ConfigResult resolve_config_layers(const std::vector<SettingsLayer>& layers, const GetEnv& getenv);
+
+// The secrets a configuration holds (its non-empty API keys), for redact_secrets.
+std::vector<std::string> secrets_of(const Config& config);
+
+// Settings as JSON with every secret replaced by "<redacted>", for logs and `--help`-style dumps:
+// the value of every key whose name contains "key", "token", "secret", "password" or
+// "authorization" (case-insensitive; apiKeyEnv and maxTokens, which name no secret, excepted),
+// and credentials inside other strings (see redact_secrets).
 nlohmann::json redacted(const nlohmann::json& settings);
 
 }  // namespace flint

@@ -10,14 +10,6 @@ using protocol::Reply;
 
 namespace {
 
-json server_capabilities(protocol::PositionEncoding encoding) {
-  return json{
-      {"positionEncoding", protocol::to_string(encoding)},
-      {"textDocumentSync",
-       {{"openClose", true}, {"change", 2 /* incremental */}, {"save", {{"includeText", false}}}}},
-  };
-}
-
 std::vector<std::string> read_workspace_roots(const json& params) {
   std::vector<std::string> roots;
   if (auto folders = params.find("workspaceFolders"); folders != params.end() && folders->is_array()) {
@@ -34,6 +26,17 @@ std::vector<std::string> read_workspace_roots(const json& params) {
 }
 
 }  // namespace
+
+// Advertises only what is implemented.
+json Server::capabilities() const {
+  json caps{
+      {"positionEncoding", protocol::to_string(encoding_)},
+      {"textDocumentSync",
+       {{"openClose", true}, {"change", 2 /* incremental */}, {"save", {{"includeText", false}}}}},
+  };
+  if (!commands_.empty()) caps["executeCommandProvider"] = {{"commands", command_names()}};
+  return caps;
+}
 
 void Server::bind_lifecycle() {
   dispatcher_.raw_request("initialize", [this](const json& params, Reply<json> reply) {
@@ -52,7 +55,7 @@ void Server::bind_lifecycle() {
     spdlog::info("initialize from {} {}: position encoding {}",
                  client_.client_name.empty() ? "an unnamed client" : client_.client_name,
                  client_.client_version, protocol::to_string(encoding_));
-    reply(json{{"capabilities", server_capabilities(encoding_)},
+    reply(json{{"capabilities", capabilities()},
                {"serverInfo", {{"name", "flint"}, {"version", FLINT_VERSION}}}});
   });
 

@@ -38,6 +38,7 @@ void Server::bind_methods() {
   bind_lifecycle();
   bind_configuration();
   bind_documents();
+  bind_commands();
 }
 
 std::optional<ResponseError> Server::gate(std::string_view method, bool is_request) {
@@ -89,6 +90,10 @@ void Server::finish(int code) {
   dispatcher_.fail_pending_calls("the server is exiting");
   if (on_exit_) on_exit_(code);
 }
+
+void Server::on_document_changed(Document&) {}
+
+void Server::on_document_closing(const std::string&) {}
 
 void Server::show_message(int type, const std::string& message) {
   dispatcher_.notify("window/showMessage", json{{"type", type}, {"message", message}});

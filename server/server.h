@@ -6,6 +6,8 @@
 // Thread contract: every member runs on the io_context thread given to the constructor.
 
 #include <functional>
+#include <map>
+#include <vector>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,15 +23,23 @@
 namespace flint {
 
 class DocumentStore;
+struct Document;
 
 struct ServerOptions {
   nlohmann::json file_settings = nlohmann::json::object();  // from --config
   GetEnv getenv;                                            // environment lookup
 };
 
+// What a command handler knows besides its argument.
+struct CommandContext {
+  nlohmann::json work_done_token;  // null when the client gave none
+};
+
 class Server {
  public:
   using Sender = std::function<void(const nlohmann::json&)>;
+  using CommandHandler = std::function<void(const nlohmann::json& argument, const CommandContext&,
+                                            protocol::Reply<nlohmann::json>)>;
 
   Server(asio::io_context& io, ServerOptions options, Sender send);
   ~Server();
@@ -57,6 +67,35 @@ class Server {
   void bind_lifecycle();
   void bind_documents();
   void bind_configuration();
+  void bind_commands();
+  nlohmann::json capabilities() const;
+
+  // The executeCommand table (command_table.cpp). Typed variant converts the argument and
+  // answers -32602 naming the bad field.
+  void add_command(std::string name, CommandHandler handler);
+  template <class Args>
+  void add_typed_command(std::string name,
+                         std::function<void(const Args&, const CommandContext&,
+                                            protocol::Reply<nlohmann::json>)> handler) {
+    add_command(name, [name, handler = std::move(handler)](const nlohmann::json& argument,
+                                                           const CommandContext& context,
+                                                           protocol::Reply<nlohmann::json> reply) {
+      Args args{};
+      try {
+        (argument.is_null() ? nlohmann::json::object() : argument).get_to(args);
+      } catch (const std::exception& e) {
+        reply.error(protocol::ErrorCode::InvalidParams,
+                    "invalid arguments for " + name + ": " + protocol::describe_params_error(e));
+        return;
+      }
+      handler(args, context, std::move(reply));
+    });
+  }
+  std::vector<std::string> command_names() const;
+
+  // Hooks for features that follow documents (edit sessions, syntax trees).
+  void on_document_changed(Document& document);
+  void on_document_closing(const std::string& uri);
 
   std::optional<protocol::ResponseError> gate(std::string_view method, bool is_request);
   void finish(int code);
@@ -84,6 +123,7 @@ class Server {
   Config config_;
   std::vector<std::string> last_config_errors_;
 
+  std::map<std::string, CommandHandler> commands_;
   std::unique_ptr<DocumentStore> documents_;
 };
 

@@ -1,0 +1,137 @@
+-- flint's `workspace/applyEdit` handler. Neovim's default answers `applied: true` even when it
+-- skipped an edit made against an older document version; flint relies on that answer to
+-- rebase and retry, so this handler checks versions itself. It also groups a session's
+-- streamed edits into one undo step and asks before applying an agent job's result.
+local compat = require('flint.compat')
+local config = require('flint.config')
+local sessions = require('flint.sessions')
+
+local M = {}
+
+local function loaded_buffer(uri)
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.uri_from_bufnr(bufnr) == uri then
+      return bufnr
+    end
+  end
+  return nil
+end
+
+local function present(value)
+  return value ~= nil and value ~= vim.NIL
+end
+
+--- { uri = edit count } of a WorkspaceEdit, in the order of documentChanges.
+local function documents(edit)
+  local list = {}
+  if type(edit.documentChanges) == 'table' then
+    for _, change in ipairs(edit.documentChanges) do
+      if type(change) == 'table' and type(change.textDocument) == 'table' then
+        table.insert(list, {
+          uri = change.textDocument.uri,
+          version = change.textDocument.version,
+          edits = type(change.edits) == 'table' and #change.edits or 0,
+        })
+      elseif type(change) == 'table' and change.kind then
+        table.insert(list, { uri = change.uri or change.newUri, kind = change.kind, edits = 0 })
+      end
+    end
+  elseif type(edit.changes) == 'table' then
+    for uri, edits in pairs(edit.changes) do
+      table.insert(list, { uri = uri, edits = type(edits) == 'table' and #edits or 0 })
+    end
+  end
+  return list
+end
+
+--- Why the edit cannot apply (a document changed since the version it was made for), or nil.
+local function stale_reason(docs)
+  for _, doc in ipairs(docs) do
+    if type(doc.version) == 'number' then
+      local bufnr = loaded_buffer(doc.uri)
+      local current = bufnr and compat.buf_version(bufnr)
+      if current and current ~= doc.version then
+        return string.format('%s is at version %d, the edit is for version %d', doc.uri,
+          current, doc.version)
+      end
+    end
+  end
+  return nil
+end
+
+-- Streamed edits carry no label; an agent job's result has one and/or change annotations
+-- asking for confirmation.
+local function needs_review(params)
+  if present(params.label) then
+    return true
+  end
+  local annotations = params.edit.changeAnnotations
+  if type(annotations) == 'table' then
+    for _, annotation in pairs(annotations) do
+      if type(annotation) == 'table' and annotation.needsConfirmation == true then
+        return true
+      end
+    end
+  end
+  return false
+end
+
+--- What a reviewer is asked: { label, files = { { path, edits } }, text }.
+function M.summary(params, docs)
+  local label = present(params.label) and params.label or 'flint edit'
+  local files, lines = {}, { string.format('flint: apply "%s"?', label) }
+  for _, doc in ipairs(docs) do
+    local path = vim.fn.fnamemodify(vim.uri_to_fname(doc.uri), ':~:.')
+    table.insert(files, { path = path, edits = doc.edits, kind = doc.kind })
+    table.insert(lines, string.format('  %s (%s)', path, doc.kind or (doc.edits .. ' edits')))
+  end
+  return { label = label, files = files, text = table.concat(lines, '\n') }
+end
+
+local function confirmed(summary)
+  local choice = config.options.confirm_agent_edits
+  if type(choice) == 'function' then
+    return choice(summary) == true
+  end
+  -- Headless (no UI attached): nobody can answer a prompt.
+  if choice == false or #vim.api.nvim_list_uis() == 0 then
+    return true
+  end
+  return vim.fn.confirm(summary.text, '&Apply\n&Discard', 1) == 1
+end
+
+function M.handler(_, params, ctx)
+  if type(params) ~= 'table' or type(params.edit) ~= 'table' then
+    return { applied = false, failureReason = 'no edit given' }
+  end
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local docs = documents(params.edit)
+  local stale = stale_reason(docs)
+  if stale then
+    return { applied = false, failureReason = stale }
+  end
+  if needs_review(params) and not confirmed(M.summary(params, docs)) then
+    return { applied = false, failureReason = 'declined by the user' }
+  end
+
+  local grouped = {}
+  for _, doc in ipairs(docs) do
+    local bufnr = loaded_buffer(doc.uri)
+    if bufnr and not grouped[bufnr] then
+      grouped[bufnr] = sessions.before_apply(bufnr) or false
+    end
+  end
+  local encoding = client and client.offset_encoding or 'utf-16'
+  local ok, err = pcall(vim.lsp.util.apply_workspace_edit, params.edit, encoding)
+  for bufnr, session in pairs(grouped) do
+    if session then
+      sessions.after_apply(session, bufnr)
+    end
+  end
+  if not ok then
+    return { applied = false, failureReason = tostring(err) }
+  end
+  return { applied = true }
+end
+
+return M

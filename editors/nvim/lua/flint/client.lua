@@ -1,0 +1,215 @@
+-- Starting flint-lsp and attaching it to buffers: one client per workspace root, with
+-- flint's handlers, capabilities and settings.
+local apply_edit = require('flint.apply_edit')
+local compat = require('flint.compat')
+local config = require('flint.config')
+local jobs = require('flint.jobs')
+local progress = require('flint.progress')
+local sessions = require('flint.sessions')
+
+local M = {}
+
+M.name = 'flint'
+
+-- root_dir -> client id, for Neovim without vim.lsp.start (0.7).
+local started = {}
+
+local uv = vim.loop or vim.uv
+
+local function is_dir(path)
+  local stat = uv.fs_stat(path)
+  return stat ~= nil
+end
+
+--- The workspace root of `bufnr`: the root_dir option, else the nearest folder upward that
+--- holds a root marker, else the buffer's folder.
+function M.root_dir(bufnr)
+  local option = config.options.root_dir
+  if type(option) == 'function' then
+    return option(bufnr)
+  elseif type(option) == 'string' then
+    return vim.fn.fnamemodify(option, ':p'):gsub('/$', '')
+  end
+  local dir = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':p:h')
+  local candidate = dir
+  while candidate and candidate ~= '' do
+    for _, marker in ipairs(config.options.root_markers) do
+      if is_dir(candidate .. '/' .. marker) then
+        return candidate
+      end
+    end
+    local parent = vim.fn.fnamemodify(candidate, ':h')
+    if parent == candidate then
+      break
+    end
+    candidate = parent
+  end
+  return dir
+end
+
+-- JSON encodes an empty Lua table as [], but flint's settings are an object.
+local function as_object(value)
+  if type(value) ~= 'table' or next(value) == nil then
+    return vim.empty_dict()
+  end
+  return value
+end
+
+local function on_configuration(_, params, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local settings = client and client.config.settings or {}
+  local answers = {}
+  for _, item in ipairs(params and params.items or {}) do
+    if item.section == 'flint' then
+      table.insert(answers, as_object(settings.flint))
+    elseif item.section == nil or item.section == '' then
+      table.insert(answers, as_object(settings))
+    else
+      table.insert(answers, vim.NIL)
+    end
+  end
+  return answers
+end
+
+local MESSAGE_LEVEL = {
+  [1] = vim.log.levels.ERROR,
+  [2] = vim.log.levels.WARN,
+  [3] = vim.log.levels.INFO,
+  [4] = vim.log.levels.DEBUG,
+}
+
+-- Errors a person must see (endpoint down, bad key) arrive as window/showMessage.
+local function on_show_message(_, params)
+  if type(params) == 'table' and type(params.message) == 'string' then
+    vim.notify('flint: ' .. params.message, MESSAGE_LEVEL[params.type] or vim.log.levels.INFO)
+  end
+  return vim.NIL
+end
+
+function M.capabilities()
+  local capabilities = vim.lsp.protocol.make_client_capabilities()
+  capabilities.experimental = capabilities.experimental or {}
+  capabilities.experimental.flint = { editSessions = true }
+  capabilities.window = capabilities.window or {}
+  capabilities.window.workDoneProgress = true
+  capabilities.workspace = capabilities.workspace or {}
+  capabilities.workspace.applyEdit = true
+  capabilities.workspace.configuration = true
+  capabilities.workspace.workspaceEdit = capabilities.workspace.workspaceEdit or {}
+  capabilities.workspace.workspaceEdit.documentChanges = true
+  return capabilities
+end
+
+local function handlers()
+  local table_ = {
+    ['workspace/applyEdit'] = apply_edit.handler,
+    ['workspace/configuration'] = on_configuration,
+    ['window/showMessage'] = on_show_message,
+    ['flint/editSession'] = sessions.on_notification,
+    ['flint/jobChanged'] = jobs.on_changed,
+  }
+  if not compat.has_lsp_progress_event then
+    table_['$/progress'] = progress.handler
+  end
+  return table_
+end
+
+local function enable_ghost_text(client, bufnr)
+  local inline = compat.inline_completion()
+  local provider = client.server_capabilities and client.server_capabilities.inlineCompletionProvider
+  if inline and config.options.inline_completion and provider then
+    pcall(inline.enable, true, { bufnr = bufnr, client_id = client.id })
+  end
+end
+
+local function on_attach(client, bufnr)
+  enable_ghost_text(client, bufnr)
+  if config.options.on_attach then
+    config.options.on_attach(client, bufnr)
+  end
+end
+
+function M.make_config(root_dir)
+  local options = config.options
+  return {
+    name = M.name,
+    cmd = options.cmd,
+    cmd_env = options.cmd_env,
+    root_dir = root_dir,
+    workspace_folders = {
+      { uri = vim.uri_from_fname(root_dir), name = vim.fn.fnamemodify(root_dir, ':t') },
+    },
+    capabilities = M.capabilities(),
+    init_options = as_object(vim.deepcopy(options.settings)),
+    settings = { flint = as_object(vim.deepcopy(options.settings)) },
+    -- flint waits for the echo (didChange) of each streamed edit before sending the next.
+    flags = { debounce_text_changes = 0, allow_incremental_sync = true },
+    handlers = handlers(),
+    commands = require('flint.edit').client_commands(),
+    on_init = function(client, result)
+      -- 0.7 does not read the negotiated positionEncoding by itself.
+      local encoding = result and result.capabilities and result.capabilities.positionEncoding
+      if type(encoding) == 'string' then
+        client.offset_encoding = encoding
+      end
+    end,
+    on_attach = on_attach,
+    on_exit = function(_, _, client_id)
+      vim.schedule(function()
+        sessions.forget({ client_id = client_id })
+        for root, id in pairs(started) do
+          if id == client_id then
+            started[root] = nil
+          end
+        end
+      end)
+    end,
+  }
+end
+
+--- Starts (or reuses) the client for the workspace of `bufnr` and attaches it.
+function M.attach(bufnr)
+  if vim.api.nvim_buf_get_option(bufnr, 'buftype') ~= '' or vim.api.nvim_buf_get_name(bufnr) == '' then
+    return nil
+  end
+  local root = M.root_dir(bufnr)
+  if compat.has_lsp_start then
+    return vim.lsp.start(M.make_config(root), { bufnr = bufnr })
+  end
+  local id = started[root]
+  local client = id and vim.lsp.get_client_by_id(id)
+  if not client or compat.is_stopped(client) then
+    id = vim.lsp.start_client(M.make_config(root))
+    if not id then
+      return nil
+    end
+    started[root] = id
+  end
+  vim.lsp.buf_attach_client(bufnr, id)
+  return id
+end
+
+--- flint's client attached to `bufnr` (or any flint client when `bufnr` has none and
+--- `any` is set).
+function M.get(bufnr, any)
+  local list = compat.clients(M.name, bufnr)
+  if #list == 0 and any then
+    list = compat.clients(M.name)
+  end
+  return list[1]
+end
+
+function M.all()
+  return compat.clients(M.name)
+end
+
+--- Replaces flint's settings in every running client and tells the servers.
+function M.update_settings(settings)
+  for _, client in ipairs(M.all()) do
+    client.config.settings = { flint = vim.deepcopy(settings) }
+    compat.notify_server(client, 'workspace/didChangeConfiguration',
+      { settings = { flint = as_object(vim.deepcopy(settings)) } })
+  end
+end
+
+return M

@@ -1,0 +1,118 @@
+-- The user commands (:FlintEdit, :FlintSteer, ...): they turn the cursor, the selection, the
+-- command's argument or a prompt into calls of flint.edit and flint.jobs.
+local client = require('flint.client')
+local edit = require('flint.edit')
+local jobs = require('flint.jobs')
+local positions = require('flint.positions')
+
+local M = {}
+
+--- The extent a command with a range means: the visual selection when the range is the
+--- selection's ('<,'>), else whole lines; nil without a range.
+local function range_extent(bufnr, opts)
+  if not opts or not opts.range or opts.range == 0 then
+    return nil
+  end
+  local s = vim.api.nvim_buf_get_mark(bufnr, '<')
+  local e = vim.api.nvim_buf_get_mark(bufnr, '>')
+  if s[1] == opts.line1 and e[1] == opts.line2 then
+    return positions.visual_extent(bufnr)
+  end
+  return positions.lines_extent(bufnr, opts.line1, opts.line2)
+end
+
+local function with_instruction(text, prompt, fn)
+  if text and text:match('%S') then
+    return fn(text)
+  end
+  vim.ui.input({ prompt = prompt }, function(input)
+    if input and input:match('%S') then
+      fn(input)
+    end
+  end)
+end
+
+function M.edit(opts)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local extent = range_extent(bufnr, opts) or positions.cursor_extent()
+  with_instruction(opts and opts.args, 'flint edit: ', function(instruction)
+    edit.inline_edit({ bufnr = bufnr, extent = extent, instruction = instruction })
+  end)
+end
+
+function M.steer(opts)
+  with_instruction(opts and opts.args, 'flint steer: ', function(instruction)
+    edit.steer({ instruction = instruction })
+  end)
+end
+
+function M.accept()
+  edit.decide('accept')
+end
+
+function M.reject()
+  edit.decide('reject')
+end
+
+function M.cancel()
+  edit.decide('cancel')
+end
+
+function M.agent(opts)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local extent = range_extent(bufnr, opts)
+  with_instruction(opts and opts.args, 'flint agent: ', function(instruction)
+    edit.agent({ bufnr = bufnr, extent = extent, instruction = instruction })
+  end)
+end
+
+function M.jobs()
+  return jobs.open_list(client.all())
+end
+
+function M.cancel_job(opts)
+  local id = opts and opts.args ~= '' and opts.args or nil
+  if id then
+    id = tonumber(id) or id
+  else
+    local active = jobs.active()
+    id = active[#active] and active[#active].jobId
+  end
+  local job = id ~= nil and jobs.by_id[id]
+  local owner = job and job.client_id and vim.lsp.get_client_by_id(job.client_id)
+    or client.get(vim.api.nvim_get_current_buf(), true)
+  if id == nil or not owner then
+    return vim.notify('flint: no job to cancel', vim.log.levels.WARN)
+  end
+  jobs.cancel(owner, id)
+end
+
+--- Installs the suggested mappings; `option` is true or a table overriding config.default_keymaps.
+function M.install_keymaps(option)
+  if not option then
+    return
+  end
+  local config = require('flint.config')
+  local maps = vim.tbl_deep_extend('force', vim.deepcopy(config.default_keymaps),
+    type(option) == 'table' and option or {})
+  local rhs = {
+    edit = { n = '<cmd>FlintEdit<cr>', x = ':FlintEdit<cr>' },
+    steer = { n = '<cmd>FlintSteer<cr>' },
+    accept = { n = '<cmd>FlintAccept<cr>' },
+    reject = { n = '<cmd>FlintReject<cr>' },
+    cancel = { n = '<cmd>FlintCancel<cr>' },
+    agent = { n = '<cmd>FlintAgent<cr>', x = ':FlintAgent<cr>' },
+    jobs = { n = '<cmd>FlintJobs<cr>' },
+  }
+  for name, map in pairs(maps) do
+    if map and map.lhs and rhs[name] then
+      for _, mode in ipairs(map.modes or { 'n' }) do
+        if rhs[name][mode] then
+          vim.keymap.set(mode, map.lhs, rhs[name][mode], { desc = map.desc, silent = true })
+        end
+      end
+    end
+  end
+end
+
+return M

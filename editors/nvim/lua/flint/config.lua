@@ -1,0 +1,72 @@
+-- The options of require("flint").setup(), their defaults, and the merged result the other
+-- modules read. Documented in :help flint-setup.
+local M = {}
+
+M.defaults = {
+  -- argv of the server; the first word is looked up in $PATH.
+  cmd = { 'flint-lsp' },
+  -- Extra environment for the server process (e.g. { FLINT_API_KEY = ... }).
+  cmd_env = nil,
+  -- flint's settings (models, edit, completion, jobs): sent as initializationOptions and as
+  -- the answer to workspace/configuration for section "flint".
+  settings = {},
+  -- Filetypes whose buffers get flint; "*" attaches to every file buffer.
+  filetypes = {
+    'c', 'cpp', 'cuda', 'objc', 'python', 'javascript', 'javascriptreact', 'typescript',
+    'typescriptreact', 'go', 'rust', 'lua', 'java', 'kotlin', 'ruby', 'php', 'sh', 'bash',
+    'zsh', 'cs', 'swift', 'scala', 'haskell', 'ocaml', 'elixir', 'zig', 'json', 'yaml',
+    'toml', 'html', 'css', 'scss', 'markdown', 'sql', 'vim',
+  },
+  -- A folder, or function(bufnr) -> folder; nil searches upward for root_markers.
+  root_dir = nil,
+  root_markers = {
+    '.git', '.hg', 'compile_commands.json', 'pyproject.toml', 'setup.py', 'package.json',
+    'Cargo.toml', 'go.mod', 'Makefile', 'CMakeLists.txt',
+  },
+  -- Suggested key mappings: false (none), true (the defaults below) or a table overriding them.
+  keymaps = false,
+  -- Ghost text through vim.lsp.inline_completion where Neovim has it (0.12+).
+  inline_completion = true,
+  -- Ask before applying an agent job's edit: true (vim.fn.confirm when a UI is attached),
+  -- false (apply), or function(summary) -> boolean.
+  confirm_agent_edits = true,
+  -- Announce finished edit sessions (tokens, edits, time) with vim.notify.
+  notify_results = true,
+  -- Called as on_attach(client, bufnr) after flint attaches to a buffer.
+  on_attach = nil,
+}
+
+M.default_keymaps = {
+  edit = { modes = { 'n', 'x' }, lhs = '<leader>ie', desc = 'flint: inline edit' },
+  steer = { modes = { 'n' }, lhs = '<leader>is', desc = 'flint: steer the session' },
+  accept = { modes = { 'n' }, lhs = '<leader>ia', desc = 'flint: accept the edit' },
+  reject = { modes = { 'n' }, lhs = '<leader>ir', desc = 'flint: reject the edit' },
+  cancel = { modes = { 'n' }, lhs = '<leader>ic', desc = 'flint: cancel the session' },
+  agent = { modes = { 'n', 'x' }, lhs = '<leader>ig', desc = 'flint: agent job' },
+  jobs = { modes = { 'n' }, lhs = '<leader>ij', desc = 'flint: list jobs' },
+}
+
+M.options = vim.deepcopy(M.defaults)
+
+function M.apply(user)
+  user = user or {}
+  vim.validate({
+    cmd = { user.cmd, 'table', true },
+    settings = { user.settings, 'table', true },
+    filetypes = { user.filetypes, 'table', true },
+    root_dir = { user.root_dir, { 'string', 'function' }, true },
+    on_attach = { user.on_attach, 'function', true },
+    confirm_agent_edits = { user.confirm_agent_edits, { 'boolean', 'function' }, true },
+  })
+  local merged = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), user)
+  -- Lists replace the defaults rather than merging index by index.
+  for _, key in ipairs({ 'cmd', 'filetypes', 'root_markers' }) do
+    if user[key] then
+      merged[key] = vim.deepcopy(user[key])
+    end
+  end
+  M.options = merged
+  return merged
+end
+
+return M

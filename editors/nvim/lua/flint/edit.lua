@@ -1,0 +1,197 @@
+-- The requests behind flint's commands: inline edits (flint.inlineEdit), steering and
+-- deciding a session, and agent jobs (flint.agentTask). Each takes explicit arguments;
+-- the user commands in flint.commands turn cursor, selection and prompts into them.
+local compat = require('flint.compat')
+local config = require('flint.config')
+local jobs = require('flint.jobs')
+local sessions = require('flint.sessions')
+
+local M = {}
+
+local READY_TIMEOUT_MS = 15000
+local edit_counter = 0
+
+local function notify(message, level)
+  vim.notify('flint: ' .. message, level or vim.log.levels.INFO)
+end
+
+--- Calls fn(client) once flint's client for `bufnr` has finished initialize (a command typed
+--- right after opening a file must not overtake the handshake).
+function M.when_ready(bufnr, fn, any)
+  local client_mod = require('flint.client')
+  local deadline = compat.now_ms() + READY_TIMEOUT_MS
+  local function try()
+    local client = client_mod.get(bufnr, any)
+    if client and client.initialized then
+      return fn(client)
+    end
+    if compat.now_ms() > deadline then
+      return notify('flint-lsp is not running for this buffer (see :checkhealth flint)',
+        vim.log.levels.ERROR)
+    end
+    vim.defer_fn(try, 30)
+  end
+  try()
+end
+
+local function report_result(result)
+  if not config.options.notify_results or type(result) ~= 'table' then
+    return
+  end
+  local stats = sessions.describe_stats(result.stats)
+  if result.state == 'done' then
+    notify('edit ready (' .. stats .. '): :FlintAccept or :FlintReject')
+  elseif result.state == 'failed' then
+    notify('edit failed' .. (result.reason and (': ' .. result.reason) or ''), vim.log.levels.WARN)
+  elseif result.state == 'escalated' then
+    notify('the change is not local: handed to agent job ' .. tostring(result.jobId))
+  end
+end
+
+--- Sends flint.inlineEdit. `args`: { bufnr?, range? (LSP) or extent? (see flint.positions;
+--- default: the cursor), instruction, extra? (more fields for the command's argument),
+--- on_result?(err, result) }. on_result is called when the session ends.
+function M.inline_edit(args)
+  local positions = require('flint.positions')
+  local bufnr = args.bufnr or vim.api.nvim_get_current_buf()
+  local extent = args.extent or (args.range == nil and positions.cursor_extent()) or nil
+  M.when_ready(bufnr, function(client)
+    local range = args.range or positions.extent_to_range(bufnr, extent, client.offset_encoding)
+    edit_counter = edit_counter + 1
+    local params = {
+      command = 'flint.inlineEdit',
+      arguments = { vim.tbl_extend('force', args.extra or {}, {
+        textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+        range = range,
+        instruction = args.instruction,
+      }) },
+      workDoneToken = 'flint-edit-' .. edit_counter,
+    }
+    compat.request(client, 'workspace/executeCommand', params, function(err, result)
+      if err then
+        notify('edit refused: ' .. tostring(err.message), vim.log.levels.ERROR)
+      else
+        sessions.on_result(result, client.id)
+        report_result(result)
+        if type(result) == 'table' and result.state == 'escalated' and result.jobId ~= nil then
+          jobs.started(result.jobId, args.instruction, client.id)
+        end
+      end
+      if args.on_result then
+        args.on_result(err, result)
+      end
+    end, bufnr)
+  end)
+end
+
+local function session_for(bufnr, session_id)
+  if session_id ~= nil then
+    return sessions.by_id[session_id]
+  end
+  return sessions.current(bufnr)
+end
+
+--- flint.steer with a new instruction for the buffer's live session.
+function M.steer(args)
+  local bufnr = args.bufnr or vim.api.nvim_get_current_buf()
+  local session = session_for(bufnr, args.sessionId)
+  if not session then
+    return notify('no edit session to steer in this buffer', vim.log.levels.WARN)
+  end
+  M.when_ready(bufnr, function(client)
+    compat.request(client, 'workspace/executeCommand', {
+      command = 'flint.steer',
+      arguments = { { sessionId = session.id, instruction = args.instruction } },
+    }, function(err, result)
+      if err then
+        notify('steer refused: ' .. tostring(err.message), vim.log.levels.WARN)
+      end
+      if args.on_result then
+        args.on_result(err, result)
+      end
+    end, bufnr)
+  end)
+end
+
+--- flint.accept / flint.reject / flint.cancel (`decision`) for the buffer's live session,
+--- or flint's most recent one when the buffer has none.
+function M.decide(decision, args)
+  args = args or {}
+  local bufnr = args.bufnr or vim.api.nvim_get_current_buf()
+  local session = session_for(bufnr, args.sessionId)
+  local argument = session and { sessionId = session.id } or vim.empty_dict()
+  M.when_ready(bufnr, function(client)
+    compat.request(client, 'workspace/executeCommand', {
+      command = 'flint.' .. decision,
+      arguments = { argument },
+    }, function(err, result)
+      if err then
+        notify(decision .. ' refused: ' .. tostring(err.message), vim.log.levels.WARN)
+      else
+        sessions.on_decision(result)
+      end
+      if args.on_result then
+        args.on_result(err, result)
+      end
+    end, bufnr)
+  end, true)
+end
+
+--- flint.agentTask. `args`: { instruction, bufnr?, range? or extent?, on_result?(err, result) }.
+function M.agent(args)
+  local bufnr = args.bufnr or vim.api.nvim_get_current_buf()
+  M.when_ready(bufnr, function(client)
+    local task = { instruction = args.instruction }
+    if vim.api.nvim_buf_get_name(bufnr) ~= '' and require('flint.client').get(bufnr) then
+      task.textDocument = { uri = vim.uri_from_bufnr(bufnr) }
+      task.range = args.range
+        or (args.extent and require('flint.positions').extent_to_range(bufnr, args.extent,
+          client.offset_encoding))
+    end
+    compat.request(client, 'workspace/executeCommand', {
+      command = 'flint.agentTask',
+      arguments = { task },
+    }, function(err, result)
+      if err then
+        notify('agent job refused: ' .. tostring(err.message), vim.log.levels.ERROR)
+      elseif type(result) == 'table' and result.jobId ~= nil then
+        jobs.started(result.jobId, args.instruction, client.id)
+        notify('agent job ' .. tostring(result.jobId) .. ' started')
+      end
+      if args.on_result then
+        args.on_result(err, result)
+      end
+    end, bufnr)
+  end, true)
+end
+
+--- Client-side commands: code actions whose command is flint.inlineEdit go through here,
+--- so the session is tracked like one started with :FlintEdit, and an action that needs an
+--- instruction asks for one.
+function M.client_commands()
+  return {
+    ['flint.inlineEdit'] = function(command, ctx)
+      local argument = (command.arguments or {})[1] or {}
+      local uri = type(argument.textDocument) == 'table' and argument.textDocument.uri
+      local bufnr = uri and vim.uri_to_bufnr(uri) or (ctx and ctx.bufnr) or 0
+      local function start(instruction)
+        M.inline_edit({
+          bufnr = bufnr,
+          range = argument.range,
+          instruction = instruction,
+          extra = argument,
+        })
+      end
+      if type(argument.instruction) == 'string' and argument.instruction ~= '' then
+        return start(argument.instruction)
+      end
+      vim.ui.input({ prompt = (command.title or 'flint edit') .. ': ' }, function(input)
+        if input and input ~= '' then
+          start(input)
+        end
+      end)
+    end,
+  }
+end
+
+return M

@@ -1,0 +1,116 @@
+-- flint for Neovim: real-time inline edits and background agent jobs from flint-lsp.
+--
+--   require("flint").setup({ cmd = { "flint-lsp" }, settings = { models = { fast = {...} } } })
+--
+-- See :help flint. The modules below this one each do one thing: client (start and attach),
+-- edit (the requests), sessions/highlight (edit sessions and their region), apply_edit
+-- (workspace/applyEdit with version checks and undo grouping), jobs, progress and status.
+local M = {}
+
+--- Starts flint-lsp for the configured filetypes. Safe to call again with new options.
+function M.setup(opts)
+  local config = require('flint.config')
+  local client = require('flint.client')
+  local highlight = require('flint.highlight')
+  local options = config.apply(opts)
+
+  highlight.define_groups()
+  require('flint.progress').listen(client.name)
+
+  local group = vim.api.nvim_create_augroup('flint', { clear = true })
+  vim.api.nvim_create_autocmd('ColorScheme', { group = group, callback = highlight.define_groups })
+  local all = vim.tbl_contains(options.filetypes, '*')
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = all and '*' or options.filetypes,
+    callback = function(args)
+      client.attach(args.buf)
+    end,
+  })
+  vim.api.nvim_create_autocmd('BufUnload', {
+    group = group,
+    callback = function(args)
+      require('flint.sessions').forget({ bufnr = args.buf })
+    end,
+  })
+  -- Buffers opened before setup (e.g. lazy-loaded plugins, `nvim file.py`).
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    local filetype = vim.api.nvim_buf_is_loaded(bufnr) and vim.api.nvim_buf_get_option(bufnr, 'filetype')
+    if filetype and filetype ~= '' and (all or vim.tbl_contains(options.filetypes, filetype)) then
+      client.attach(bufnr)
+    end
+  end
+  require('flint.commands').install_keymaps(options.keymaps)
+end
+
+--- The statusline component: "flint: editing | \"Add docstrings\" 40% reading app.py", or ""
+--- when idle. Refresh on `User FlintStatus` (lualine redraws on its own timer).
+function M.status(bufnr)
+  return require('flint.status').render(bufnr)
+end
+
+--- Starts an inline edit: { instruction, bufnr?, range?, extent?, on_result? }.
+function M.edit(args)
+  return require('flint.edit').inline_edit(args)
+end
+
+--- Redirects the buffer's live session: { instruction, bufnr?, sessionId?, on_result? }.
+function M.steer(args)
+  return require('flint.edit').steer(args)
+end
+
+function M.accept(args)
+  return require('flint.edit').decide('accept', args)
+end
+
+function M.reject(args)
+  return require('flint.edit').decide('reject', args)
+end
+
+function M.cancel(args)
+  return require('flint.edit').decide('cancel', args)
+end
+
+--- Starts an agent job: { instruction, bufnr?, range?, extent?, on_result? }.
+function M.agent(args)
+  return require('flint.edit').agent(args)
+end
+
+--- Known jobs, oldest first: { jobId, title, state, message?, percentage?, summary? }.
+function M.jobs()
+  return vim.deepcopy(require('flint.jobs').all())
+end
+
+--- Known edit sessions: { id, bufnr, state, region, reason?, jobId?, result? }.
+function M.sessions()
+  local list = {}
+  for _, session in pairs(require('flint.sessions').by_id) do
+    table.insert(list, {
+      id = session.id,
+      bufnr = session.bufnr,
+      state = session.state,
+      region = session.region,
+      reason = session.reason,
+      jobId = session.jobId,
+      result = session.result,
+      mark = session.mark,
+    })
+  end
+  table.sort(list, function(a, b)
+    return tostring(a.id) < tostring(b.id)
+  end)
+  return list
+end
+
+--- Every `$/progress` message received: { token, kind, title, message?, percentage? }.
+function M.progress_messages()
+  return vim.deepcopy(require('flint.progress').history)
+end
+
+--- Replaces flint's settings at run time (workspace/didChangeConfiguration).
+function M.set_settings(settings)
+  require('flint.config').options.settings = settings
+  require('flint.client').update_settings(settings)
+end
+
+return M

@@ -1,0 +1,210 @@
+-- Agent jobs: their state from flint/jobChanged (and the flint/jobs request), the :FlintJobs
+-- list in a scratch buffer, and cancelling.
+local compat = require('flint.compat')
+local status = require('flint.status')
+
+local M = {}
+
+-- jobId -> { jobId, client_id, title, state, message, percentage, summary, updated }
+M.by_id = {}
+
+local ACTIVE = { queued = true, running = true }
+local LEVEL = {
+  done = vim.log.levels.INFO,
+  failed = vim.log.levels.WARN,
+  cancelled = vim.log.levels.INFO,
+}
+
+local function present(value)
+  if value == nil or value == vim.NIL then
+    return nil
+  end
+  return value
+end
+
+local function merge(fields, client_id)
+  local job = M.by_id[fields.jobId]
+  if not job then
+    job = { jobId = fields.jobId }
+    M.by_id[fields.jobId] = job
+  end
+  job.client_id = client_id or job.client_id
+  for _, key in ipairs({ 'title', 'state', 'message', 'percentage', 'summary' }) do
+    local value = present(fields[key])
+    if value ~= nil then
+      job[key] = value
+    end
+  end
+  job.updated = compat.now_ms()
+  return job
+end
+
+--- Handler of the flint/jobChanged notification.
+function M.on_changed(_, params, ctx)
+  if type(params) ~= 'table' or params.jobId == nil then
+    return
+  end
+  local before = M.by_id[params.jobId] and M.by_id[params.jobId].state
+  local job = merge(params, ctx and ctx.client_id)
+  if job.state ~= before and LEVEL[job.state] then
+    local text = string.format('flint: job %s %s', tostring(job.jobId), job.state)
+    if job.title then
+      text = text .. ' (' .. job.title .. ')'
+    end
+    local detail = job.summary or (job.state ~= 'done' and job.message) or nil
+    if detail then
+      text = text .. ': ' .. detail
+    end
+    vim.notify(text, LEVEL[job.state])
+  end
+  status.changed()
+end
+
+--- Records a job that flint.agentTask just created, before its first flint/jobChanged.
+function M.started(job_id, title, client_id)
+  local job = merge({ jobId = job_id }, client_id)
+  job.title = job.title or title
+  job.state = job.state or 'queued'
+  status.changed()
+  return job
+end
+
+local function by_id_order(a, b)
+  if type(a.jobId) == type(b.jobId) then
+    return a.jobId < b.jobId
+  end
+  return tostring(a.jobId) < tostring(b.jobId)
+end
+
+--- Every job known, oldest first.
+function M.all()
+  local list = vim.tbl_values(M.by_id)
+  table.sort(list, by_id_order)
+  return list
+end
+
+--- Queued and running jobs, oldest first.
+function M.active()
+  return vim.tbl_filter(function(job)
+    return ACTIVE[job.state] == true
+  end, M.all())
+end
+
+--- Asks each client for flint/jobs, merges the answers, then calls `done()`.
+function M.refresh(clients, done)
+  local waiting = #clients
+  if waiting == 0 then
+    return done()
+  end
+  for _, client in ipairs(clients) do
+    compat.request(client, 'flint/jobs', vim.empty_dict(), function(err, result)
+      if not err and type(result) == 'table' and type(result.jobs) == 'table' then
+        for _, job in ipairs(result.jobs) do
+          if type(job) == 'table' and job.jobId ~= nil then
+            merge(job, client.id)
+          end
+        end
+      end
+      waiting = waiting - 1
+      if waiting == 0 then
+        status.changed()
+        done()
+      end
+    end)
+  end
+end
+
+--- Sends flint.cancelJob for `job_id`.
+function M.cancel(client, job_id, on_done)
+  compat.request(client, 'workspace/executeCommand', {
+    command = 'flint.cancelJob',
+    arguments = { { jobId = job_id } },
+  }, function(err, result)
+    if err then
+      vim.notify('flint: cannot cancel job ' .. tostring(job_id) .. ': ' .. err.message,
+        vim.log.levels.WARN)
+    elseif type(result) == 'table' then
+      merge({ jobId = job_id, state = result.state }, client.id)
+      status.changed()
+    end
+    if on_done then
+      on_done(err, result)
+    end
+  end)
+end
+
+--- One line per job, for the list buffer.
+function M.format(job)
+  local line = string.format('#%-4s %-9s', tostring(job.jobId), job.state or '?')
+  line = line .. (job.percentage and string.format(' %3d%%', job.percentage) or '     ')
+  line = line .. '  ' .. (job.title or '')
+  local detail = job.summary or job.message
+  if detail and detail ~= '' then
+    line = line .. ' - ' .. detail:gsub('\n', ' ')
+  end
+  return line
+end
+
+local LIST_NAME = 'flint://jobs'
+-- bufnr of the list -> { [line] = jobId }
+local line_ids = {}
+local HEADER = 'flint jobs   r: refresh   x: cancel the job under the cursor   q: close'
+
+local function render(bufnr)
+  local lines, ids = { HEADER }, {}
+  for _, job in ipairs(M.all()) do
+    table.insert(lines, M.format(job))
+    ids[#lines] = job.jobId
+  end
+  if #lines == 1 then
+    table.insert(lines, '(no jobs)')
+  end
+  vim.api.nvim_buf_set_option(bufnr, 'modifiable', true)
+  vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, lines)
+  vim.api.nvim_buf_set_option(bufnr, 'modifiable', false)
+  line_ids[bufnr] = ids
+end
+
+--- Opens (or refreshes) the job list in a scratch buffer; returns its buffer number.
+function M.open_list(clients)
+  local bufnr = vim.fn.bufnr(LIST_NAME)
+  if bufnr == -1 or not vim.api.nvim_buf_is_valid(bufnr) then
+    bufnr = vim.api.nvim_create_buf(false, true)
+    vim.api.nvim_buf_set_name(bufnr, LIST_NAME)
+    vim.api.nvim_buf_set_option(bufnr, 'bufhidden', 'wipe')
+    vim.api.nvim_buf_set_option(bufnr, 'filetype', 'flintjobs')
+    local function map(lhs, fn)
+      vim.keymap.set('n', lhs, fn, { buffer = bufnr, nowait = true, silent = true })
+    end
+    map('q', '<cmd>close<cr>')
+    map('r', function()
+      M.refresh(clients, function()
+        render(bufnr)
+      end)
+    end)
+    map('x', function()
+      local ids = line_ids[bufnr] or {}
+      local id = ids[vim.api.nvim_win_get_cursor(0)[1]]
+      local job = id ~= nil and M.by_id[id]
+      local client = job and job.client_id and vim.lsp.get_client_by_id(job.client_id)
+      if client then
+        M.cancel(client, id, function()
+          render(bufnr)
+        end)
+      end
+    end)
+  end
+  if vim.fn.bufwinid(bufnr) == -1 then
+    vim.cmd('botright 10split')
+    vim.api.nvim_win_set_buf(0, bufnr)
+  end
+  render(bufnr)
+  M.refresh(clients, function()
+    if vim.api.nvim_buf_is_valid(bufnr) then
+      render(bufnr)
+    end
+  end)
+  return bufnr
+end
+
+return M

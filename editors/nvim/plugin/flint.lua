@@ -1,0 +1,26 @@
+-- flint's user commands. They load the plugin's modules on first use; the server starts
+-- only after require("flint").setup().
+if vim.g.loaded_flint then
+  return
+end
+vim.g.loaded_flint = true
+
+local function run(name)
+  return function(opts)
+    require('flint.commands')[name](opts)
+  end
+end
+
+local command = vim.api.nvim_create_user_command
+command('FlintEdit', run('edit'), {
+  nargs = '*', range = true, desc = 'flint: inline edit at the cursor or on the selection',
+})
+command('FlintSteer', run('steer'), { nargs = '*', desc = 'flint: redirect the running edit' })
+command('FlintAccept', run('accept'), { nargs = 0, desc = 'flint: keep the edit' })
+command('FlintReject', run('reject'), { nargs = 0, desc = 'flint: restore the original text' })
+command('FlintCancel', run('cancel'), { nargs = 0, desc = 'flint: stop the running edit' })
+command('FlintAgent', run('agent'), {
+  nargs = '*', range = true, desc = 'flint: hand a task to a background agent job',
+})
+command('FlintJobs', run('jobs'), { nargs = 0, desc = 'flint: list agent jobs' })
+command('FlintCancelJob', run('cancel_job'), { nargs = '?', desc = 'flint: cancel an agent job' })

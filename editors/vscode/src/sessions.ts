@@ -1,0 +1,98 @@
+// What the extension knows of flint's edit sessions, fed by flint/editSession notifications and
+// by the document changes that move their regions. Plain TypeScript, no VS Code API.
+import { isLiveSession, type EditSessionParams, type Range, type SessionState } from './protocol';
+import { rebaseRangeThrough, type ContentChange } from './regions';
+import { Signal } from './signal';
+
+export interface SessionRecord {
+  sessionId: string;
+  uri: string;
+  state: SessionState;
+  region: Range;
+  reason?: string;
+  jobId?: string;
+  // Increases with every update: "most recent" means the highest.
+  touched: number;
+}
+
+export interface SessionTransition {
+  session: SessionRecord;
+  previous?: SessionState;
+}
+
+// Finished sessions are kept a little while (for "most recent" and reasons), not forever.
+const MAX_FINISHED = 32;
+
+export class SessionTracker {
+  readonly changed = new Signal<SessionTransition | undefined>();
+  private sessions = new Map<string, SessionRecord>();
+  private clock = 0;
+
+  update(params: EditSessionParams): SessionTransition {
+    const previous = this.sessions.get(params.sessionId);
+    const session: SessionRecord = {
+      sessionId: params.sessionId,
+      uri: params.uri,
+      state: params.state,
+      region: params.region ?? previous?.region,
+      reason: params.reason,
+      jobId: params.jobId,
+      touched: ++this.clock,
+    };
+    this.sessions.set(session.sessionId, session);
+    this.forgetOldFinished();
+    const transition = { session, previous: previous?.state };
+    this.changed.fire(transition);
+    return transition;
+  }
+
+  get(sessionId: string): SessionRecord | undefined {
+    return this.sessions.get(sessionId);
+  }
+
+  // Live sessions (streaming, or done and waiting for review), most recent first.
+  live(uri?: string): SessionRecord[] {
+    return [...this.sessions.values()]
+      .filter((s) => isLiveSession(s.state) && (uri === undefined || s.uri === uri))
+      .sort((a, b) => b.touched - a.touched);
+  }
+
+  // The session a command without an explicit id applies to: the most recent live one in the
+  // given document, else the most recent live one anywhere.
+  current(uri?: string): SessionRecord | undefined {
+    return (uri !== undefined ? this.live(uri)[0] : undefined) ?? this.live()[0];
+  }
+
+  streamingIn(uri: string): SessionRecord | undefined {
+    return this.live(uri).find((s) => s.state === 'streaming');
+  }
+
+  // Moves the live regions of `uri` through one document change event.
+  applyDocumentChanges(uri: string, changes: readonly ContentChange[]): boolean {
+    let moved = false;
+    for (const session of this.live(uri)) {
+      const region = rebaseRangeThrough(session.region, changes);
+      if (JSON.stringify(region) !== JSON.stringify(session.region)) {
+        session.region = region;
+        moved = true;
+      }
+    }
+    if (moved) this.changed.fire(undefined);
+    return moved;
+  }
+
+  // The server process went away: its sessions cannot be accepted or rejected any more.
+  clear(): void {
+    this.sessions.clear();
+    this.changed.fire(undefined);
+  }
+
+  private forgetOldFinished(): void {
+    const finished = [...this.sessions.values()]
+      .filter((s) => !isLiveSession(s.state))
+      .sort((a, b) => a.touched - b.touched);
+    for (const old of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED))) {
+      this.sessions.delete(old.sessionId);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+(preproc_include) @import
+(preproc_ifdef (preproc_include) @import)

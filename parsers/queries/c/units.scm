@@ -1,0 +1,30 @@
+; Editable units of C (C++ inherits them).
+
+(function_definition
+  declarator: (function_declarator declarator: (_) @name) body: (_) @body) @function
+(function_definition
+  declarator: (pointer_declarator declarator: (function_declarator declarator: (_) @name))
+  body: (_) @body) @function
+(function_definition body: (_) @body) @function
+
+(struct_specifier name: (_) @name body: (field_declaration_list) @body) @definition
+(union_specifier name: (_) @name body: (field_declaration_list) @body) @definition
+(enum_specifier name: (_) @name body: (enumerator_list) @body) @definition
+
+; Include guards and #if regions are transparent: what they hold is still top-level.
+(preproc_ifdef name: (identifier) @name) @namespace
+(preproc_if) @namespace
+
+(compound_statement) @block
+
+(statement) @statement
+(declaration) @statement
+(type_definition) @statement
+(field_declaration) @statement
+(enumerator) @statement
+(preproc_include) @statement
+(preproc_def) @statement
+(preproc_function_def) @statement
+(preproc_call) @statement
+
+(comment) @attached

@@ -1,0 +1,2 @@
+; inherits: ecma
+(import_alias) @import

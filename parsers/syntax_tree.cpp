@@ -1,0 +1,108 @@
+#include "parsers/syntax_tree.h"
+
+#include <stdexcept>
+
+namespace flint::parsers {
+namespace {
+
+// TSInput reads the document through TextInput::chunk_at, so the server's chunked buffer is
+// parsed in place, without a contiguous copy.
+const char* read_chunk(void* payload, uint32_t byte_index, TSPoint /*position*/,
+                       uint32_t* bytes_read) {
+  const auto* input = static_cast<const TextInput*>(payload);
+  auto chunk = input->chunk_at(byte_index);
+  *bytes_read = static_cast<uint32_t>(chunk.size());
+  return chunk.data();
+}
+
+bool cancel_requested(TSParseState* state) {
+  const auto* cancel = static_cast<const std::atomic<bool>*>(state->payload);
+  return cancel->load(std::memory_order_relaxed);
+}
+
+ParserPtr new_parser(const Language& language) {
+  ParserPtr parser(ts_parser_new());
+  if (!ts_parser_set_language(parser.get(), language.ts_language())) {
+    throw std::runtime_error("tree-sitter cannot load the grammar for " +
+                             std::string(language.id()));
+  }
+  return parser;
+}
+
+TSPoint to_ts(TextPoint point) { return {point.row, point.column}; }
+TextPoint from_ts(TSPoint point) { return {point.row, point.column}; }
+
+}  // namespace
+
+Tree::Tree(const Tree& other)
+    : language_(other.language_), tree_(other.tree_ ? ts_tree_copy(other.tree_.get()) : nullptr) {}
+
+Tree& Tree::operator=(const Tree& other) {
+  if (this != &other) {
+    language_ = other.language_;
+    tree_.reset(other.tree_ ? ts_tree_copy(other.tree_.get()) : nullptr);
+  }
+  return *this;
+}
+
+SyntaxTree SyntaxTree::create(const Language& language, const TextInput& input) {
+  SyntaxTree tree(language, new_parser(language));
+  tree.reset(input);
+  return tree;
+}
+
+void SyntaxTree::apply(const TextChange& change) {
+  TSInputEdit edit{change.start_byte,   change.old_end_byte,  change.new_end_byte,
+                   to_ts(change.start), to_ts(change.old_end), to_ts(change.new_end)};
+  ts_tree_edit(tree_.get(), &edit);
+  stale_ = true;
+}
+
+TSTree* SyntaxTree::parse(const TSTree* old_tree, const TextInput& input,
+                          const std::atomic<bool>* cancel) {
+  TSInput ts_input{};
+  ts_input.payload = const_cast<TextInput*>(&input);
+  ts_input.read = &read_chunk;
+  ts_input.encoding = TSInputEncodingUTF8;
+  TSParseOptions options{};
+  if (cancel) {
+    options.payload = const_cast<std::atomic<bool>*>(cancel);
+    options.progress_callback = &cancel_requested;
+  }
+  TSTree* result = ts_parser_parse_with_options(parser_.get(), old_tree, ts_input, options);
+  // A cancelled parse keeps partial state in the parser; start the next one afresh.
+  if (!result) ts_parser_reset(parser_.get());
+  return result;
+}
+
+bool SyntaxTree::reparse(const TextInput& input, const std::atomic<bool>* cancel) {
+  TSTree* parsed = parse(tree_.get(), input, cancel);
+  if (!parsed) return false;
+  Tree new_tree(*language_, parsed);
+  changed_ranges_.clear();
+  uint32_t count = 0;
+  std::unique_ptr<TSRange, TsFreeDeleter> ranges(
+      ts_tree_get_changed_ranges(tree_.get(), new_tree.get(), &count));
+  for (uint32_t i = 0; i < count; ++i) {
+    const TSRange& range = ranges.get()[i];
+    changed_ranges_.push_back(ChangedRange{range.start_byte, range.end_byte,
+                                           from_ts(range.start_point), from_ts(range.end_point)});
+  }
+  tree_ = std::move(new_tree);
+  stale_ = false;
+  return true;
+}
+
+void SyntaxTree::reset(const TextInput& input) {
+  TSTree* parsed = parse(nullptr, input, nullptr);
+  if (!parsed) throw std::runtime_error("tree-sitter failed to parse a document");
+  tree_ = Tree(*language_, parsed);
+  changed_ranges_.clear();
+  stale_ = false;
+}
+
+Tree parse_text(const Language& language, const TextInput& input) {
+  return SyntaxTree::create(language, input).tree();
+}
+
+}  // namespace flint::parsers

@@ -1,0 +1,46 @@
+#include "server/command_types.h"
+
+namespace flint {
+
+using nlohmann::json;
+
+namespace {
+
+std::optional<std::string> optional_string(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+}  // namespace
+
+void from_json(const json& j, InlineEditArgs& a) {
+  j.at("textDocument").get_to(a.textDocument);
+  j.at("range").get_to(a.range);
+  // The instruction may be empty for presets that carry it elsewhere; null is an error.
+  j.at("instruction").get_to(a.instruction);
+}
+
+void from_json(const json& j, SteerArgs& a) {
+  a.sessionId = optional_string(j, "sessionId");
+  j.at("instruction").get_to(a.instruction);
+}
+
+void from_json(const json& j, SessionArgs& a) {
+  if (j.is_null()) return;
+  a.sessionId = optional_string(j, "sessionId");
+}
+
+void from_json(const json& j, AgentTaskArgs& a) {
+  j.at("instruction").get_to(a.instruction);
+  if (auto it = j.find("textDocument"); it != j.end() && !it->is_null()) {
+    a.textDocument = it->get<protocol::TextDocumentIdentifier>();
+  }
+  if (auto it = j.find("range"); it != j.end() && !it->is_null()) {
+    a.range = it->get<protocol::Range>();
+  }
+}
+
+void from_json(const json& j, CancelJobArgs& a) { j.at("jobId").get_to(a.jobId); }
+
+}  // namespace flint

@@ -1,0 +1,46 @@
+#pragma once
+// Arguments of flint's workspace/executeCommand commands (docs/PROTOCOL.md), read with
+// nlohmann from_json: a missing or mistyped field throws, and the command table turns that
+// into -32602 naming the field.
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/lsp_types.h"
+
+namespace flint {
+
+struct InlineEditArgs {
+  protocol::TextDocumentIdentifier textDocument;
+  protocol::Range range;
+  std::string instruction;
+};
+void from_json(const nlohmann::json& j, InlineEditArgs& a);
+
+struct SteerArgs {
+  std::optional<std::string> sessionId;
+  std::string instruction;
+};
+void from_json(const nlohmann::json& j, SteerArgs& a);
+
+// accept / reject / cancel.
+struct SessionArgs {
+  std::optional<std::string> sessionId;
+};
+void from_json(const nlohmann::json& j, SessionArgs& a);
+
+struct AgentTaskArgs {
+  std::string instruction;
+  std::optional<protocol::TextDocumentIdentifier> textDocument;
+  std::optional<protocol::Range> range;
+};
+void from_json(const nlohmann::json& j, AgentTaskArgs& a);
+
+struct CancelJobArgs {
+  std::string jobId;
+};
+void from_json(const nlohmann::json& j, CancelJobArgs& a);
+
+}  // namespace flint

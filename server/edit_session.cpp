@@ -1,0 +1,470 @@
+#include "server/edit_session.h"
+
+#include <algorithm>
+
+namespace flint {
+namespace {
+
+// Edits that were applied but whose echo never came are remembered this long (in edits), so
+// that a very late echo is still recognised as flint's own change.
+constexpr size_t kMaxLateEdits = 4;
+
+uint32_t rows_in(std::string_view text) {
+  auto rows = static_cast<uint32_t>(std::count(text.begin(), text.end(), '\n'));
+  return rows + (!text.empty() && text.back() != '\n' ? 1 : 0);
+}
+
+}  // namespace
+
+std::string_view to_string(SessionState state) {
+  switch (state) {
+    case SessionState::kStreaming:
+      return "streaming";
+    case SessionState::kDone:
+      return "done";
+    case SessionState::kCancelled:
+      return "cancelled";
+    case SessionState::kFailed:
+      return "failed";
+    case SessionState::kAccepted:
+      return "accepted";
+    case SessionState::kRejected:
+      return "rejected";
+  }
+  return "unknown";
+}
+
+EditSession::EditSession(const parsers::TextInput& doc, int64_t version, uint32_t first_line,
+                         uint32_t line_count, SessionOptions options, SessionHooks hooks)
+    : options_(options), hooks_(std::move(hooks)), doc_(&doc), version_(version) {
+  started_ = hooks_.now();
+  uint32_t lines = doc.line_count();
+  uint32_t first = std::min(first_line, lines - 1);
+  uint32_t end_line = static_cast<uint32_t>(std::min<uint64_t>(uint64_t{first} + line_count, lines));
+  // The empty "line" after a final newline holds no text: a region never ends with it.
+  if (end_line == lines && end_line > first && doc.line(lines - 1).empty()) --end_line;
+  region_.first_row = first;
+  region_.start_byte = doc.line_start(first);
+  region_.end_byte = end_line < lines ? doc.line_start(end_line) : doc.size();
+  line_count_ = end_line - first;
+  original_ = read(region_.start_byte, region_.end_byte);
+  known_ = original_;
+  std::string_view first_text = doc.line(0);
+  eol_ = lines > 1 && !first_text.empty() && first_text.back() == '\r' ? "\r\n" : "\n";
+  diff_.emplace(original_, eol_);
+}
+
+void EditSession::on_model_text(std::string_view delta) {
+  if (phase_ != Phase::kStreaming || model_done_ || delta.empty()) return;
+  ++stats_.tokens;
+  if (!stats_.first_token) stats_.first_token = hooks_.now() - started_;
+  cleaned_.clear();
+  cleaner_.feed(delta, cleaned_);
+  if (!cleaned_.empty()) diff_->push(cleaned_);
+  if (hold_for_new_stream_ && diff_->completed_lines() > 0) hold_for_new_stream_ = false;
+  pump();
+}
+
+void EditSession::on_model_done() {
+  if (phase_ != Phase::kStreaming || model_done_) return;
+  cleaned_.clear();
+  cleaner_.finish(cleaned_);
+  diff_->push(cleaned_);
+  diff_->finish();
+  model_done_ = true;
+  hold_for_new_stream_ = false;
+  dirty_ = true;
+  pump();
+}
+
+void EditSession::on_model_error(std::string_view message) {
+  if (phase_ != Phase::kStreaming || model_done_) return;
+  end(SessionState::kFailed, std::string(message));
+}
+
+void EditSession::on_document_changed(const parsers::TextInput& doc, int64_t new_version,
+                                      const std::vector<parsers::TextChange>& changes) {
+  doc_ = &doc;
+  version_ = new_version;
+  if (changes.empty()) return;
+
+  // flint's own edit, newest first, recognised by the text the region then holds. Editors
+  // report it with ranges of their own choosing, and may slide them into the neighbouring
+  // lines (their own diff of the changed lines): the changes at or across the region's
+  // boundaries, or at worst within the line above and the line below, are taken together.
+  for (auto it = pending_.end(); it != pending_.begin();) {
+    --it;
+    const int64_t growth = int64_t(it->after.size()) - int64_t(it->before.size());
+    for (bool with_context : {false, true}) {
+      std::optional<Tracked> at = echo_position(changes, with_context ? it->context_above : 0,
+                                                with_context ? it->context_below : 0, growth);
+      if (at && region_holds(*at, it->after)) {
+        take_echo(*at, it);
+        return;
+      }
+    }
+  }
+
+  // The user's changes: one that ends before the region (or at its start, leaving it at a line
+  // start) moves it; one after it leaves it alone; anything else is inside.
+  Tracked user = region_;
+  bool inside = false;
+  int64_t widened_begin = region_.start_byte;
+  int64_t widened_end = region_.end_byte;
+  const bool terminated = known_.empty() || known_.back() == '\n';
+  for (const parsers::TextChange& c : changes) {
+    const int64_t delta = int64_t{c.new_end_byte} - int64_t{c.old_end_byte};
+    if (!inside) {
+      bool before = c.old_end_byte < user.start_byte ||
+                    (c.old_end_byte == user.start_byte && c.new_end.column == 0);
+      bool after =
+          c.start_byte > user.end_byte || (c.start_byte == user.end_byte && terminated);
+      if (before) {
+        shift(user, c);
+        widened_begin = user.start_byte;
+        widened_end = user.end_byte;
+      } else if (!after) {
+        inside = true;
+        widened_begin = std::min<int64_t>(user.start_byte, c.start_byte);
+        widened_end = std::max<int64_t>(user.end_byte, c.old_end_byte) + delta;
+      }
+    } else if (c.old_end_byte < widened_begin) {
+      widened_begin += delta;
+      widened_end += delta;
+    } else if (c.start_byte <= widened_end) {
+      widened_begin = std::min<int64_t>(widened_begin, c.start_byte);
+      widened_end = std::max<int64_t>(widened_end, c.old_end_byte) + delta;
+    }
+  }
+  if (!inside && region_holds(user, known_)) {
+    region_ = user;
+    dirty_ = true;
+    pump();
+    return;
+  }
+  // Inside, or the ranges and the text disagree: either way the user wins.
+  follow_user_edit(widened_begin, widened_end);
+  if (phase_ != Phase::kIdle) end(SessionState::kCancelled, "the user edited the region");
+}
+
+void EditSession::shift(Tracked& t, const parsers::TextChange& c) {
+  t.start_byte = static_cast<uint32_t>(int64_t{t.start_byte} + c.new_end_byte - c.old_end_byte);
+  t.end_byte = static_cast<uint32_t>(int64_t{t.end_byte} + c.new_end_byte - c.old_end_byte);
+  t.first_row = static_cast<uint32_t>(int64_t{t.first_row} + c.new_end.row - c.old_end.row);
+}
+
+std::optional<EditSession::Tracked> EditSession::echo_position(
+    const std::vector<parsers::TextChange>& changes, uint32_t above, uint32_t below,
+    int64_t growth) const {
+  Tracked at = region_;
+  int64_t window_begin = int64_t{region_.start_byte} - above;
+  int64_t window_end = int64_t{region_.end_byte} + below;
+  int64_t near = 0;
+  for (const parsers::TextChange& c : changes) {
+    const int64_t delta = int64_t{c.new_end_byte} - int64_t{c.old_end_byte};
+    if (c.old_end_byte < window_begin) {
+      shift(at, c);
+      window_begin += delta;
+      window_end += delta;
+    } else if (c.start_byte <= window_end) {
+      near += delta;
+      window_begin = std::min<int64_t>(window_begin, c.start_byte);
+      window_end = std::max<int64_t>(window_end, c.old_end_byte) + delta;
+    }
+  }
+  if (near != growth) return std::nullopt;
+  return at;
+}
+
+void EditSession::take_echo(const Tracked& at, std::deque<PendingEdit>::iterator edit) {
+  region_.start_byte = at.start_byte;
+  region_.first_row = at.first_row;
+  region_.end_byte = at.start_byte + static_cast<uint32_t>(edit->after.size());
+  line_count_ = rows_in(edit->after);
+  known_ = edit->after;
+  edit->echoed = true;
+  // Older edits can no longer be echoed: the document moved past them.
+  auto keep = edit->answered ? std::next(edit) : edit;
+  pending_.erase(pending_.begin(), keep);
+  dirty_ = true;
+  pump();
+}
+
+void EditSession::follow_user_edit(int64_t begin, int64_t end) {
+  user_edited_ = true;
+  uint32_t size = doc_->size();
+  auto clamp = [&](int64_t b) { return static_cast<uint32_t>(std::clamp<int64_t>(b, 0, size)); };
+  uint32_t first_row = row_of(clamp(begin));
+  uint32_t last_row = row_of(clamp(end));
+  region_.first_row = first_row;
+  region_.start_byte = doc_->line_start(first_row);
+  uint32_t end_byte = clamp(end);
+  if (end_byte > doc_->line_start(last_row)) {
+    end_byte = last_row + 1 < doc_->line_count() ? doc_->line_start(last_row + 1) : size;
+  }
+  region_.end_byte = std::max(end_byte, region_.start_byte);
+  known_ = read(region_.start_byte, region_.end_byte);
+  line_count_ = rows_in(known_);
+  // Whatever was in flight is now unrecognisable: the editor refuses it (stale version).
+  pending_.clear();
+}
+
+void EditSession::on_apply_result(bool applied) {
+  auto it = std::find_if(pending_.begin(), pending_.end(),
+                         [](const PendingEdit& p) { return !p.answered; });
+  if (it == pending_.end()) return;
+  TimePoint now = hooks_.now();
+  if (applied) {
+    ++stats_.edits_applied;
+    refusals_ = 0;
+    refused_version_.reset();
+    if (it->echoed) {
+      pending_.erase(pending_.begin(), std::next(it));
+    } else {
+      it->answered = true;
+      it->echo_deadline = now + options_.echo_timeout;
+      while (pending_.size() > kMaxLateEdits) pending_.pop_front();
+    }
+  } else {
+    ++stats_.edits_refused;
+    if (it->echoed) {
+      // The text taken for this edit's echo was not flint's: someone else wrote it.
+      pending_.clear();
+      user_edited_ = true;
+      if (phase_ != Phase::kIdle) end(SessionState::kCancelled, "the user edited the region");
+      return;
+    }
+    refused_version_ = it->version;
+    retry_deadline_ = now + options_.echo_timeout;
+    pending_.erase(it);
+    if (phase_ != Phase::kIdle && ++refusals_ >= options_.max_refusals) {
+      end(SessionState::kFailed,
+          "the editor refused " + std::to_string(refusals_) + " edits in a row");
+      return;
+    }
+  }
+  dirty_ = true;
+  pump();
+}
+
+void EditSession::on_timer() {
+  timer_deadline_.reset();
+  dirty_ = true;
+  pump();
+}
+
+bool EditSession::steer() {
+  bool running = phase_ == Phase::kStreaming && state_ == SessionState::kStreaming;
+  bool finished = phase_ == Phase::kIdle && state_ == SessionState::kDone;
+  if ((!running && !finished) || user_edited_) return false;
+  cleaner_ = OutputCleaner();
+  diff_.emplace(original_, eol_);
+  diffed_revision_ = ~uint64_t{0};
+  model_done_ = false;
+  hold_for_new_stream_ = true;
+  phase_ = Phase::kStreaming;
+  stats_.duration.reset();
+  if (finished) set_state(SessionState::kStreaming, "");
+  dirty_ = true;
+  return true;
+}
+
+bool EditSession::cancel() {
+  if (phase_ != Phase::kStreaming) return false;
+  end(SessionState::kCancelled, "cancelled");
+  return true;
+}
+
+bool EditSession::accept() {
+  if (state_ == SessionState::kAccepted || state_ == SessionState::kRejected ||
+      phase_ == Phase::kRestoring) {
+    return false;
+  }
+  if (phase_ == Phase::kStreaming) stats_.duration = hooks_.now() - started_;
+  phase_ = Phase::kIdle;
+  set_state(SessionState::kAccepted, "");
+  return true;
+}
+
+std::optional<std::string> EditSession::reject() {
+  if (state_ == SessionState::kAccepted || state_ == SessionState::kRejected) {
+    return "the session was already " + std::string(to_string(state_));
+  }
+  if (user_edited_) {
+    return "the region was edited by hand since the session started: restoring it would "
+           "overwrite those changes";
+  }
+  if (phase_ == Phase::kRestoring) return std::nullopt;
+  if (phase_ == Phase::kStreaming) stats_.duration = hooks_.now() - started_;
+  phase_ = Phase::kRestoring;
+  dirty_ = true;
+  pump();
+  return std::nullopt;
+}
+
+SessionRegion EditSession::region() const {
+  return {region_.first_row, line_count_, region_.start_byte, region_.end_byte};
+}
+
+std::string EditSession::region_text() const { return read(region_.start_byte, region_.end_byte); }
+
+void EditSession::pump() {
+  if (phase_ == Phase::kIdle) return;
+  TimePoint now = hooks_.now();
+  if (blocked(now)) return;
+  if (phase_ == Phase::kStreaming && hold_for_new_stream_) return;
+  bool stale = dirty_ || (phase_ == Phase::kStreaming && diff_->revision() != diffed_revision_);
+  if (!stale) return;
+  if (now < next_frame_) {
+    arm(next_frame_, now);
+    return;
+  }
+  dirty_ = false;
+  diffed_revision_ = diff_->revision();
+  std::string target = phase_ == Phase::kRestoring ? original_ : diff_->desired_text();
+  std::string actual = region_text();
+  if (actual == target) {
+    settle();
+    return;
+  }
+  send(actual, target, now);
+}
+
+bool EditSession::blocked(TimePoint now) {
+  for (const PendingEdit& p : pending_) {
+    if (!p.answered) return true;  // at most one applyEdit in flight
+  }
+  for (const PendingEdit& p : pending_) {
+    if (!p.echoed && now < p.echo_deadline) {
+      arm(p.echo_deadline, now);
+      return true;
+    }
+  }
+  if (refused_version_ && version_ <= *refused_version_ && now < retry_deadline_) {
+    arm(retry_deadline_, now);
+    return true;
+  }
+  return false;
+}
+
+void EditSession::send(const std::string& actual, const std::string& target, TimePoint now) {
+  LineEdit edit;
+  edit.version = version_;
+  parsers::TextPoint at{region_.first_row, 0};
+  size_t scanned = 0;
+  auto point_of = [&](size_t offset) {
+    for (; scanned < offset; ++scanned) {
+      if (actual[scanned] == '\n') {
+        ++at.row;
+        at.column = 0;
+      } else {
+        ++at.column;
+      }
+    }
+    return at;
+  };
+  for (const TextHunk& hunk : minimal_hunks(actual, target)) {
+    TextReplacement r;
+    r.start_byte = region_.start_byte + hunk.before_begin;
+    r.end_byte = region_.start_byte + hunk.before_end;
+    r.start = point_of(hunk.before_begin);
+    r.end = point_of(hunk.before_end);
+    r.text = target.substr(hunk.after_begin, hunk.after_end - hunk.after_begin);
+    edit.replacements.push_back(std::move(r));
+  }
+
+  PendingEdit pending;
+  pending.before = actual;
+  pending.after = target;
+  pending.version = version_;
+  uint32_t lines = doc_->line_count();
+  if (region_.first_row > 0) {
+    pending.context_above = region_.start_byte - doc_->line_start(region_.first_row - 1);
+  }
+  uint32_t below = region_.first_row + line_count_;
+  uint32_t below_end = below + 1 < lines ? doc_->line_start(below + 1) : doc_->size();
+  pending.context_below = below_end > region_.end_byte ? below_end - region_.end_byte : 0;
+  pending_.push_back(std::move(pending));
+
+  next_frame_ = now + options_.frame;
+  ++stats_.edits_sent;
+  if (!stats_.first_edit) stats_.first_edit = now - started_;
+  hooks_.send_edit(edit);
+}
+
+void EditSession::settle() {
+  if (phase_ == Phase::kStreaming && model_done_) {
+    end(SessionState::kDone, "");
+  } else if (phase_ == Phase::kRestoring) {
+    phase_ = Phase::kIdle;
+    set_state(SessionState::kRejected, "");
+  }
+}
+
+void EditSession::arm(TimePoint deadline, TimePoint now) {
+  if (timer_deadline_ && *timer_deadline_ <= deadline) return;
+  timer_deadline_ = deadline;
+  auto delay = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
+  hooks_.arm_timer(std::max(delay, std::chrono::milliseconds(0)));
+}
+
+void EditSession::end(SessionState state, std::string reason) {
+  if (phase_ == Phase::kStreaming && !stats_.duration) stats_.duration = hooks_.now() - started_;
+  phase_ = Phase::kIdle;
+  set_state(state, std::move(reason));
+}
+
+void EditSession::set_state(SessionState state, std::string reason) {
+  state_ = state;
+  reason_ = std::move(reason);
+  if (hooks_.on_state) hooks_.on_state(state_, reason_);
+}
+
+bool EditSession::region_holds(const Tracked& at, std::string_view text) const {
+  uint32_t size = doc_->size();
+  if (at.first_row >= doc_->line_count() || doc_->line_start(at.first_row) != at.start_byte) {
+    return false;
+  }
+  if (uint64_t{at.start_byte} + text.size() > size) return false;
+  // An unterminated region text is the end of the document.
+  if (!text.empty() && text.back() != '\n' && at.start_byte + text.size() != size) return false;
+  uint32_t byte = at.start_byte;
+  while (!text.empty()) {
+    std::string_view chunk = doc_->chunk_at(byte);
+    if (chunk.empty()) return false;
+    size_t n = std::min(chunk.size(), text.size());
+    if (chunk.substr(0, n) != text.substr(0, n)) return false;
+    text.remove_prefix(n);
+    byte += static_cast<uint32_t>(n);
+  }
+  return true;
+}
+
+uint32_t EditSession::row_of(uint32_t byte) const {
+  uint32_t lo = 0;
+  uint32_t hi = doc_->line_count() - 1;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo + 1) / 2;
+    if (doc_->line_start(mid) <= byte) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+std::string EditSession::read(uint32_t begin, uint32_t end) const {
+  std::string text;
+  text.reserve(end > begin ? end - begin : 0);
+  while (begin < end) {
+    std::string_view chunk = doc_->chunk_at(begin);
+    if (chunk.empty()) break;
+    size_t n = std::min<size_t>(chunk.size(), end - begin);
+    text.append(chunk.substr(0, n));
+    begin += static_cast<uint32_t>(n);
+  }
+  return text;
+}
+
+}  // namespace flint

@@ -1,0 +1,230 @@
+#pragma once
+// One streaming inline edit of one region, as a plain state machine: model text comes in,
+// buffer edits go out, the document's changes come back. No LSP, no asio, no threads: the
+// glue (server.cpp) calls the inputs on its event loop and implements the hooks (applyEdit,
+// a timer, notifications). All calls must come from one thread.
+//
+// Every edit is the minimal difference between the text the region should hold (StreamDiff)
+// and the text it actually holds in the document the session last saw: never derived from
+// what earlier edits were supposed to do. Hence a retried, refused, reordered or re-reported
+// edit cannot corrupt the buffer, and steering (a new stream over the original while the
+// buffer holds partial output) needs nothing special.
+//
+// Flow control: at most one edit in flight; after `applied: true` the session waits for the
+// editor to report the change back (the echo, a didChange) before computing the next edit,
+// for at most `echo_timeout`; no edit sooner than `frame` after the previous one. Text that
+// arrives meanwhile is coalesced into the next edit. After `applied: false` the session
+// recomputes from the document and retries once it has seen a newer version (or after
+// `echo_timeout`); `max_refusals` refusals in a row end the session as failed.
+//
+// The user wins: editors report flint's own edits with ranges of their own choosing, so the
+// echo is recognised by the text the region then holds, never by its ranges. A change outside
+// the region moves it; any other change of the region's text is the user's, and the session
+// ends as cancelled without sending anything more. Every edit names the latest document
+// version the session has seen, so an editor that checks versions refuses an edit computed
+// before a keystroke it had not reported yet.
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/text_input.h"
+#include "server/output_cleaner.h"
+#include "server/stream_diff.h"
+
+namespace flint {
+
+enum class SessionState {
+  kStreaming,  // the model is writing (or flint is still flushing its edits)
+  kDone,       // the stream finished and the region holds the output
+  kCancelled,  // stopped by flint.cancel or by the user typing inside the region
+  kFailed,     // the model or the editor failed; `reason` says how
+  kAccepted,   // after done (or a stop): the user kept the text
+  kRejected,   // the original region text was restored
+};
+// "streaming", "done", "cancelled", "failed", "accepted", "rejected" (PROTOCOL.md).
+std::string_view to_string(SessionState state);
+
+// One replacement in the document the edit names: bytes [start_byte, end_byte) (points are
+// the same positions, row and byte column) become `text`.
+struct TextReplacement {
+  uint32_t start_byte = 0;
+  uint32_t end_byte = 0;
+  parsers::TextPoint start;
+  parsers::TextPoint end;
+  std::string text;
+};
+
+// One workspace/applyEdit: non-overlapping replacements in ascending order, all relative to
+// the document at `version` (one TextDocumentEdit with several TextEdits).
+struct LineEdit {
+  int64_t version = 0;
+  std::vector<TextReplacement> replacements;
+};
+
+// Where the region is in the current document: whole lines [first_line, first_line +
+// line_count), bytes [start_byte, end_byte).
+struct SessionRegion {
+  uint32_t first_line = 0;
+  uint32_t line_count = 0;
+  uint32_t start_byte = 0;
+  uint32_t end_byte = 0;
+};
+
+struct SessionStats {
+  using Duration = std::chrono::steady_clock::duration;
+  uint32_t tokens = 0;  // model deltas received
+  uint32_t edits_sent = 0;
+  uint32_t edits_applied = 0;
+  uint32_t edits_refused = 0;
+  std::optional<Duration> first_token;  // from the start of the session
+  std::optional<Duration> first_edit;   // first edit sent, from the start
+  std::optional<Duration> duration;     // start to the end of streaming
+};
+
+struct SessionOptions {
+  std::chrono::milliseconds frame{8};
+  std::chrono::milliseconds echo_timeout{300};
+  int max_refusals = 5;
+};
+
+struct SessionHooks {
+  using TimePoint = std::chrono::steady_clock::time_point;
+  std::function<TimePoint()> now;
+  std::function<void(const LineEdit&)> send_edit;
+  // Ask for on_timer() after `delay`; replaces any earlier request. Spurious or late calls of
+  // on_timer() are harmless.
+  std::function<void(std::chrono::milliseconds delay)> arm_timer;
+  // Every state change after the start (the session starts as streaming).
+  std::function<void(SessionState state, const std::string& reason)> on_state;
+};
+
+class EditSession {
+ public:
+  // `doc` is the document at `version`; it must outlive the session (or be replaced through
+  // on_document_changed), and the session reads it whenever it computes an edit. The region is
+  // the whole lines [first_line, first_line + line_count), clamped to the document.
+  EditSession(const parsers::TextInput& doc, int64_t version, uint32_t first_line,
+              uint32_t line_count, SessionOptions options, SessionHooks hooks);
+
+  // The model's stream (raw: fences and chatter are stripped here).
+  void on_model_text(std::string_view delta);
+  void on_model_done();
+  void on_model_error(std::string_view message);
+
+  // Called after the document store applied a didChange: `doc` is the new text at
+  // `new_version`, `changes` what changed, in order (each relative to the text left by the
+  // previous one).
+  void on_document_changed(const parsers::TextInput& doc, int64_t new_version,
+                           const std::vector<parsers::TextChange>& changes);
+  // The client's answer to the edit in flight.
+  void on_apply_result(bool applied);
+  void on_timer();
+
+  // flint.steer: restart from the original region with a new stream (the glue restarts the
+  // model with the partial output and the new instruction). The buffer keeps the partial
+  // output until the new stream's first line arrives. False when the session is over.
+  bool steer();
+  // flint.cancel: stop streaming; what is in the buffer stays. False unless streaming.
+  bool cancel();
+  // flint.accept: keep the region as it is. False when already accepted or rejected.
+  bool accept();
+  // flint.reject: restore the original region text (one edit, once nothing is in flight); the
+  // state becomes rejected when the editor has applied it. Returns why it cannot, if it cannot
+  // (the user has edited the region, or the session was already accepted or rejected).
+  std::optional<std::string> reject();
+
+  SessionState state() const { return state_; }
+  const std::string& reason() const { return reason_; }
+  const SessionStats& stats() const { return stats_; }
+  SessionRegion region() const;
+  // The region's text now, as the last seen document holds it.
+  std::string region_text() const;
+  const std::string& original_text() const { return original_; }
+  // The cleaned model output so far (what a steer puts into the conversation).
+  const std::string& model_output() const { return diff_->output(); }
+  // True once the user changed text inside the region (reject is then refused).
+  bool user_edited_region() const { return user_edited_; }
+
+ private:
+  using TimePoint = SessionHooks::TimePoint;
+
+  struct Tracked {  // the region in one version of the document
+    uint32_t start_byte = 0;
+    uint32_t end_byte = 0;
+    uint32_t first_row = 0;
+  };
+  struct PendingEdit {
+    std::string before;  // the region's text the edit was computed against
+    std::string after;   // the region's text once applied
+    int64_t version = 0;
+    uint32_t context_above = 0;  // bytes of the line above the region, in that version
+    uint32_t context_below = 0;  // bytes of the line below the region, in that version
+    bool answered = false;       // applied: true received
+    bool echoed = false;         // its text appeared in a reported change
+    TimePoint echo_deadline{};
+  };
+
+  enum class Phase {
+    kStreaming,  // sending edits towards the model's output
+    kRestoring,  // sending the edit that restores the original (reject)
+    kIdle,       // sending nothing
+  };
+
+  void pump();
+  bool blocked(TimePoint now);
+  void send(const std::string& actual, const std::string& target, TimePoint now);
+  void settle();
+  void arm(TimePoint deadline, TimePoint now);
+  void end(SessionState state, std::string reason);
+  void set_state(SessionState state, std::string reason);
+  static void shift(Tracked& t, const parsers::TextChange& c);
+  std::optional<Tracked> echo_position(const std::vector<parsers::TextChange>& changes,
+                                       uint32_t above, uint32_t below, int64_t growth) const;
+  void take_echo(const Tracked& at, std::deque<PendingEdit>::iterator edit);
+  void follow_user_edit(int64_t begin, int64_t end);
+  bool region_holds(const Tracked& at, std::string_view text) const;
+  uint32_t row_of(uint32_t byte) const;
+  std::string read(uint32_t begin, uint32_t end) const;
+
+  SessionOptions options_;
+  SessionHooks hooks_;
+  const parsers::TextInput* doc_;
+  int64_t version_;
+  TimePoint started_;
+
+  Tracked region_;
+  uint32_t line_count_ = 0;
+  std::string original_;
+  std::string known_;  // what the region holds in the last seen version
+  std::string eol_;
+
+  OutputCleaner cleaner_;
+  std::optional<StreamDiff> diff_;
+  std::string cleaned_;  // scratch buffer for cleaned text
+  bool model_done_ = false;
+  bool hold_for_new_stream_ = false;  // after steer, until the new stream's first line
+
+  SessionState state_ = SessionState::kStreaming;
+  std::string reason_;
+  Phase phase_ = Phase::kStreaming;
+  bool user_edited_ = false;
+
+  std::deque<PendingEdit> pending_;  // oldest first
+  int refusals_ = 0;                 // in a row
+  std::optional<int64_t> refused_version_;
+  TimePoint retry_deadline_{};
+  TimePoint next_frame_{};
+  std::optional<TimePoint> timer_deadline_;
+  bool dirty_ = true;  // something changed since the last diff found nothing to send
+  uint64_t diffed_revision_ = ~uint64_t{0};
+
+  SessionStats stats_;
+};
+
+}  // namespace flint

@@ -1,0 +1,153 @@
+#include "server/models/provider_support.h"
+
+namespace flint::models::detail {
+
+std::string join_url(std::string_view base, std::string_view path) {
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  std::string url(base);
+  if (!path.empty() && path.front() != '/') url.push_back('/');
+  url.append(path);
+  return url;
+}
+
+int effective_max_tokens(const ModelRoleConfig& config, std::optional<int> requested) {
+  return requested.value_or(config.max_tokens);
+}
+
+std::string dump_body(const json& body) {
+  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string normalize_finish_reason(std::string_view reason) {
+  if (reason == "stop" || reason == "end_turn" || reason == "stop_sequence" ||
+      reason == "completed") {
+    return "stop";
+  }
+  if (reason == "length" || reason == "max_tokens" || reason == "max_output_tokens") {
+    return "length";
+  }
+  if (reason == "tool_calls" || reason == "tool_use" || reason == "function_call") {
+    return "tool_calls";
+  }
+  if (reason == "content_filter" || reason == "refusal") return "content_filter";
+  return std::string(reason);
+}
+
+std::optional<json> parse_json(std::string_view text) {
+  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) return std::nullopt;
+  return value;
+}
+
+std::string string_field(const json& object, std::string_view key) {
+  if (!object.is_object()) return {};
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+int64_t int_field(const json& object, std::string_view key) {
+  if (!object.is_object()) return 0;
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_number()) return 0;
+  return it->get<int64_t>();
+}
+
+const json& member(const json& object, std::string_view key) {
+  static const json null_value;
+  if (!object.is_object()) return null_value;
+  auto it = object.find(key);
+  return it == object.end() ? null_value : *it;
+}
+
+ModelError malformed_event(std::string_view why, std::string_view data) {
+  constexpr size_t kShown = 120;
+  std::string shown = dump_body(json(std::string(data.substr(0, kShown))));
+  if (data.size() > kShown) shown += "...";
+  return ModelError{ModelError::Kind::MalformedStream, 0,
+                    std::string(why) + "; the event starts with " + shown};
+}
+
+ModelError provider_error(std::string_view type, std::string_view message) {
+  auto has = [&](std::string_view word) { return type.find(word) != std::string_view::npos; };
+  ModelError::Kind kind = ModelError::Kind::Server;
+  if (has("rate_limit")) {
+    kind = ModelError::Kind::RateLimited;
+  } else if (has("auth") || has("permission") || has("api_key")) {
+    kind = ModelError::Kind::Unauthorized;
+  } else if (has("not_found")) {
+    kind = ModelError::Kind::NotFound;
+  } else if (has("invalid_request") || has("invalid_prompt")) {
+    kind = ModelError::Kind::Other;
+  }
+  std::string text = "the provider reported an error in the stream";
+  if (!type.empty()) text += " (" + std::string(type) + ")";
+  if (!message.empty()) text += ": " + std::string(message);
+  return ModelError{kind, 0, text};
+}
+
+void SseStreamDecoder::feed(std::string_view bytes, std::vector<StreamEvent>& out) {
+  if (done_) return;
+  out_ = &out;
+  if (!parser_.feed(bytes, *this) && !done_) {
+    emit(ModelError{ModelError::Kind::MalformedStream, 0,
+                    "a server-sent event exceeded 16 MiB: the endpoint is not streaming events"});
+  }
+  out_ = nullptr;
+}
+
+void SseStreamDecoder::finish(std::vector<StreamEvent>& out) {
+  if (done_) return;
+  out_ = &out;
+  parser_.finish(*this);
+  if (!done_) at_eof();
+  out_ = nullptr;
+}
+
+void SseStreamDecoder::on_event(const SseEvent& event) {
+  if (done_) return;
+  if (handle(event)) ++events_;
+}
+
+void SseStreamDecoder::emit(StreamEvent event) {
+  if (done_ || out_ == nullptr) return;
+  done_ = std::holds_alternative<StreamEnd>(event) || std::holds_alternative<ModelError>(event);
+  out_->push_back(std::move(event));
+}
+
+void NdjsonStreamDecoder::feed(std::string_view bytes, std::vector<StreamEvent>& out) {
+  if (done_) return;
+  out_ = &out;
+  if (!parser_.feed(bytes, *this) && !done_) {
+    emit(ModelError{ModelError::Kind::MalformedStream, 0,
+                    "a line of the NDJSON stream exceeded 16 MiB"});
+  }
+  out_ = nullptr;
+}
+
+void NdjsonStreamDecoder::finish(std::vector<StreamEvent>& out) {
+  if (done_) return;
+  out_ = &out;
+  parser_.finish(*this);
+  if (!done_) at_eof();
+  out_ = nullptr;
+}
+
+void NdjsonStreamDecoder::on_line(std::string_view line) {
+  if (done_) return;
+  auto value = parse_json(line);
+  if (!value || !value->is_object()) {
+    emit(malformed_event("a line of the NDJSON stream is not a JSON object", line));
+    return;
+  }
+  ++events_;
+  handle(*value);
+}
+
+void NdjsonStreamDecoder::emit(StreamEvent event) {
+  if (done_ || out_ == nullptr) return;
+  done_ = std::holds_alternative<StreamEnd>(event) || std::holds_alternative<ModelError>(event);
+  out_->push_back(std::move(event));
+}
+
+}  // namespace flint::models::detail

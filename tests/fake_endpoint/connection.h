@@ -1,0 +1,91 @@
+#pragma once
+// One client connection of the fake endpoint: reads requests (keep-alive, pipelining
+// tolerated), answers control and HEAD requests at once, and streams scripted replies with
+// chunked transfer encoding on a per-connection timer. While a reply streams, the socket is
+// still read, so a client that goes away (a cancelled stream) is noticed at once.
+
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/fake_endpoint/endpoint_state.h"
+#include "tests/fake_endpoint/stream_formats.h"
+
+namespace flint::fake {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(FakeEndpoint::Impl& endpoint, asio::ip::tcp::socket socket, uint64_t id);
+  void start();
+  // Server shutdown.
+  void close();
+
+ private:
+  struct Item {
+    enum class Kind { Text, ToolBegin, ToolArguments, ToolEnd } kind;
+    std::string text;
+    int tool = 0;
+    bool paced = true;  // a content event: consumes a slot of the token schedule
+  };
+  struct Streaming {
+    Reply reply;
+    uint64_t record_id = 0;
+    std::unique_ptr<StreamFormat> format;
+    std::vector<Item> items;
+    size_t next = 0;
+    int64_t content = 0;  // content events written
+    Clock::time_point first_due;
+    std::chrono::nanoseconds interval{0};
+    bool fault_done = false;
+  };
+
+  void read();
+  void next_request();
+  void handle(HttpRequest request);
+  void begin_reply(Api api, HttpRequest request, Reply reply, Defaults defaults,
+                   uint64_t record_id, Clock::time_point received);
+  void start_stream(Api api, const HttpRequest& request, Reply reply, const Defaults& defaults,
+                    uint64_t record_id, Clock::time_point received);
+  void tick();
+  // Returns true when the fault ended (or paused) the stream.
+  bool apply_fault(std::string& out);
+  void heartbeat(std::chrono::milliseconds period);
+  std::string render(const Item& item);
+  void end_body();
+
+  void respond(int status, std::string_view content_type, std::string_view body,
+               const std::vector<std::pair<std::string, std::string>>& headers,
+               uint64_t record_id);
+  void write(std::string_view bytes);
+  void write_chunk(std::string_view payload);
+  void flush();
+  void after_writes();
+  void peer_closed();
+  void close_now();
+
+  FakeEndpoint::Impl& endpoint_;
+  asio::ip::tcp::socket socket_;
+  asio::steady_timer timer_;
+  uint64_t id_;
+  std::array<char, 16 * 1024> read_buffer_{};
+  std::string input_;
+  RequestReader reader_;
+  bool continue_sent_ = false;
+  bool closed_ = false;
+  bool responding_ = false;
+  bool keep_alive_ = true;
+  uint64_t current_record_ = 0;
+  std::string output_;
+  std::string writing_;
+  bool write_in_flight_ = false;
+  bool close_after_write_ = false;
+  bool response_done_after_write_ = false;
+  std::optional<Streaming> stream_;
+  std::vector<ScriptedToolCall> tools_;
+};
+
+}  // namespace flint::fake
