@@ -36,8 +36,11 @@ class ContextBuilder {
     auto units = units_.units_in_chain(chain);
     TSNode container_body = tree_.root();
     uint32_t depth = 0;
+    TSNode last_name{};
     for (const auto& unit : units) {
       if (!is_definition(unit.kind) || !strictly_encloses(unit)) continue;
+      if (!ts_node_is_null(unit.name) && ts_node_eq(unit.name, last_name)) continue;
+      last_name = unit.name;
       if (auto item = signature(unit, ContextKind::kEnclosing)) {
         out.push_back(Candidate{std::move(*item), 0, depth++});
       }

@@ -4,6 +4,7 @@
 // indentation. A cursor takes the largest block around it that fits.
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <string_view>
 
 #include "parsers/scope.h"
@@ -48,10 +49,20 @@ class IndentationBlocks {
   }
 
   bool is_closer(uint32_t n) const {
-    static constexpr std::array kClosers = {"}", "]", ")", "end", "fi", "done", "esac", "</"};
+    static constexpr std::array kBrackets = {"}", "]", ")", "</"};
+    static constexpr std::array kWords = {"end", "fi", "done", "esac"};
     auto text = trimmed(n);
-    return std::any_of(kClosers.begin(), kClosers.end(),
-                       [&](std::string_view closer) { return text.starts_with(closer); });
+    if (std::any_of(kBrackets.begin(), kBrackets.end(),
+                    [&](std::string_view closer) { return text.starts_with(closer); })) {
+      return true;
+    }
+    // Keywords only as whole words: "first" does not close a block.
+    return std::any_of(kWords.begin(), kWords.end(), [&](std::string_view word) {
+      if (!text.starts_with(word)) return false;
+      if (text.size() == word.size()) return true;
+      char next = text[word.size()];
+      return !(std::isalnum(static_cast<unsigned char>(next)) || next == '_');
+    });
   }
 
   std::optional<uint32_t> next_nonblank(uint32_t n) const {

@@ -79,8 +79,12 @@ class ScopeFinder {
 
   // Definitions among `units[0, count)`, as the enclosing chain.
   void add_enclosing(Scope& scope, const std::vector<LogicalUnit>& units, size_t count) const {
+    TSNode last_name{};
     for (size_t i = 0; i < count && i < units.size(); ++i) {
       if (!is_definition_like(units[i].kind)) continue;
+      // One definition seen through two nodes (a statement around a namespace) counts once.
+      if (!ts_node_is_null(units[i].name) && ts_node_eq(units[i].name, last_name)) continue;
+      last_name = units[i].name;
       scope.enclosing.push_back(EnclosingDefinition{ts_node_type(units[i].node),
                                                     name_of(units[i].name),
                                                     first_row(units[i].node) + 1});
@@ -88,9 +92,10 @@ class ScopeFinder {
   }
 
   Scope unit_scope(const std::vector<LogicalUnit>& units, size_t index) {
-    // A unit that spans the same lines as the unit around it is reported as that one
+    // A unit that spans the same lines as the definition around it is reported as that one
     // (`const f = () => {...}` is the declaration of f, not an anonymous arrow function).
-    while (index > 0 && units[index - 1].kind != UnitKind::kNamespace &&
+    while (index > 0 && is_definition_like(units[index - 1].kind) &&
+           units[index - 1].kind != UnitKind::kNamespace &&
            lines_of(units[index - 1]) == lines_of(units[index])) {
       --index;
     }
@@ -161,7 +166,8 @@ class ScopeFinder {
     uint32_t first = 0;
     while (first < line.size() && is_space(line[first])) ++first;
     uint32_t last = static_cast<uint32_t>(line.size());
-    while (last > first && is_space(line[last - 1])) --last;
+    // A trailing separator belongs to the list around the element, not to the element.
+    while (last > first && (is_space(line[last - 1]) || line[last - 1] == ',')) --last;
     uint32_t line_start = input_.line_start(row);
     ByteRange probe{line_start + first, line_start + last};
 
@@ -281,8 +287,11 @@ class ScopeFinder {
     Scope scope = make_scope({first, last_row(members.back())}, ts_node_type(container),
                              "members");
     add_enclosing(scope, units, units.size());
-    bool top_level = std::all_of(units.begin(), units.end(), [](const LogicalUnit& unit) {
-      return unit.kind == UnitKind::kNamespace;
+    // Top level: nothing but namespaces around the members (the block holding them, e.g. a
+    // namespace's body, does not count).
+    bool top_level = std::all_of(units.begin(), units.end(), [&](const LogicalUnit& unit) {
+      return unit.kind == UnitKind::kNamespace ||
+             (unit.kind == UnitKind::kBlock && ts_node_eq(unit.node, container));
     });
     if (top_level && definitions >= 2) {
       scope.is_local = false;

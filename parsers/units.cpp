@@ -81,6 +81,13 @@ NodeClass UnitClassifier::classify(TSNode node) {
       if (ts_node_is_null(result.body)) result.body = body;
     }
   });
+  // Definitions whose pattern captures no @name: the grammar's `name` field, if any.
+  if (result.kind && ts_node_is_null(result.name) &&
+      (*result.kind == UnitKind::kFunction || *result.kind == UnitKind::kDefinition ||
+       *result.kind == UnitKind::kNamespace)) {
+    constexpr std::string_view kName = "name";
+    result.name = ts_node_child_by_field_name(node, kName.data(), kName.size());
+  }
   return result;
 }
 

@@ -17,6 +17,7 @@ void Server::bind_documents() {
         documents_->set_encoding(encoding_);
         auto result = documents_->open(p.textDocument);
         if (!result.message.empty()) spdlog::warn("didOpen {}: {}", p.textDocument.uri, result.message);
+        if (result.document) on_document_opened(*result.document);
         spdlog::debug("opened {} ({}, version {}, {} bytes)", p.textDocument.uri,
                       p.textDocument.languageId, p.textDocument.version, p.textDocument.text.size());
       });
@@ -28,7 +29,11 @@ void Server::bind_documents() {
           spdlog::warn("didChange {}: {}", p.textDocument.uri, result.message);
           if (!result.document) log_message(2, "flint: " + result.message);
         }
-        if (result.document) on_document_changed(*result.document);
+        if (result.document) {
+          on_document_changed(*result.document);
+        } else {
+          changes_in_flight_.clear();
+        }
       });
 
   dispatcher_.notification<DidCloseTextDocumentParams>(

@@ -97,6 +97,12 @@ std::string EscalationDetector::flush() {
   return std::exchange(held_, {});
 }
 
+bool EscalationDetector::reason_complete() const {
+  if (state_ != State::Escalated) return false;
+  size_t at = held_.find(kEscalationMarker);
+  return at != std::string::npos && held_.find('\n', at) != std::string::npos;
+}
+
 std::string EscalationDetector::reason() const {
   size_t at = held_.find(kEscalationMarker);
   if (at == std::string::npos) return {};

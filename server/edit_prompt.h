@@ -44,6 +44,8 @@ class EscalationDetector {
   State state() const { return state_; }
   // The model's reason, after the marker.
   std::string reason() const;
+  // Escalated and the reason's line is complete (or the stream ended).
+  bool reason_complete() const;
 
  private:
   State state_ = State::Undecided;

@@ -94,10 +94,11 @@ void EditSession::on_document_changed(const parsers::TextInput& doc, int64_t new
   // boundaries, or at worst within the line above and the line below, are taken together.
   for (auto it = pending_.end(); it != pending_.begin();) {
     --it;
-    const int64_t growth = int64_t(it->after.size()) - int64_t(it->before.size());
-    for (bool with_context : {false, true}) {
-      std::optional<Tracked> at = echo_position(changes, with_context ? it->context_above : 0,
-                                                with_context ? it->context_below : 0, growth);
+    // A change right at the region's end is the user's on the next line, or flint's appending.
+    const EchoWindow windows[] = {
+        {0, 0, true}, {0, 0, false}, {it->context_above, it->context_below, false}};
+    for (const EchoWindow& window : windows) {
+      std::optional<Tracked> at = echo_position(changes, window, *it);
       if (at && region_holds(*at, it->after)) {
         take_echo(*at, it);
         return;
@@ -154,22 +155,36 @@ void EditSession::shift(Tracked& t, const parsers::TextChange& c) {
 }
 
 std::optional<EditSession::Tracked> EditSession::echo_position(
-    const std::vector<parsers::TextChange>& changes, uint32_t above, uint32_t below,
-    int64_t growth) const {
+    const std::vector<parsers::TextChange>& changes, const EchoWindow& window,
+    const PendingEdit& edit) const {
+  const int64_t growth = int64_t(edit.after.size()) - int64_t(edit.before.size());
+  const bool terminated = edit.after.empty() || edit.after.back() == '\n';
   Tracked at = region_;
-  int64_t window_begin = int64_t{region_.start_byte} - above;
-  int64_t window_end = int64_t{region_.end_byte} + below;
+  int64_t window_begin = int64_t{region_.start_byte} - window.above;
+  int64_t window_end = int64_t{region_.end_byte} + window.below;
   int64_t near = 0;
+  bool echoed = false;  // the changes so far add up to the echo
   for (const parsers::TextChange& c : changes) {
     const int64_t delta = int64_t{c.new_end_byte} - int64_t{c.old_end_byte};
-    if (c.old_end_byte < window_begin) {
+    if (echoed) {
+      // Whatever comes after the echo is judged against the region the echo left, as the
+      // user's changes are (an editor may have reported the echo over more lines).
+      window_begin = at.start_byte;
+      window_end = int64_t{at.start_byte} + int64_t(edit.after.size());
+    }
+    bool before = c.old_end_byte < window_begin ||
+                  (echoed && c.old_end_byte == window_begin && c.new_end.column == 0);
+    bool after = c.start_byte > window_end ||
+                 (c.start_byte == window_end && terminated && (echoed || window.end_is_outside));
+    if (before) {
       shift(at, c);
       window_begin += delta;
       window_end += delta;
-    } else if (c.start_byte <= window_end) {
+    } else if (!after) {
       near += delta;
       window_begin = std::min<int64_t>(window_begin, c.start_byte);
       window_end = std::max<int64_t>(window_end, c.old_end_byte) + delta;
+      echoed = near == growth;
     }
   }
   if (near != growth) return std::nullopt;

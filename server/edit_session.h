@@ -183,9 +183,16 @@ class EditSession {
   void arm(TimePoint deadline, TimePoint now);
   void end(SessionState state, std::string reason);
   void set_state(SessionState state, std::string reason);
+  // Where flint's echo is looked for: the region widened by `above` and `below` bytes.
+  struct EchoWindow {
+    uint32_t above = 0;
+    uint32_t below = 0;
+    bool end_is_outside = false;  // a change starting right at its end is not part of it
+  };
   static void shift(Tracked& t, const parsers::TextChange& c);
+  // Where the region starts if `changes` are `edit`'s echo (plus changes outside the window).
   std::optional<Tracked> echo_position(const std::vector<parsers::TextChange>& changes,
-                                       uint32_t above, uint32_t below, int64_t growth) const;
+                                       const EchoWindow& window, const PendingEdit& edit) const;
   void take_echo(const Tracked& at, std::deque<PendingEdit>::iterator edit);
   void follow_user_edit(int64_t begin, int64_t end);
   bool region_holds(const Tracked& at, std::string_view text) const;

@@ -35,6 +35,11 @@ json Server::capabilities() const {
        {{"openClose", true}, {"change", 2 /* incremental */}, {"save", {{"includeText", false}}}}},
   };
   if (!commands_.empty()) caps["executeCommandProvider"] = {{"commands", command_names()}};
+  if (has_code_actions_) {
+    caps["codeActionProvider"] = {{"codeActionKinds", {"refactor.rewrite", "quickfix"}},
+                                  {"resolveProvider", false}};
+  }
+  if (has_inline_completion_) caps["inlineCompletionProvider"] = json::object();
   return caps;
 }
 

@@ -2,7 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "parsers/language_registry.h"
 #include "server/documents.h"
+#include "server/inline_edits.h"
+#include "server/models/model_client.h"
+#include "server/syntax_trees.h"
 
 namespace flint {
 
@@ -15,7 +19,13 @@ Server::Server(asio::io_context& io, ServerOptions options, Sender send)
       options_(std::move(options)),
       send_(std::move(send)),
       dispatcher_(send_),
-      documents_(std::make_unique<DocumentStore>()) {
+      documents_(std::make_unique<DocumentStore>()),
+      trees_(std::make_unique<SyntaxTrees>(parsers::LanguageRegistry::shared())),
+      models_(std::make_unique<models::ModelClient>(io.get_executor())) {
+  documents_->add_change_listener([this](Document& document, const parsers::TextChange& change) {
+    trees_->apply(document, change);
+    changes_in_flight_.push_back(change);
+  });
   if (!options_.getenv) options_.getenv = [](const char* name) { return std::getenv(name); };
   dispatcher_.set_gate([this](std::string_view method, bool is_request) {
     return gate(method, is_request);
@@ -31,7 +41,16 @@ Server::Server(asio::io_context& io, ServerOptions options, Sender send)
   bind_methods();
 }
 
-Server::~Server() = default;
+Server::~Server() {
+  // Streams call back into sessions: stop them before anything else goes.
+  for (auto& [id, edit] : edits_) {
+    if (edit->stream) edit->stream->cancel();
+  }
+  edits_.clear();
+  completion_.reset();
+  jobs_.reset();
+  models_.reset();
+}
 
 void Server::bind_methods() {
   // The whole protocol surface, one feature per line; each bind_* lives in its feature's file.
@@ -39,6 +58,10 @@ void Server::bind_methods() {
   bind_configuration();
   bind_documents();
   bind_commands();
+  bind_inline_edits();
+  bind_code_actions();
+  bind_inline_completion();
+  bind_jobs();
 }
 
 std::optional<ResponseError> Server::gate(std::string_view method, bool is_request) {
@@ -91,9 +114,22 @@ void Server::finish(int code) {
   if (on_exit_) on_exit_(code);
 }
 
-void Server::on_document_changed(Document&) {}
+void Server::on_document_opened(Document& document) {
+  changes_in_flight_.clear();
+  trees_->open(document);
+}
 
-void Server::on_document_closing(const std::string&) {}
+void Server::on_document_changed(Document& document) {
+  trees_->reparse(document);
+  std::vector<parsers::TextChange> changes = std::move(changes_in_flight_);
+  changes_in_flight_.clear();
+  on_sessions_document_changed(document, changes);
+}
+
+void Server::on_document_closing(const std::string& uri) {
+  on_sessions_document_closing(uri);
+  trees_->close(uri);
+}
 
 void Server::show_message(int type, const std::string& message) {
   dispatcher_.notify("window/showMessage", json{{"type", type}, {"message", message}});

@@ -15,6 +15,7 @@
 #include <asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
+#include "parsers/text_input.h"
 #include "protocol/dispatcher.h"
 #include "protocol/position_encoding.h"
 #include "server/client_capabilities.h"
@@ -24,6 +25,16 @@ namespace flint {
 
 class DocumentStore;
 struct Document;
+class SyntaxTrees;
+struct ActiveEdit;
+struct InlineEditArgs;
+enum class SessionState;
+struct LineEdit;
+class CompletionEngine;
+class JobManager;
+namespace models {
+class ModelClient;
+}
 
 struct ServerOptions {
   nlohmann::json file_settings = nlohmann::json::object();  // from --config
@@ -93,8 +104,41 @@ class Server {
   }
   std::vector<std::string> command_names() const;
 
+  // Inline edits (inline_edit_handlers.cpp).
+  void bind_inline_edits();
+  void start_inline_edit(const InlineEditArgs& args, const CommandContext& context,
+                         protocol::Reply<nlohmann::json> reply);
+  void start_edit_stream(ActiveEdit& edit);
+  void send_session_edit(ActiveEdit& edit, const LineEdit& line_edit);
+  void on_edit_state(ActiveEdit& edit, SessionState state, const std::string& reason);
+  void escalate_edit(ActiveEdit& edit, const std::string& reason);
+  void validate_edit(ActiveEdit& edit);
+  void clear_edit_diagnostics(ActiveEdit& edit);
+  ActiveEdit* find_edit(const std::optional<std::string>& id);
+  nlohmann::json edit_region_json(const ActiveEdit& edit) const;
+  nlohmann::json edit_state_json(const ActiveEdit& edit, std::string_view state,
+                                 const std::string& reason) const;
+  void notify_edit(const ActiveEdit& edit, std::string_view state, const std::string& reason);
+  void progress(const ActiveEdit& edit, nlohmann::json value);
+  void reply_edit(ActiveEdit& edit, std::string_view state, const std::string& reason);
+  void prune_edits();
+
+  // Agent jobs (jobs_handlers.cpp): flint.agentTask, flint.cancelJob, flint/jobs, progress.
+  void bind_jobs();
+  // Starts a job for an inline edit that is not local; nullopt when jobs are unavailable.
+  std::optional<std::string> start_escalated_job(const ActiveEdit& edit, const std::string& reason);
+
+  // Code actions (code_action_handlers.cpp) and inline completion
+  // (inline_completion_handlers.cpp).
+  void bind_code_actions();
+  void bind_inline_completion();
+
   // Hooks for features that follow documents (edit sessions, syntax trees).
+  void on_document_opened(Document& document);
   void on_document_changed(Document& document);
+  void on_sessions_document_changed(Document& document,
+                                    const std::vector<parsers::TextChange>& changes);
+  void on_sessions_document_closing(const std::string& uri);
   void on_document_closing(const std::string& uri);
 
   std::optional<protocol::ResponseError> gate(std::string_view method, bool is_request);
@@ -124,7 +168,21 @@ class Server {
   std::vector<std::string> last_config_errors_;
 
   std::map<std::string, CommandHandler> commands_;
+  bool has_code_actions_ = false;       // set by bind_code_actions()
+  bool has_inline_completion_ = false;  // set by bind_inline_completion()
   std::unique_ptr<DocumentStore> documents_;
+  std::unique_ptr<SyntaxTrees> trees_;
+  std::unique_ptr<models::ModelClient> models_;
+  std::map<std::string, std::unique_ptr<ActiveEdit>> edits_;
+  std::map<std::string, uint64_t> edit_stream_of_;  // session id -> its current stream
+  uint64_t edit_stream_generation_ = 0;
+  uint64_t next_edit_id_ = 1;
+  std::string latest_edit_id_;
+  // Declared after models_: destroyed first, while the model client still runs.
+  std::unique_ptr<CompletionEngine> completion_;
+  std::unique_ptr<JobManager> jobs_;
+  // The changes of the didChange being applied, per document, in order.
+  std::vector<parsers::TextChange> changes_in_flight_;
 };
 
 }  // namespace flint

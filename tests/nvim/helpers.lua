@@ -21,6 +21,8 @@ end
 M.log = log
 
 local cleanups = {}
+local finished = false
+local continues_in_main_loop = false
 
 --- Runs `fn` at the end of the test, pass or fail (last registered, first run).
 function M.defer(fn)
@@ -238,6 +240,10 @@ end
 --- Starts the plugin: setup() with flint-lsp, a log file, `root` as the workspace and
 --- `settings` (defaults: the fast model at `endpoint`).
 function M.setup_flint(args)
+  if os.getenv('FLINT_TEST_RPC_LOG') then
+    -- Every message between Neovim and flint-lsp, in Neovim's LSP log (vim.lsp.get_log_path()).
+    vim.lsp.set_log_level('trace')
+  end
   if vim.fn.executable(M.flint_lsp) ~= 1 then
     M.fail('flint-lsp not built: ' .. M.flint_lsp)
   end
@@ -249,13 +255,34 @@ function M.setup_flint(args)
     },
   }
   local options = vim.tbl_extend('force', {
-    cmd = { M.flint_lsp, '--log-file', M.flint_log, '--log-level', 'debug' },
+    cmd = { M.flint_lsp, '--log-file', M.flint_log, '--log-level', os.getenv('FLINT_TEST_LOG_LEVEL') or 'debug' },
     root_dir = args.root,
     settings = settings,
     confirm_agent_edits = false,
     notify_results = true,
   }, args.options or {})
   require('flint').setup(options)
+  M.model_undo_sync()
+end
+
+--- Neovim closes the undo block between two events of its main loop (each streamed edit
+--- would be its own undo step but for the plugin's :undojoin); a test waiting in vim.wait()
+--- runs no main loop, so the block is closed here before each edit flint applies, as the
+--- main loop would. test_undo_main_loop.lua checks the real thing.
+function M.model_undo_sync()
+  local sessions = require('flint.sessions')
+  if sessions._undo_sync_modelled then
+    return
+  end
+  sessions._undo_sync_modelled = true
+  local before_apply = sessions.before_apply
+  sessions._undo_sync_original = before_apply
+  sessions.before_apply = function(bufnr)
+    vim.api.nvim_buf_call(bufnr, function()
+      vim.o.undolevels = vim.o.undolevels
+    end)
+    return before_apply(bufnr)
+  end
 end
 
 --- Opens `path`, waits until flint's client is attached and initialized; returns bufnr, client.
@@ -309,33 +336,65 @@ local function dump_logs()
   end
 end
 
+local test_name = '?'
+
+--- Ends the test: runs the cleanups and exits Neovim with the outcome.
+function M.finish(ok, err)
+  if finished then
+    return
+  end
+  finished = true
+  for _, fn in ipairs(cleanups) do
+    pcall(fn)
+  end
+  if ok then
+    log(string.format('PASS %s (nvim %s)', test_name, M.nvim))
+    vim.cmd('qall!')
+  else
+    log(string.format('FAIL %s (nvim %s): %s', test_name, M.nvim, err))
+    dump_logs()
+    vim.cmd('cquit 1')
+  end
+end
+
+--- For tests that must run in Neovim's real main loop (not inside vim.wait): the script
+--- returns, Neovim goes on processing events, and the test ends with M.finish(). Callbacks
+--- must be wrapped with M.guard so that a failed assertion ends the test.
+function M.continue_in_main_loop()
+  continues_in_main_loop = true
+end
+
+function M.guard(fn)
+  return function(...)
+    local ok, err = xpcall(fn, debug.traceback, ...)
+    if not ok then
+      M.finish(false, err)
+    end
+  end
+end
+
 --- Runs the test script `path` and exits Neovim with its outcome.
 function M.run(path)
   local name = vim.fn.fnamemodify(path or '?', ':t:r')
+  test_name = name
   local watchdog_s = tonumber(os.getenv('FLINT_TEST_TIMEOUT_S') or '') or 240
   local timer = uv.new_timer()
   timer:start(watchdog_s * 1000, 0, vim.schedule_wrap(function()
-    log(string.format('FAIL %s (nvim %s): watchdog after %d s', name, M.nvim, watchdog_s))
-    dump_logs()
-    vim.cmd('cquit 1')
+    M.finish(false, string.format('watchdog after %d s', watchdog_s))
   end))
   log(string.format('RUN  %s (nvim %s)', name, M.nvim))
+  -- What -u NONE leaves out: filetype detection (flint attaches on FileType) and plugin/.
+  vim.cmd('filetype on')
+  vim.cmd('runtime! plugin/flint.lua')
   local ok, err = xpcall(function()
     assert(path and path ~= '', 'FLINT_TEST_SCRIPT is not set')
     dofile(path)
   end, debug.traceback)
-  for _, fn in ipairs(cleanups) do
-    pcall(fn)
+  if ok and continues_in_main_loop then
+    return
   end
   timer:stop()
-  if ok then
-    log(string.format('PASS %s (nvim %s)', name, M.nvim))
-    vim.cmd('qall!')
-  else
-    log(string.format('FAIL %s (nvim %s): %s', name, M.nvim, err))
-    dump_logs()
-    vim.cmd('cquit 1')
-  end
+  M.finish(ok, err)
 end
 
 return M

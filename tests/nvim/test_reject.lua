@@ -40,7 +40,7 @@ h.wait_for('the session to finish', function()
   session = flint.sessions()[1]
   return session and session.result ~= nil
 end)
-h.eq('done', session.result.state, 'session state')
+h.eq('done', session.result.state, 'session state (' .. tostring(session.result.reason) .. ')')
 h.eq(edited, h.text(bufnr), 'the edit landed')
 h.eq(1, #vim.api.nvim_buf_get_extmarks(bufnr, ns, 0, -1, {}), 'review highlight present')
 

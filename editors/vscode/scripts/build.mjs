@@ -40,7 +40,13 @@ export async function buildTests(outdir = join(root, 'out', 'test')) {
   const entryPoints = readdirSync(join(root, 'test'))
     .filter((f) => f.endsWith('.test.ts'))
     .map((f) => join(root, 'test', f));
-  await esbuild.build({ ...common, entryPoints, outdir, external: ['vscode'] });
+  await esbuild.build({
+    ...common,
+    entryPoints,
+    outdir,
+    external: ['vscode'],
+    define: { EXTENSION_ROOT: JSON.stringify(root) },
+  });
   return entryPoints.map((f) => join(outdir, f.split('/').pop().replace(/\.ts$/, '.js')));
 }
 

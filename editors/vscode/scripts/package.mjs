@@ -3,7 +3,7 @@
 // The package is staged in a scratch directory so that two builds (e.g. two CMake build trees)
 // never write into the source tree at the same time.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -17,6 +17,7 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const outIndex = args.indexOf('--out');
 const out = resolve(outIndex >= 0 ? args[outIndex + 1] : join(root, `${manifest.name}-${manifest.version}.vsix`));
 
+mkdirSync(dirname(out), { recursive: true });
 const stage = mkdtempSync(join(tmpdir(), 'flint-vsix-'));
 try {
   await buildExtension(join(stage, 'dist'), true);

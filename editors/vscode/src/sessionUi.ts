@@ -60,7 +60,9 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
   const streaming = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
     backgroundColor: new vscode.ThemeColor('flint.streamingRegionBackground'),
-    border: '1px dashed',
+    // A bar down the left edge: borders on whole-line decorations are drawn line by line.
+    borderWidth: '0 0 0 2px',
+    borderStyle: 'solid',
     borderColor: new vscode.ThemeColor('flint.regionBorder'),
     overviewRulerColor: new vscode.ThemeColor('flint.regionBorder'),
     overviewRulerLane: vscode.OverviewRulerLane.Left,
@@ -68,6 +70,9 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
   const review = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
     backgroundColor: new vscode.ThemeColor('flint.doneRegionBackground'),
+    borderWidth: '0 0 0 2px',
+    borderStyle: 'solid',
+    borderColor: new vscode.ThemeColor('flint.doneRegionBorder'),
     overviewRulerColor: new vscode.ThemeColor('flint.doneRegionBackground'),
     overviewRulerLane: vscode.OverviewRulerLane.Left,
   });

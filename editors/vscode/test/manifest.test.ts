@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import manifest from '../package.json';
 
 const commandIds = manifest.contributes.commands.map((c) => c.command);
-const sources = ['commands.ts'].map((f) => readFileSync(join(__dirname, '..', '..', 'src', f), 'utf8')).join('\n');
+const sources = ['commands.ts'].map((f) => readFileSync(join(EXTENSION_ROOT, 'src', f), 'utf8')).join('\n');
 
 test('every contributed command is registered, under an id of its own', () => {
   for (const id of commandIds) assert.ok(sources.includes(`registerCommand('${id}'`), id);

@@ -11,8 +11,10 @@
 (union_specifier name: (_) @name body: (field_declaration_list) @body) @definition
 (enum_specifier name: (_) @name body: (enumerator_list) @body) @definition
 
-; Include guards and #if regions are transparent: what they hold is still top-level.
-(preproc_ifdef name: (identifier) @name) @namespace
+; Include guards and #if regions are transparent: what they hold is still top-level. No child
+; patterns here: these nodes can hold a whole file, and matching into them would scan every
+; child (the name comes from the node's `name` field).
+(preproc_ifdef) @namespace
 (preproc_if) @namespace
 
 (compound_statement) @block

@@ -18,6 +18,4 @@
 (friend_declaration) @statement
 (concept_definition) @statement
 (template_instantiation) @statement
-
-; `public:` travels with the member after it.
-(access_specifier) @attached
+(access_specifier) @statement

@@ -6,6 +6,9 @@
 (interface_declaration name: (_) @name body: (interface_body) @body) @definition
 (enum_declaration name: (_) @name body: (enum_body) @body) @definition
 (internal_module name: (_) @name body: (statement_block) @body) @namespace
+; A top-level `namespace X {}` is an expression statement around the module.
+(expression_statement
+  (internal_module name: (_) @name body: (statement_block) @body)) @namespace
 (module name: (_) @name body: (statement_block) @body) @namespace
 (ambient_declaration) @wrapper
 
@@ -16,4 +19,4 @@
 (index_signature) @statement
 
 ; Decorators of class members are siblings in the class body: they travel with the member.
-(class_body (decorator) @attached)
+(decorator) @attached

@@ -1,6 +1,9 @@
 // The client end to end against the loopback endpoint, for every provider: text, tool calls,
 // multi-turn tool conversations, fill-in-the-middle, and configuration errors.
 
+#include <algorithm>
+#include <map>
+
 #include "tests/unit/models/client_harness.h"
 
 namespace flint::models::testing {
@@ -39,9 +42,11 @@ TEST_P(EveryChatProvider, StreamsTheScriptedText) {
   } else {
     EXPECT_EQ(requests[0].header("authorization"), std::string("Bearer ") + kTestKey);
   }
-  if (GetParam() == "ollama") EXPECT_EQ(requests[0].path, "/api/chat");
-  if (GetParam() == "openai-chat") EXPECT_EQ(requests[0].path, "/v1/chat/completions");
-  if (GetParam() == "openai-responses") EXPECT_EQ(requests[0].path, "/v1/responses");
+  std::map<std::string, std::string> paths = {{"ollama", "/api/chat"},
+                                              {"openai-chat", "/v1/chat/completions"},
+                                              {"openai-responses", "/v1/responses"},
+                                              {"anthropic", "/v1/messages"}};
+  EXPECT_EQ(requests[0].path, paths[GetParam()]);
   EXPECT_TRUE(requests[0].header("expect").empty()) << "no 100-continue round trip";
 }
 
@@ -63,7 +68,9 @@ TEST_P(EveryChatProvider, DeliversToolCalls) {
   EXPECT_EQ(json::parse(outcome.tool_calls[0].arguments_json), (json{{"city", "Paris"}}));
   EXPECT_EQ(outcome.tool_calls[1].name, "get_time");
   EXPECT_EQ(json::parse(outcome.tool_calls[1].arguments_json), (json{{"tz", "CET"}}));
-  if (GetParam() != "ollama") EXPECT_EQ(outcome.tool_calls[0].id, "call_w1");
+  if (GetParam() != "ollama") {
+    EXPECT_EQ(outcome.tool_calls[0].id, "call_w1");
+  }
   EXPECT_FALSE(outcome.tool_calls[0].id.empty());
   EXPECT_EQ(outcome.summary->finish_reason, "tool_calls");
   EXPECT_EQ(outcome.summary->tool_calls, 2);

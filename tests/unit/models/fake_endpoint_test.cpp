@@ -2,6 +2,7 @@
 // keep-alive, and the flint-fake-endpoint executable.
 
 #include "tests/fake_endpoint/fake_endpoint.h"
+#include "tests/fake_endpoint/stream_formats.h"
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>

@@ -6,6 +6,7 @@
 // tests assert on is recorded here.
 
 #include <chrono>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <random>
@@ -54,6 +55,7 @@ class SessionRig {
       });
     };
     hooks.on_state = [this](SessionState state, const std::string& reason) {
+      log("state " + std::string(to_string(state)) + " " + reason);
       states.push_back(state);
       reasons.push_back(reason);
     };
@@ -74,15 +76,22 @@ class SessionRig {
   std::vector<LineEdit> edits;            // every edit the session sent
   std::vector<std::string> errors;        // broken invariants seen by the rig itself
   std::optional<VirtualLoop::TimePoint> inside_seen_at;  // server saw a keystroke inside
+  SessionState state_when_inside_seen = SessionState::kStreaming;
   uint32_t edits_after_inside_seen = 0;
 
   // --- driving ---
   void model_text_at(VirtualLoop::TimePoint when, std::string delta) {
-    loop.at(when, [this, delta = std::move(delta)] { session->on_model_text(delta); });
+    loop.at(when, [this, generation = stream_generation_, delta = std::move(delta)] {
+      if (generation == stream_generation_) session->on_model_text(delta);
+    });
   }
   void model_done_at(VirtualLoop::TimePoint when) {
-    loop.at(when, [this] { session->on_model_done(); });
+    loop.at(when, [this, generation = stream_generation_] {
+      if (generation == stream_generation_) session->on_model_done();
+    });
   }
+  // The glue closes the model's stream (cancel, reject, steer): its remaining tokens are lost.
+  void stop_stream() { ++stream_generation_; }
   // Streams `output` from `start` in tokens of 1..max_token bytes at `tokens_per_second`,
   // then ends the stream. Returns when the last token is sent.
   VirtualLoop::TimePoint stream(VirtualLoop::TimePoint start, const std::string& output,
@@ -105,11 +114,17 @@ class SessionRig {
   void user_replace(uint32_t begin, uint32_t end, std::string_view text) {
     bool was_inside = editor_.user_typed_inside();
     editor_.user_replace(begin, end, text);
+    log("user [" + std::to_string(begin) + "," + std::to_string(end) + ")=" + quoted(text) +
+        " -> v" + std::to_string(editor_.version()) + " region [" +
+        std::to_string(editor_.region_begin()) + "," + std::to_string(editor_.region_end()) + ")");
     if (!was_inside && editor_.user_typed_inside()) inside_version_ = editor_.version();
     report_changes();
   }
 
   std::mt19937_64& rng() { return rng_; }
+
+  // When set, every message is written here (for debugging a failing seed).
+  std::ostream* trace = nullptr;
 
  private:
   VirtualLoop::Duration latency() {
@@ -127,8 +142,28 @@ class SessionRig {
     loop.at(to_editor_at_, std::move(fn));
   }
 
+  void log(const std::string& what) {
+    if (trace) {
+      *trace << std::chrono::duration<double, std::milli>(loop.elapsed()).count() << "ms " << what
+             << "\n";
+    }
+  }
+  static std::string quoted(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) out += c == '\n' ? std::string("\\n") : std::string(1, c);
+    return out + "\"";
+  }
+
   void on_send(const LineEdit& edit) {
     edits.push_back(edit);
+    if (trace) {
+      std::string what = "send v" + std::to_string(edit.version);
+      for (const TextReplacement& r : edit.replacements) {
+        what += " [" + std::to_string(r.start_byte) + "," + std::to_string(r.end_byte) + ")=" +
+                quoted(r.text);
+      }
+      log(what);
+    }
     if (edit.version != last_delivered_version_) {
       errors.push_back("edit names version " + std::to_string(edit.version) +
                        " but the server last saw " + std::to_string(last_delivered_version_));
@@ -142,6 +177,8 @@ class SessionRig {
                       std::bernoulli_distribution(options_.refuse_probability)(rng_);
         if (refuse) ++refused_;
         bool applied = !refuse && editor_.apply(edit);
+        log(std::string("editor ") + (applied ? "applied" : "refused") + " v" +
+            std::to_string(edit.version) + ", now v" + std::to_string(editor_.version()));
         auto answer = [this, applied] {
           --in_flight_;
           session->on_apply_result(applied);
@@ -175,6 +212,15 @@ class SessionRig {
     int64_t version = editor_.version();
     to_server([this, version, changes = std::move(changes)] {
       std::vector<parsers::TextChange> applied;
+      if (trace) {
+        std::string what = "didChange v" + std::to_string(version);
+        for (const ReportedChange& c : changes) {
+          what += " (" + std::to_string(c.start.row) + ":" + std::to_string(c.start.column) + "-" +
+                  std::to_string(c.end.row) + ":" + std::to_string(c.end.column) + ")=" +
+                  quoted(c.text);
+        }
+        log(what);
+      }
       for (const ReportedChange& c : changes) {
         applied.push_back(server_doc_.replace(c.start, c.end, c.text));
       }
@@ -182,6 +228,7 @@ class SessionRig {
       if (inside_version_ && version >= *inside_version_ && !inside_seen_at_version_) {
         inside_seen_at_version_ = version;
         inside_seen_at = loop.now();
+        state_when_inside_seen = session->state();
       }
       session->on_document_changed(server_doc_, version, applied);
     });
@@ -197,6 +244,7 @@ class SessionRig {
   VirtualLoop::TimePoint to_server_at_{};
   VirtualLoop::TimePoint to_editor_at_{};
   uint64_t timer_generation_ = 0;
+  uint64_t stream_generation_ = 0;
   bool flush_scheduled_ = false;
   int in_flight_ = 0;
   int refused_ = 0;

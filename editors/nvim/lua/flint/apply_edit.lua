@@ -5,6 +5,7 @@
 local compat = require('flint.compat')
 local config = require('flint.config')
 local sessions = require('flint.sessions')
+local text_edits = require('flint.text_edits')
 
 local M = {}
 
@@ -100,6 +101,29 @@ local function confirmed(summary)
   return vim.fn.confirm(summary.text, '&Apply\n&Discard', 1) == 1
 end
 
+-- Text edits only (what flint streams): each document's edits as one buffer change. Anything
+-- else (file operations, the `changes` form) goes through vim.lsp.util, in its order.
+local function apply(edit, encoding)
+  local changes = edit.documentChanges
+  local plain = type(changes) == 'table' and edit.changes == nil
+  for _, change in ipairs(plain and changes or {}) do
+    if type(change) ~= 'table' or change.kind ~= nil or type(change.edits) ~= 'table' then
+      plain = false
+    end
+  end
+  if not plain then
+    return vim.lsp.util.apply_workspace_edit(edit, encoding)
+  end
+  for _, change in ipairs(changes) do
+    local bufnr = vim.uri_to_bufnr(change.textDocument.uri)
+    if not vim.api.nvim_buf_is_loaded(bufnr) then
+      vim.fn.bufload(bufnr)
+    end
+    vim.api.nvim_buf_set_option(bufnr, 'buflisted', true)
+    text_edits.apply(bufnr, change.edits, encoding)
+  end
+end
+
 function M.handler(_, params, ctx)
   if type(params) ~= 'table' or type(params.edit) ~= 'table' then
     return { applied = false, failureReason = 'no edit given' }
@@ -122,7 +146,7 @@ function M.handler(_, params, ctx)
     end
   end
   local encoding = client and client.offset_encoding or 'utf-16'
-  local ok, err = pcall(vim.lsp.util.apply_workspace_edit, params.edit, encoding)
+  local ok, err = pcall(apply, params.edit, encoding)
   for bufnr, session in pairs(grouped) do
     if session then
       sessions.after_apply(session, bufnr)

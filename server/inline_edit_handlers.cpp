@@ -1,0 +1,548 @@
+// flint.inlineEdit, flint.steer, flint.accept, flint.reject, flint.cancel: the LSP side of
+// streaming inline edits. EditSession (edit_session.h) decides what to send; this file turns
+// its decisions into workspace/applyEdit, flint/editSession, $/progress and the replies, and
+// feeds it the model's stream and the document's changes.
+#include <asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "parsers/context.h"
+#include "parsers/scope.h"
+#include "parsers/validation.h"
+#include "server/command_types.h"
+#include "server/documents.h"
+#include "server/inline_edits.h"
+#include "server/server.h"
+#include "server/syntax_trees.h"
+
+namespace flint {
+
+using nlohmann::json;
+using protocol::ErrorCode;
+using protocol::Reply;
+
+namespace {
+
+constexpr size_t kMaxKeptSessions = 64;
+
+json millis(const std::optional<SessionStats::Duration>& d) {
+  if (!d) return nullptr;
+  return std::chrono::duration<double, std::milli>(*d).count();
+}
+
+std::string render_context(const parsers::Context& context) {
+  std::string out;
+  for (const auto& item : context.items) {
+    out += item.text;
+    if (out.empty() || out.back() != '\n') out += '\n';
+  }
+  return out;
+}
+
+bool is_terminal_stream_state(SessionState s) {
+  return s == SessionState::kDone || s == SessionState::kCancelled || s == SessionState::kFailed;
+}
+
+}  // namespace
+
+ActiveEdit* Server::find_edit(const std::optional<std::string>& id) {
+  const std::string& key = id ? *id : latest_edit_id_;
+  auto it = edits_.find(key);
+  return it == edits_.end() ? nullptr : it->second.get();
+}
+
+json Server::edit_region_json(const ActiveEdit& edit) const {
+  const Document* doc = documents_->find(edit.uri);
+  if (!doc || !edit.core) return nullptr;
+  SessionRegion r = edit.core->region();
+  return doc->range_of(r.start_byte, r.end_byte);
+}
+
+json Server::edit_state_json(const ActiveEdit& edit, std::string_view state,
+                             const std::string& reason) const {
+  json j{{"sessionId", edit.id}, {"uri", edit.uri}, {"state", state},
+         {"region", edit_region_json(edit)}};
+  if (!reason.empty()) j["reason"] = reason;
+  if (!edit.job_id.empty()) j["jobId"] = edit.job_id;
+  return j;
+}
+
+void Server::notify_edit(const ActiveEdit& edit, std::string_view state, const std::string& reason) {
+  dispatcher_.notify("flint/editSession", edit_state_json(edit, state, reason));
+}
+
+void Server::progress(const ActiveEdit& edit, json value) {
+  if (edit.work_done_token.is_null()) return;
+  dispatcher_.notify("$/progress", json{{"token", edit.work_done_token}, {"value", std::move(value)}});
+}
+
+void Server::reply_edit(ActiveEdit& edit, std::string_view state, const std::string& reason) {
+  edit.finished = true;
+  if (edit.progress_open) {
+    progress(edit, json{{"kind", "end"}, {"message", std::string(state)}});
+    edit.progress_open = false;
+  }
+  if (!edit.reply) return;
+  json result = edit_state_json(edit, state, reason);
+  result.erase("uri");
+  if (edit.core) {
+    const SessionStats& s = edit.core->stats();
+    result["stats"] = json{{"tokens", s.tokens},
+                           {"edits", s.edits_sent},
+                           {"editsApplied", s.edits_applied},
+                           {"firstTokenMs", millis(s.first_token)},
+                           {"firstEditMs", millis(s.first_edit)},
+                           {"durationMs", millis(s.duration)}};
+  }
+  auto reply = std::move(*edit.reply);
+  edit.reply.reset();
+  reply(std::move(result));
+}
+
+void Server::prune_edits() {
+  if (edits_.size() <= kMaxKeptSessions) return;
+  // Oldest finished sessions go first (ids are increasing numbers).
+  std::vector<std::pair<uint64_t, std::string>> finished;
+  for (const auto& [id, edit] : edits_) {
+    if (edit->finished && id != latest_edit_id_) finished.emplace_back(std::stoull(id), id);
+  }
+  std::sort(finished.begin(), finished.end());
+  for (size_t i = 0; i < finished.size() && edits_.size() > kMaxKeptSessions; ++i) {
+    edits_.erase(finished[i].second);
+  }
+}
+
+void Server::bind_inline_edits() {
+  add_typed_command<InlineEditArgs>(
+      "flint.inlineEdit", [this](const InlineEditArgs& args, const CommandContext& context,
+                                 Reply<json> reply) { start_inline_edit(args, context, reply); });
+
+  add_typed_command<SteerArgs>("flint.steer", [this](const SteerArgs& args, const CommandContext&,
+                                                     Reply<json> reply) {
+    ActiveEdit* edit = find_edit(args.sessionId);
+    if (!edit) {
+      reply.error(ErrorCode::InvalidParams, "no such edit session");
+      return;
+    }
+    if (args.instruction.empty()) {
+      reply.error(ErrorCode::InvalidParams, "invalid arguments for flint.steer: /instruction: empty");
+      return;
+    }
+    if (edit->core->state() != SessionState::kStreaming &&
+        edit->core->state() != SessionState::kDone) {
+      reply.error(ErrorCode::InvalidParams, "session " + edit->id + " is " +
+                                                std::string(to_string(edit->core->state())) +
+                                                ": it can no longer be steered");
+      return;
+    }
+    if (edit->core->user_edited_region()) {
+      reply.error(ErrorCode::InvalidParams,
+                  "the region was edited by hand since: start a new edit instead");
+      return;
+    }
+    if (edit->stream) edit->stream->cancel();
+    edit->stream.reset();
+    edit->prompt.earlier.push_back({edit->prompt.instruction, edit->core->model_output()});
+    edit->prompt.instruction = args.instruction;
+    if (!edit->core->steer()) {
+      reply.error(ErrorCode::InvalidParams, "session " + edit->id + " cannot be steered now");
+      return;
+    }
+    edit->escalation = EscalationDetector{};
+    edit->finished = false;
+    start_edit_stream(*edit);
+    notify_edit(*edit, "streaming", "");
+    reply(json{{"sessionId", edit->id}});
+  });
+
+  add_typed_command<SessionArgs>("flint.accept", [this](const SessionArgs& args,
+                                                        const CommandContext&, Reply<json> reply) {
+    ActiveEdit* edit = find_edit(args.sessionId);
+    if (!edit) {
+      reply.error(ErrorCode::InvalidParams, "no such edit session");
+      return;
+    }
+    if (edit->stream) edit->stream->cancel();
+    edit->stream.reset();
+    if (!edit->core->accept()) {
+      reply.error(ErrorCode::InvalidParams,
+                  "session " + edit->id + " is already " + std::string(to_string(edit->core->state())));
+      return;
+    }
+    reply(json{{"sessionId", edit->id}, {"state", "accepted"}});
+  });
+
+  add_typed_command<SessionArgs>("flint.reject", [this](const SessionArgs& args,
+                                                        const CommandContext&, Reply<json> reply) {
+    ActiveEdit* edit = find_edit(args.sessionId);
+    if (!edit) {
+      reply.error(ErrorCode::InvalidParams, "no such edit session");
+      return;
+    }
+    if (edit->stream) edit->stream->cancel();
+    edit->stream.reset();
+    edit->reject_reply = reply;
+    if (auto why = edit->core->reject()) {
+      edit->reject_reply.reset();
+      reply.error(ErrorCode::InvalidParams, "cannot reject session " + edit->id + ": " + *why);
+      return;
+    }
+    // Answered when the restoring edit has landed (see on_edit_state).
+    if (edit->core->state() == SessionState::kRejected && edit->reject_reply) {
+      auto r = std::move(*edit->reject_reply);
+      edit->reject_reply.reset();
+      r(json{{"sessionId", edit->id}, {"state", "rejected"}});
+    }
+  });
+
+  add_typed_command<SessionArgs>("flint.cancel", [this](const SessionArgs& args,
+                                                        const CommandContext&, Reply<json> reply) {
+    ActiveEdit* edit = find_edit(args.sessionId);
+    if (!edit) {
+      reply.error(ErrorCode::InvalidParams, "no such edit session");
+      return;
+    }
+    if (edit->stream) edit->stream->cancel();
+    edit->stream.reset();
+    edit->core->cancel();
+    reply(json{{"sessionId", edit->id}, {"state", std::string(to_string(edit->core->state()))}});
+  });
+}
+
+void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext& context,
+                               Reply<json> reply) {
+  Document* doc = documents_->find(args.textDocument.uri);
+  if (!doc) {
+    reply.error(ErrorCode::InvalidParams, "unknown document " + args.textDocument.uri +
+                                              ": the client has not opened it (didOpen)");
+    return;
+  }
+  auto begin = doc->offset_of(args.range.start, PositionCheck::Strict);
+  auto end = doc->offset_of(args.range.end, PositionCheck::Strict);
+  if (!begin || !end || *end < *begin) {
+    reply.error(ErrorCode::InvalidParams,
+                "impossible range " + json(args.range).dump() + " in " + doc->uri + " (" +
+                    std::to_string(doc->text.line_count()) + " lines, version " +
+                    std::to_string(doc->version) + ")");
+    return;
+  }
+  std::string instruction = args.instruction;
+  if (instruction.find_first_not_of(" \t\r\n") == std::string::npos) {
+    reply.error(ErrorCode::InvalidParams,
+                "invalid arguments for flint.inlineEdit: /instruction: empty");
+    return;
+  }
+  if (!client_.apply_edit) {
+    reply.error(ErrorCode::RequestFailed,
+                "this client does not support workspace/applyEdit, which inline edits need");
+    return;
+  }
+
+  // A new edit in the same document supersedes one still streaming there: two streams into
+  // one buffer would each take the other's edits for the user's typing.
+  for (auto& [id, other] : edits_) {
+    if (other->uri == doc->uri && other->core && other->core->state() == SessionState::kStreaming) {
+      if (other->stream) other->stream->cancel();
+      other->stream.reset();
+      other->core->cancel();
+    }
+  }
+
+  const parsers::SyntaxTree* tree = trees_->find(doc->uri);
+  parsers::ScopeOptions scope_options;
+  scope_options.max_region_lines = static_cast<uint32_t>(std::max(1, config_.edit.max_region_lines));
+  parsers::Scope scope = parsers::find_scope(tree ? &tree->tree() : nullptr, doc->text,
+                                             parsers::ByteRange{*begin, *end}, scope_options);
+
+  auto edit = std::make_unique<ActiveEdit>(io_);
+  edit->id = std::to_string(next_edit_id_++);
+  edit->uri = doc->uri;
+  edit->reply = reply;
+  edit->work_done_token = context.work_done_token;
+  edit->prompt.path = doc->uri;
+  edit->prompt.language = doc->language_id;
+  edit->prompt.first_line = static_cast<int>(scope.first_line) + 1;
+  edit->prompt.instruction = instruction;
+  edit->prompt.predicted_outputs = config_.edit.predicted_outputs;
+  {
+    std::string region;
+    for (uint32_t b = scope.start_byte; b < scope.end_byte;) {
+      std::string_view chunk = doc->text.chunk_at(b);
+      if (chunk.empty()) break;
+      size_t n = std::min<size_t>(chunk.size(), scope.end_byte - b);
+      region.append(chunk.substr(0, n));
+      b += static_cast<uint32_t>(n);
+    }
+    edit->prompt.region = std::move(region);
+  }
+  parsers::Context ctx = parsers::extract_context(tree ? &tree->tree() : nullptr,
+                                                  doc->text, scope);
+  edit->prompt.context = render_context(ctx);
+  if (tree) {
+    edit->tree_before = tree->tree();
+    edit->range_before = parsers::ByteRange{scope.start_byte, scope.end_byte};
+  }
+
+  ActiveEdit& e = *edit;
+  std::string id = e.id;
+  latest_edit_id_ = id;
+  edits_[id] = std::move(edit);
+
+  SessionOptions options;
+  options.frame = std::chrono::milliseconds(std::max(0, config_.edit.frame_ms));
+  SessionHooks hooks;
+  hooks.now = [] { return std::chrono::steady_clock::now(); };
+  hooks.send_edit = [this, id](const LineEdit& line_edit) {
+    if (ActiveEdit* a = find_edit(id)) send_session_edit(*a, line_edit);
+  };
+  hooks.arm_timer = [this, id](std::chrono::milliseconds delay) {
+    ActiveEdit* a = find_edit(id);
+    if (!a) return;
+    uint64_t generation = ++a->timer_generation;
+    a->timer.expires_after(delay);
+    a->timer.async_wait([this, id, generation](const std::error_code& ec) {
+      if (ec) return;
+      ActiveEdit* again = find_edit(id);
+      if (again && again->timer_generation == generation && again->core) again->core->on_timer();
+    });
+  };
+  hooks.on_state = [this, id](SessionState state, const std::string& reason) {
+    if (ActiveEdit* a = find_edit(id)) on_edit_state(*a, state, reason);
+  };
+  e.core = std::make_unique<EditSession>(doc->text, doc->version, scope.first_line,
+                                         scope.line_count(), options, std::move(hooks));
+
+  spdlog::info("edit {}: {} lines {}-{} ({} {}), {}", id, doc->uri, scope.first_line + 1,
+               scope.last_line + 1, scope.unit, scope.node_kind,
+               scope.is_local ? "local" : "not local: " + scope.reason);
+
+  if (!context.work_done_token.is_null()) {
+    progress(e, json{{"kind", "begin"}, {"title", "flint: editing"}, {"cancellable", true},
+                     {"message", instruction}});
+    e.progress_open = true;
+  }
+  reply.token().on_cancel([this, id] {
+    if (ActiveEdit* a = find_edit(id); a && a->core && a->core->state() == SessionState::kStreaming) {
+      if (a->stream) a->stream->cancel();
+      a->stream.reset();
+      a->core->cancel();
+    }
+  });
+
+  if (!scope.is_local) {
+    escalate_edit(e, scope.reason);
+    return;
+  }
+  if (!config_.fast.configured()) {
+    std::string why =
+        "no fast model is configured: set flint.models.fast.baseUrl and .model in your editor's "
+        "settings (or FLINT_BASE_URL and FLINT_MODEL in flint's environment)";
+    show_message(1, "flint: " + why);
+    notify_edit(e, "failed", why);
+    e.core->cancel();
+    reply_edit(e, "failed", why);
+    return;
+  }
+  notify_edit(e, "streaming", "");
+  start_edit_stream(e);
+  prune_edits();
+}
+
+void Server::start_edit_stream(ActiveEdit& edit) {
+  std::string id = edit.id;
+  uint64_t generation = ++edit_stream_generation_;
+  edit_stream_of_[id] = generation;
+  auto current = [this, id, generation]() -> ActiveEdit* {
+    auto it = edit_stream_of_.find(id);
+    if (it == edit_stream_of_.end() || it->second != generation) return nullptr;
+    return find_edit(id);
+  };
+  models::StreamCallbacks callbacks;
+  callbacks.on_text = [this, current](std::string_view text) {
+    ActiveEdit* a = current();
+    if (!a || !a->core) return;
+    std::string code = a->escalation.feed(text);
+    if (a->escalation.state() == EscalationDetector::State::Escalated) {
+      if (!a->escalation.reason_complete()) return;  // wait for the reason's line
+      if (a->stream) {
+        auto stream = a->stream;
+        asio::post(io_, [stream] { stream->cancel(); });
+      }
+      escalate_edit(*a, a->escalation.reason());
+      return;
+    }
+    if (!code.empty()) a->core->on_model_text(code);
+    if (a->progress_open) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - a->last_progress > std::chrono::milliseconds(100)) {
+        a->last_progress = now;
+        progress(*a, json{{"kind", "report"},
+                          {"message", std::to_string(a->core->stats().tokens) + " tokens"}});
+      }
+    }
+  };
+  callbacks.on_done = [this, current](const models::StreamSummary&) {
+    ActiveEdit* a = current();
+    if (!a || !a->core) return;
+    if (a->escalation.state() == EscalationDetector::State::Escalated) {
+      escalate_edit(*a, a->escalation.reason());
+      return;
+    }
+    std::string rest = a->escalation.flush();
+    if (!rest.empty()) a->core->on_model_text(rest);
+    a->core->on_model_done();
+  };
+  callbacks.on_error = [this, current](const models::ModelError& error) {
+    ActiveEdit* a = current();
+    if (!a || !a->core) return;
+    spdlog::warn("edit {}: model error: {}", a->id, error.message);
+    show_message(1, "flint: " + error.message);
+    a->core->on_model_error(error.message);
+  };
+  edit.stream = models_->chat(config_.fast, build_edit_request(edit.prompt), std::move(callbacks));
+}
+
+void Server::escalate_edit(ActiveEdit& edit, const std::string& reason) {
+  if (edit.finished) return;
+  std::string why = reason.empty() ? "the change reaches beyond the local scope" : reason;
+  edit_stream_of_.erase(edit.id);  // ignore anything more from the stream
+  edit.escalating = true;
+  edit.core->cancel();
+  std::optional<std::string> job = start_escalated_job(edit, why);
+  if (job) {
+    edit.job_id = *job;
+  } else {
+    show_message(3, "flint: this edit is not local (" + why +
+                        "); agent jobs are not available, so nothing was changed");
+  }
+  notify_edit(edit, "escalated", why);
+  reply_edit(edit, "escalated", why);
+}
+
+void Server::send_session_edit(ActiveEdit& edit, const LineEdit& line_edit) {
+  Document* doc = documents_->find(edit.uri);
+  if (!doc) return;
+  json edits = json::array();
+  for (const auto& r : line_edit.replacements) {
+    edits.push_back(json{{"range", doc->range_of(r.start_byte, r.end_byte)}, {"newText", r.text}});
+  }
+  json workspace_edit;
+  if (client_.document_changes) {
+    workspace_edit["documentChanges"] = json::array(
+        {json{{"textDocument", {{"uri", edit.uri}, {"version", line_edit.version}}},
+              {"edits", std::move(edits)}}});
+  } else {
+    workspace_edit["changes"] = json{{edit.uri, std::move(edits)}};
+  }
+  std::string id = edit.id;
+  dispatcher_.call("workspace/applyEdit", json{{"edit", std::move(workspace_edit)}},
+                   [this, id](protocol::Expected<json> result) {
+                     ActiveEdit* a = find_edit(id);
+                     if (!a || !a->core) return;
+                     bool applied = result.ok() && result.value().is_object() &&
+                                    result.value().value("applied", false);
+                     if (!applied) {
+                       spdlog::debug("edit {}: client refused an edit: {}", id,
+                                     result.ok() ? result.value().dump()
+                                                 : result.error().message);
+                     }
+                     a->core->on_apply_result(applied);
+                   });
+}
+
+void Server::on_edit_state(ActiveEdit& edit, SessionState state, const std::string& reason) {
+  std::string name(to_string(state));
+  if (edit.escalating && state == SessionState::kCancelled) return;  // reported as escalated
+  if (is_terminal_stream_state(state)) {
+    if (edit.stream) {
+      auto stream = edit.stream;
+      asio::post(io_, [stream] { stream->cancel(); });
+      edit.stream.reset();
+    }
+    edit_stream_of_.erase(edit.id);
+    if (state == SessionState::kDone) validate_edit(edit);
+    notify_edit(edit, name, reason);
+    reply_edit(edit, name, reason);
+    return;
+  }
+  notify_edit(edit, name, reason);
+  if (state == SessionState::kRejected) {
+    clear_edit_diagnostics(edit);
+    if (edit.reject_reply) {
+      auto r = std::move(*edit.reject_reply);
+      edit.reject_reply.reset();
+      r(json{{"sessionId", edit.id}, {"state", "rejected"}});
+    }
+  }
+  if (edit.reject_reply && state == SessionState::kFailed) {
+    auto r = std::move(*edit.reject_reply);
+    edit.reject_reply.reset();
+    r.error(ErrorCode::RequestFailed, "the original text could not be restored: " + reason);
+  }
+}
+
+void Server::validate_edit(ActiveEdit& edit) {
+  const parsers::SyntaxTree* tree = trees_->find(edit.uri);
+  if (!tree || !edit.tree_before || tree->stale()) return;
+  Document* doc = documents_->find(edit.uri);
+  if (!doc) return;
+  SessionRegion region = edit.core->region();
+  parsers::Validation v = parsers::validate(*edit.tree_before, edit.range_before,
+                                            tree->tree(),
+                                            parsers::ByteRange{region.start_byte, region.end_byte});
+  if (!v.introduced_errors() && !edit.diagnostics_published) return;
+  json diagnostics = json::array();
+  for (const auto& e : v.new_errors) {
+    diagnostics.push_back(json{{"range", doc->range_of(e.start_byte, e.end_byte)},
+                               {"severity", 1},
+                               {"source", "flint"},
+                               {"message", e.message + " (introduced by flint edit " + edit.id + ")"}});
+  }
+  edit.diagnostics_published = !diagnostics.empty();
+  dispatcher_.notify("textDocument/publishDiagnostics",
+                     json{{"uri", edit.uri}, {"version", doc->version}, {"diagnostics", diagnostics}});
+}
+
+void Server::clear_edit_diagnostics(ActiveEdit& edit) {
+  if (!edit.diagnostics_published) return;
+  edit.diagnostics_published = false;
+  dispatcher_.notify("textDocument/publishDiagnostics",
+                     json{{"uri", edit.uri}, {"diagnostics", json::array()}});
+}
+
+void Server::on_sessions_document_changed(Document& document,
+                                          const std::vector<parsers::TextChange>& changes) {
+  for (auto& [id, edit] : edits_) {
+    if (edit->uri != document.uri || !edit->core) continue;
+    SessionState state = edit->core->state();
+    if (state == SessionState::kAccepted || state == SessionState::kRejected) {
+      // Diagnostics of an accepted edit follow the text until the errors are fixed.
+      if (edit->diagnostics_published) validate_edit(*edit);
+      continue;
+    }
+    edit->core->on_document_changed(document.text, document.version, changes);
+    if (edit->diagnostics_published && edit->core->state() != SessionState::kStreaming) {
+      validate_edit(*edit);
+    }
+  }
+}
+
+void Server::on_sessions_document_closing(const std::string& uri) {
+  for (auto& [id, edit] : edits_) {
+    if (edit->uri != uri || !edit->core) continue;
+    if (edit->stream) edit->stream->cancel();
+    edit->stream.reset();
+    if (edit->core->state() == SessionState::kStreaming) edit->core->cancel();
+  }
+  // Sessions of a closed document cannot be accepted or rejected any more.
+  for (auto it = edits_.begin(); it != edits_.end();) {
+    if (it->second->uri == uri && it->second->finished) {
+      auto dead = std::move(it->second);
+      it = edits_.erase(it);
+      asio::post(io_, [dead = std::shared_ptr<ActiveEdit>(std::move(dead))] {});
+    } else {
+      ++it;
+    }
+  }
+}
+
+}  // namespace flint

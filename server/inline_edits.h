@@ -1,0 +1,59 @@
+#pragma once
+// Inline edit sessions as the server runs them: the LSP side of EditSession (which is plain
+// C++). One ActiveEdit per flint.inlineEdit: the model stream, the session core, its timer,
+// the pending reply, progress and the state needed to validate the result afterwards.
+//
+// Thread contract: everything runs on the server's io_context thread.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include "parsers/syntax_tree.h"
+#include "protocol/dispatcher.h"
+#include "server/edit_prompt.h"
+#include "server/edit_session.h"
+#include "server/models/model_client.h"
+
+namespace flint {
+
+struct ActiveEdit {
+  explicit ActiveEdit(asio::io_context& io) : timer(io) {}
+
+  std::string id;
+  std::string uri;
+  std::unique_ptr<EditSession> core;
+  std::shared_ptr<models::Stream> stream;
+  EscalationDetector escalation;
+  asio::steady_timer timer;
+  uint64_t timer_generation = 0;  // a fired wait only counts if it is the latest one
+
+  // The flint.inlineEdit request: answered when streaming ends.
+  std::optional<protocol::Reply<nlohmann::json>> reply;
+  nlohmann::json work_done_token;  // null: no $/progress
+  bool progress_open = false;
+  std::chrono::steady_clock::time_point last_progress{};
+
+  // Prompt pieces kept for steering.
+  EditPromptInput prompt;
+
+  // For validation when the stream is done: the tree and the region before the edit.
+  std::optional<parsers::Tree> tree_before;
+  parsers::ByteRange range_before;
+  bool diagnostics_published = false;
+
+  // A flint.reject waiting for its restoring edit to land.
+  std::optional<protocol::Reply<nlohmann::json>> reject_reply;
+
+  std::string job_id;  // set when escalated to an agent job
+  bool escalating = false;  // the core's "cancelled" is not reported: "escalated" is
+  bool finished = false;  // streaming phase over and the reply sent
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+}  // namespace flint

@@ -1,0 +1,98 @@
+#pragma once
+// A scripted editor over real pipes to a real flint-lsp: it keeps documents as an editor does,
+// applies flint's workspace/applyEdit requests (refusing stale versions like VS Code),
+// reports its own edits back as didChange, answers workspace/configuration and progress
+// creation, and records every notification. Tests drive it and assert on the text.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/lsp_process.h"
+
+namespace flint::testing {
+
+struct EditorOptions {
+  std::vector<std::string> env;       // extra environment for flint-lsp
+  std::vector<std::string> args;      // extra command-line arguments
+  std::string encoding = "utf-16";    // offered position encoding
+  bool document_changes = true;
+  bool work_done_progress = true;
+  nlohmann::json settings = nlohmann::json::object();  // answered to workspace/configuration
+  nlohmann::json initialization_options = nlohmann::json::object();
+  // Called for each applyEdit before it is applied; return false to refuse it.
+  std::function<bool(const nlohmann::json& params)> accept_edit;
+  // Called after an edit was applied and reported, before the answer is sent.
+  std::function<void()> after_edit;
+};
+
+class EditorClient {
+ public:
+  explicit EditorClient(EditorOptions options = {});
+  ~EditorClient();
+
+  nlohmann::json initialize_result() const { return initialize_result_; }
+
+  void open(const std::string& uri, const std::string& language, const std::string& text);
+  // Replaces [start, end) (LSP positions in the negotiated encoding) with `text` and reports it.
+  void type(const std::string& uri, int line, int character, int end_line, int end_character,
+            const std::string& text);
+  const std::string& text(const std::string& uri) { return docs_.at(uri).text; }
+  int64_t version(const std::string& uri) { return docs_.at(uri).version; }
+
+  // Sends a request and serves the server's requests until its response arrives.
+  nlohmann::json request(const std::string& method, nlohmann::json params,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // Sends a request without waiting; returns its id. Use wait_response().
+  int64_t send_request(const std::string& method, nlohmann::json params);
+  std::optional<nlohmann::json> wait_response(int64_t id,
+                                              std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  nlohmann::json execute(const std::string& command, nlohmann::json argument,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  int64_t execute_async(const std::string& command, nlohmann::json argument,
+                        nlohmann::json work_done_token = nullptr);
+  void notify(const std::string& method, nlohmann::json params);
+
+  // Serves messages until `pred` holds for a notification (returned) or the timeout passes.
+  std::optional<nlohmann::json> wait_notification(
+      const std::function<bool(const nlohmann::json&)>& pred,
+      std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // Serves messages for `duration`.
+  void serve_for(std::chrono::milliseconds duration);
+
+  const std::vector<nlohmann::json>& notifications() const { return notifications_; }
+  const std::vector<nlohmann::json>& applied_edits() const { return applied_edits_; }
+  int refused_edits() const { return refused_edits_; }
+  std::string server_stderr() { return process_->stderr_text(); }
+  LspProcess& process() { return *process_; }
+
+  void shutdown();
+
+ private:
+  struct Doc {
+    std::string text;
+    int64_t version = 0;
+  };
+  void handle(const nlohmann::json& message);
+  void apply_edit_request(const nlohmann::json& message);
+  size_t offset(const std::string& text, const nlohmann::json& position) const;
+  void replace(Doc& doc, const nlohmann::json& range, const std::string& text);
+
+  EditorOptions options_;
+  std::unique_ptr<LspProcess> process_;
+  nlohmann::json initialize_result_;
+  std::map<std::string, Doc> docs_;
+  std::map<int64_t, nlohmann::json> responses_;
+  std::vector<nlohmann::json> notifications_;
+  std::vector<nlohmann::json> applied_edits_;
+  int refused_edits_ = 0;
+  int64_t next_id_ = 1;
+  std::string encoding_ = "utf-16";
+};
+
+}  // namespace flint::testing

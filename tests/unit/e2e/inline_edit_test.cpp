@@ -1,0 +1,299 @@
+// End-to-end inline edits: real flint-lsp over pipes, a scripted editor (EditorClient), and the
+// loopback model endpoint (FakeEndpoint) streaming OpenAI-style Server-Sent Events.
+#include <gtest/gtest.h>
+
+#include "tests/fake_endpoint/fake_endpoint.h"
+#include "tests/support/editor_client.h"
+
+namespace flint {
+namespace {
+
+using nlohmann::json;
+using testing::EditorClient;
+using testing::EditorOptions;
+
+const std::string kUri = "file:///work/shapes.py";
+
+const std::string kPython =
+    "import math\n"
+    "\n"
+    "\n"
+    "def area(r):\n"
+    "    return math.pi * r * r\n"
+    "\n"
+    "\n"
+    "def perimeter(r):\n"
+    "    # the distance around\n"
+    "    return 2 * math.pi * r\n"
+    "\n"
+    "\n"
+    "print(area(2))\n";
+
+json range(int l1, int c1, int l2, int c2) {
+  return json{{"start", {{"line", l1}, {"character", c1}}}, {"end", {{"line", l2}, {"character", c2}}}};
+}
+
+json edit_args(const std::string& uri, json r, const std::string& instruction) {
+  return json{{"textDocument", {{"uri", uri}}}, {"range", std::move(r)}, {"instruction", instruction}};
+}
+
+struct Harness {
+  explicit Harness(json script, EditorOptions options = {}) : endpoint(std::move(script)) {
+    endpoint.start();
+    options.env.push_back("FLINT_BASE_URL=" + endpoint.url("/v1"));
+    options.env.push_back("FLINT_MODEL=fake-fast");
+    options.env.push_back("FLINT_PROVIDER=openai-chat");
+    options.env.push_back("FLINT_API_KEY=sk-test-e2e-secret");
+    editor = std::make_unique<EditorClient>(std::move(options));
+  }
+  fake::FakeEndpoint endpoint;
+  std::unique_ptr<EditorClient> editor;
+};
+
+json reply_text(const std::string& match, const std::string& text, double tps = 0, int first_ms = 0) {
+  json reply{{"text", text}};
+  if (tps > 0) reply["tokensPerSecond"] = tps;
+  if (first_ms > 0) reply["firstTokenMs"] = first_ms;
+  return json{{"match", match}, {"reply", reply}};
+}
+
+TEST(InlineEdit, RewritesTheFunctionAtTheCursor) {
+  const std::string new_perimeter =
+      "def perimeter(r):\n"
+      "    # the distance around a circle\n"
+      "    return math.tau * r\n";
+  Harness h(json{{"rules", json::array({reply_text("use tau", "```python\n" + new_perimeter + "```\n", 2000)})}});
+  h.editor->open(kUri, "python", kPython);
+  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(9, 8, 9, 8), "use tau"));
+  ASSERT_TRUE(result.contains("result")) << result.dump() << h.editor->server_stderr();
+  const json& r = result["result"];
+  EXPECT_EQ(r["state"], "done") << r.dump();
+  EXPECT_EQ(r["region"]["start"]["line"], 7);
+  EXPECT_GE(r["stats"]["tokens"].get<int>(), 1);
+  EXPECT_GE(r["stats"]["edits"].get<int>(), 1);
+  std::string expected = kPython;
+  size_t at = expected.find("def perimeter");
+  size_t end = expected.find("\n\n\nprint");
+  expected.replace(at, end + 1 - at, new_perimeter);
+  EXPECT_EQ(h.editor->text(kUri), expected);
+  // The prompt carried the region and the instruction, after the stable context.
+  auto requests = h.endpoint.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  std::string body = requests[0].body;
+  EXPECT_NE(body.find("use tau"), std::string::npos);
+  EXPECT_NE(body.find("def perimeter(r)"), std::string::npos);
+  EXPECT_EQ(body.find("sk-test-e2e-secret"), std::string::npos);
+  EXPECT_LT(body.find("import math"), body.find("use tau"));
+  // flint/editSession reported streaming then done.
+  std::vector<std::string> states;
+  for (const auto& n : h.editor->notifications()) {
+    if (n["method"] == "flint/editSession") states.push_back(n["params"]["state"]);
+  }
+  ASSERT_GE(states.size(), 2u);
+  EXPECT_EQ(states.front(), "streaming");
+  EXPECT_EQ(states.back(), "done");
+  EXPECT_EQ(h.editor->server_stderr().find("sk-test-e2e-secret"), std::string::npos);
+}
+
+TEST(InlineEdit, ChangingOneLineOfFortyTouchesOneLine) {
+  std::string body;
+  for (int i = 0; i < 38; ++i) body += "    x" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+  std::string original = "def big():\n" + body + "    return x0\n";
+  std::string changed = original;
+  size_t at = changed.find("    x17 = 17\n");
+  changed.replace(at, 13, "    x17 = 1700\n");
+  Harness h(json{{"rules", json::array({reply_text("x17", changed, 3000)})}});
+  h.editor->open(kUri, "python", original);
+  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(5, 4, 5, 4), "set x17 to 1700"));
+  ASSERT_EQ(result["result"]["state"], "done") << result.dump();
+  EXPECT_EQ(h.editor->text(kUri), changed);
+  ASSERT_FALSE(h.editor->applied_edits().empty());
+  for (const auto& params : h.editor->applied_edits()) {
+    for (const auto& change : params["edit"]["documentChanges"]) {
+      for (const auto& e : change["edits"]) {
+        EXPECT_EQ(e["range"]["start"]["line"], 18) << e.dump();
+        EXPECT_LE(e["range"]["end"]["line"].get<int>(), 18) << e.dump();
+      }
+    }
+  }
+}
+
+TEST(InlineEdit, RejectRestoresTheOriginalExactly) {
+  Harness h(json{{"rules", json::array({reply_text("shout",
+                                                    "def area(r):\n    return 'AREA!'\n", 3000)})}});
+  h.editor->open(kUri, "python", kPython);
+  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "shout"));
+  ASSERT_EQ(result["result"]["state"], "done") << result.dump();
+  EXPECT_NE(h.editor->text(kUri), kPython);
+  json rejected = h.editor->execute("flint.reject", json::object());
+  ASSERT_TRUE(rejected.contains("result")) << rejected.dump();
+  EXPECT_EQ(rejected["result"]["state"], "rejected");
+  EXPECT_EQ(h.editor->text(kUri), kPython);
+}
+
+TEST(InlineEdit, CancelStopsTheHttpStream) {
+  std::string slow(4000, 'x');
+  Harness h(json{{"rules", json::array({reply_text("slow", "def area(r):\n    return " + slow + "\n", 40)})}});
+  h.editor->open(kUri, "python", kPython);
+  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "slow"));
+  ASSERT_TRUE(h.endpoint.wait_for_requests(1, std::chrono::seconds(20)));
+  h.editor->serve_for(std::chrono::milliseconds(300));
+  json cancel = h.editor->execute("flint.cancel", json::object());
+  ASSERT_TRUE(cancel.contains("result")) << cancel.dump();
+  auto response = h.editor->wait_response(id);
+  ASSERT_TRUE(response);
+  EXPECT_EQ((*response)["result"]["state"], "cancelled");
+  // The endpoint saw the client go away long before the 100-second stream could finish.
+  bool disconnected = false;
+  for (int i = 0; i < 100 && !disconnected; ++i) {
+    auto requests = h.endpoint.requests();
+    disconnected = requests[0].client_disconnected || requests[0].completed == false
+                       ? h.endpoint.connections_open() == 0
+                       : false;
+    if (!disconnected) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(disconnected);
+  EXPECT_FALSE(h.endpoint.requests()[0].completed);
+}
+
+TEST(InlineEdit, TypingInsideTheRegionCancelsAndKeepsTheKeystroke) {
+  std::string slow;
+  for (int i = 0; i < 200; ++i) slow += "    y" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+  Harness h(json{{"rules", json::array({reply_text("grow", "def area(r):\n" + slow, 200)})}});
+  h.editor->open(kUri, "python", kPython);
+  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, range(3, 0, 3, 0), "grow"));
+  // Wait for the first streamed edit, then type inside the region (on "def area").
+  ASSERT_TRUE(h.editor->wait_notification([&](const json&) { return !h.editor->applied_edits().empty(); },
+                                          std::chrono::seconds(30)) ||
+              !h.editor->applied_edits().empty());
+  h.editor->type(kUri, 3, 4, 3, 4, "KEEP");
+  auto response = h.editor->wait_response(id);
+  ASSERT_TRUE(response);
+  EXPECT_EQ((*response)["result"]["state"], "cancelled") << response->dump() << h.editor->text(kUri);
+  h.editor->serve_for(std::chrono::milliseconds(300));
+  EXPECT_NE(h.editor->text(kUri).find("KEEP"), std::string::npos) << h.editor->text(kUri);
+}
+
+TEST(InlineEdit, TypingAboveTheRegionRebasesIt) {
+  const std::string new_perimeter = "def perimeter(r):\n    return math.tau * r\n";
+  Harness h(json{{"rules", json::array({reply_text("tau", new_perimeter, 60)})}});
+  h.editor->open(kUri, "python", kPython);
+  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, range(8, 0, 8, 0), "tau"));
+  ASSERT_TRUE(h.endpoint.wait_for_requests(1, std::chrono::seconds(20)));
+  h.editor->serve_for(std::chrono::milliseconds(150));
+  h.editor->type(kUri, 0, 0, 0, 0, "# typed above\n");
+  h.editor->type(kUri, 1, 11, 1, 11, "  # still typing");
+  auto response = h.editor->wait_response(id);
+  ASSERT_TRUE(response);
+  EXPECT_EQ((*response)["result"]["state"], "done") << response->dump();
+  EXPECT_EQ((*response)["result"]["region"]["start"]["line"], 8);
+  const std::string& text = h.editor->text(kUri);
+  EXPECT_EQ(text.rfind("# typed above\nimport math  # still typing\n", 0), 0u) << text;
+  EXPECT_NE(text.find("def perimeter(r):\n    return math.tau * r\n\n\nprint"), std::string::npos) << text;
+}
+
+TEST(InlineEdit, BadArgumentsAreInvalidParams) {
+  Harness h(json{{"rules", json::array()}});
+  h.editor->open(kUri, "python", kPython);
+  json unknown = h.editor->execute("flint.inlineEdit", edit_args("file:///nope.py", range(0, 0, 0, 0), "x"));
+  EXPECT_EQ(unknown["error"]["code"], -32602);
+  EXPECT_NE(unknown["error"]["message"].get<std::string>().find("unknown document"), std::string::npos);
+  json impossible = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(400, 0, 401, 0), "x"));
+  EXPECT_EQ(impossible["error"]["code"], -32602);
+  json inverted = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(4, 3, 4, 1), "x"));
+  EXPECT_EQ(inverted["error"]["code"], -32602);
+  json missing = h.editor->execute("flint.inlineEdit", json{{"textDocument", {{"uri", kUri}}}});
+  EXPECT_EQ(missing["error"]["code"], -32602);
+  EXPECT_NE(missing["error"]["message"].get<std::string>().find("range"), std::string::npos);
+  json empty = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "  "));
+  EXPECT_EQ(empty["error"]["code"], -32602);
+  json no_session = h.editor->execute("flint.accept", json{{"sessionId", "999"}});
+  EXPECT_EQ(no_session["error"]["code"], -32602);
+  EXPECT_EQ(h.editor->text(kUri), kPython);
+}
+
+TEST(InlineEdit, DeadEndpointFailsClearlyAndLeavesTheBuffer) {
+  EditorOptions options;
+  options.env = {"FLINT_BASE_URL=http://127.0.0.1:9/v1", "FLINT_MODEL=m", "FLINT_PROVIDER=openai-chat"};
+  EditorClient editor(options);
+  editor.open(kUri, "python", kPython);
+  json result = editor.execute("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "anything"));
+  ASSERT_TRUE(result.contains("result")) << result.dump();
+  EXPECT_EQ(result["result"]["state"], "failed");
+  EXPECT_FALSE(result["result"].value("reason", "").empty());
+  EXPECT_EQ(editor.text(kUri), kPython);
+  bool shown = false;
+  for (const auto& n : editor.notifications()) {
+    if (n["method"] == "window/showMessage" && n["params"]["type"] == 1) shown = true;
+  }
+  EXPECT_TRUE(shown);
+}
+
+TEST(InlineEdit, SteerRestartsWithTheNewInstruction) {
+  std::string slow;
+  for (int i = 0; i < 100; ++i) slow += "    z" + std::to_string(i) + " = 0\n";
+  Harness h(json{{"rules", json::array({reply_text("second try", "def area(r):\n    return r ** 2 * math.pi\n", 2000),
+                                        reply_text("first try", "def area(r):\n" + slow, 100)})}});
+  h.editor->open(kUri, "python", kPython);
+  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "first try"));
+  ASSERT_TRUE(h.endpoint.wait_for_requests(1, std::chrono::seconds(20)));
+  h.editor->serve_for(std::chrono::milliseconds(400));
+  json steer = h.editor->execute("flint.steer", json{{"instruction", "second try"}});
+  ASSERT_TRUE(steer.contains("result")) << steer.dump();
+  auto response = h.editor->wait_response(id);
+  ASSERT_TRUE(response);
+  EXPECT_EQ((*response)["result"]["state"], "done") << response->dump();
+  std::string expected = kPython;
+  expected.replace(expected.find("def area"), std::string("def area(r):\n    return math.pi * r * r\n").size(),
+                   "def area(r):\n    return r ** 2 * math.pi\n");
+  EXPECT_EQ(h.editor->text(kUri), expected);
+  auto requests = h.endpoint.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  // The second conversation carries the first instruction's partial output and the new one.
+  EXPECT_NE(requests[1].body.find("first try"), std::string::npos);
+  EXPECT_NE(requests[1].body.find("second try"), std::string::npos);
+  EXPECT_NE(requests[1].body.find("z0 = 0"), std::string::npos);
+}
+
+TEST(InlineEdit, ModelEscalationEndsAsEscalated) {
+  Harness h(json{{"rules", json::array({reply_text("rename everywhere",
+                                                    "FLINT_ESCALATE: needs changes in other files\n")})}});
+  h.editor->open(kUri, "python", kPython);
+  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "rename everywhere"));
+  ASSERT_TRUE(result.contains("result")) << result.dump();
+  EXPECT_EQ(result["result"]["state"], "escalated");
+  EXPECT_NE(result["result"]["reason"].get<std::string>().find("other files"), std::string::npos);
+  EXPECT_EQ(h.editor->text(kUri), kPython);
+}
+
+TEST(InlineEdit, SelectionAcrossTopLevelDefinitionsIsNotLocal) {
+  Harness h(json{{"rules", json::array()}});
+  h.editor->open(kUri, "python", kPython);
+  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(3, 0, 9, 5), "merge"));
+  ASSERT_TRUE(result.contains("result")) << result.dump();
+  EXPECT_EQ(result["result"]["state"], "escalated");
+  EXPECT_TRUE(h.endpoint.requests().empty());
+  EXPECT_EQ(h.editor->text(kUri), kPython);
+}
+
+TEST(InlineEdit, SyntaxErrorsIntroducedBecomeDiagnostics) {
+  Harness h(json{{"rules", json::array({reply_text("break", "def area(r):\n    return (math.pi * r * r\n", 3000)})}});
+  h.editor->open(kUri, "python", kPython);
+  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "break it"));
+  ASSERT_EQ(result["result"]["state"], "done") << result.dump();
+  auto diag = h.editor->wait_notification([](const json& n) {
+    return n["method"] == "textDocument/publishDiagnostics" && !n["params"]["diagnostics"].empty();
+  }, std::chrono::seconds(10));
+  ASSERT_TRUE(diag);
+  EXPECT_EQ((*diag)["params"]["diagnostics"][0]["source"], "flint");
+  // Rejecting clears them.
+  h.editor->execute("flint.reject", json::object());
+  auto cleared = h.editor->wait_notification([](const json& n) {
+    return n["method"] == "textDocument/publishDiagnostics" && n["params"]["diagnostics"].empty();
+  }, std::chrono::seconds(10));
+  EXPECT_TRUE(cleared);
+  EXPECT_EQ(h.editor->text(kUri), kPython);
+}
+
+}  // namespace
+}  // namespace flint
