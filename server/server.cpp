@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "parsers/language_registry.h"
+#include "server/completion.h"
 #include "server/documents.h"
+#include "server/job_manager.h"
 #include "server/inline_edits.h"
 #include "server/models/model_client.h"
 #include "server/syntax_trees.h"
