@@ -54,7 +54,9 @@ local function start_endpoint()
   local binary = assert(os.getenv('FLINT_FAKE_ENDPOINT'), 'FLINT_FAKE_ENDPOINT not set')
   local answers = assert(os.getenv('FLINT_DEMO_ANSWERS'), 'FLINT_DEMO_ANSWERS not set')
   local port_file = vim.fn.tempname()
-  local job = vim.fn.jobstart({ binary, '--port', '0', '--port-file', port_file, '--script', answers })
+  local job = vim.fn.jobstart({
+    binary, '--port', '0', '--port-file', port_file, '--script', answers,
+  })
   if job <= 0 then
     fail('cannot start ' .. binary)
   end
@@ -73,7 +75,9 @@ end
 local settings = vim.empty_dict()
 if not real then
   local base_url = start_endpoint()
-  settings = { models = { fast = { provider = 'openai-chat', baseUrl = base_url, model = 'recorded' } } }
+  settings = {
+    models = { fast = { provider = 'openai-chat', baseUrl = base_url, model = 'recorded' } },
+  }
 end
 
 vim.notify = function(message, level)
@@ -164,7 +168,8 @@ end)
 local job
 wait('the agent job', job_timeout_ms, function()
   for _, j in ipairs(flint.jobs()) do
-    if j.jobId == job_id and (j.state == 'done' or j.state == 'failed' or j.state == 'cancelled') then
+    local final = j.state == 'done' or j.state == 'failed' or j.state == 'cancelled'
+    if j.jobId == job_id and final then
       job = j
       return true
     end
@@ -187,7 +192,8 @@ out(string.format('  tokens               %s%s', tostring(stats.tokens),
   rate and string.format(' (%.0f tokens/s)', rate) or ''))
 out(string.format('  edits sent           %s', tostring(stats.edits)))
 out(string.format('  duration             %s ms', tostring(stats.durationMs)))
-out('== agent job ' .. tostring(job.jobId) .. ': ' .. job.state .. (job.summary and (' - ' .. job.summary) or ''))
+out('== agent job ' .. tostring(job.jobId) .. ': ' .. job.state
+  .. (job.summary and (' - ' .. job.summary) or ''))
 
 -- 4. A replay must land exactly the recorded result.
 local expected_dir = os.getenv('FLINT_DEMO_EXPECTED')

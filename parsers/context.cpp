@@ -27,7 +27,10 @@ class ContextBuilder {
  public:
   ContextBuilder(const Tree& tree, const TextInput& input, const Scope& scope,
                  const ContextOptions& options)
-      : tree_(tree), input_(input), scope_(scope), options_(options),
+      : tree_(tree),
+        input_(input),
+        scope_(scope),
+        options_(options),
         units_(tree.language(), input) {}
 
   std::vector<Candidate> candidates() {
@@ -105,9 +108,9 @@ class ContextBuilder {
     if (!imports) return;
     QueryRunner runner(input_);
     std::vector<ContextItem> items;
-    // Imports sit at the top level (or one level down, inside an include guard): patterns
-    // start at the root's children, so the walk never enters function bodies.
-    runner.run(*imports, tree_.root(), 1, [&](const TSQueryMatch& match) {
+    bool matched = false;
+    auto on_match = [&](const TSQueryMatch& match) {
+      matched = true;
       for (uint16_t i = 0; i < match.capture_count; ++i) {
         TSNode node = match.captures[i].node;
         if (imports->capture_name(match.captures[i].index) != "import") continue;
@@ -123,7 +126,22 @@ class ContextBuilder {
           items.push_back(ContextItem{ContextKind::kImport, first, last, std::move(text)});
         }
       }
-    });
+    };
+    // Imports are top-level statements (patterns are rooted at the root's children, one level
+    // down for include guards), and they sit in the file's head: the scan stops once
+    // kImportGap top-level statements in a row were no import, so its cost does not grow
+    // with the file.
+    constexpr uint32_t kImportGap = 32;
+    uint32_t gap = 0;
+    TreeCursor cursor(tree_.root());
+    if (!ts_tree_cursor_goto_first_child(cursor.get())) return;
+    do {
+      TSNode child = cursor.node();
+      if (!ts_node_is_named(child)) continue;
+      matched = false;
+      runner.run(*imports, child, 0, on_match);
+      gap = matched ? 0 : gap + 1;
+    } while (gap < kImportGap && ts_tree_cursor_goto_next_sibling(cursor.get()));
     for (auto& item : items) out.push_back(Candidate{std::move(item), 1, 0});
   }
 
@@ -224,8 +242,8 @@ std::vector<Candidate> indentation_candidates(const TextInput& input, const Scop
     if (header.line == 0 || header.line > input.line_count()) continue;
     uint32_t row = header.line - 1;
     out.push_back(Candidate{
-        ContextItem{ContextKind::kEnclosing, row, row, trim_right(std::string(input.line(row)))},
-        0, 0});
+        ContextItem{ContextKind::kEnclosing, row, row, trim_right(std::string(input.line(row)))}, 0,
+        0});
   }
   return out;
 }
@@ -234,9 +252,12 @@ std::vector<Candidate> indentation_candidates(const TextInput& input, const Scop
 
 std::string_view context_kind_name(ContextKind kind) {
   switch (kind) {
-    case ContextKind::kImport: return "import";
-    case ContextKind::kEnclosing: return "enclosing";
-    case ContextKind::kSibling: return "sibling";
+    case ContextKind::kImport:
+      return "import";
+    case ContextKind::kEnclosing:
+      return "enclosing";
+    case ContextKind::kSibling:
+      return "sibling";
   }
   return "unknown";
 }

@@ -21,34 +21,64 @@ struct NameMapping {
 
 // LSP languageIds (as VS Code and Neovim send them) -> flint language id.
 constexpr std::array kLanguageIds = {
-    NameMapping{"python", "python"},         NameMapping{"javascript", "javascript"},
-    NameMapping{"javascriptreact", "javascript"}, NameMapping{"typescript", "typescript"},
-    NameMapping{"typescriptreact", "tsx"},   NameMapping{"c", "c"},
-    NameMapping{"cpp", "cpp"},               NameMapping{"cuda-cpp", "cpp"},
-    NameMapping{"go", "go"},                 NameMapping{"rust", "rust"},
-    NameMapping{"java", "java"},             NameMapping{"lua", "lua"},
-    NameMapping{"shellscript", "bash"},      NameMapping{"sh", "bash"},
-    NameMapping{"bash", "bash"},             NameMapping{"json", "json"},
+    NameMapping{"python", "python"},
+    NameMapping{"javascript", "javascript"},
+    NameMapping{"javascriptreact", "javascript"},
+    NameMapping{"typescript", "typescript"},
+    NameMapping{"typescriptreact", "tsx"},
+    NameMapping{"c", "c"},
+    NameMapping{"cpp", "cpp"},
+    NameMapping{"cuda-cpp", "cpp"},
+    NameMapping{"go", "go"},
+    NameMapping{"rust", "rust"},
+    NameMapping{"java", "java"},
+    NameMapping{"lua", "lua"},
+    NameMapping{"shellscript", "bash"},
+    NameMapping{"sh", "bash"},
+    NameMapping{"bash", "bash"},
+    NameMapping{"json", "json"},
     NameMapping{"jsonc", "json"},
 };
 
 // Extensions (lower case) and whole file names -> flint language id. ".h" goes to C++: its
 // grammar reads C headers too, while the C grammar fails on C++ ones.
 constexpr std::array kFileNames = {
-    NameMapping{".py", "python"},     NameMapping{".pyi", "python"},   NameMapping{".pyw", "python"},
-    NameMapping{".js", "javascript"}, NameMapping{".mjs", "javascript"},
-    NameMapping{".cjs", "javascript"}, NameMapping{".jsx", "javascript"},
-    NameMapping{".ts", "typescript"}, NameMapping{".mts", "typescript"},
-    NameMapping{".cts", "typescript"}, NameMapping{".tsx", "tsx"},
-    NameMapping{".c", "c"},           NameMapping{".h", "cpp"},        NameMapping{".cc", "cpp"},
-    NameMapping{".cpp", "cpp"},       NameMapping{".cxx", "cpp"},      NameMapping{".c++", "cpp"},
-    NameMapping{".hh", "cpp"},        NameMapping{".hpp", "cpp"},      NameMapping{".hxx", "cpp"},
-    NameMapping{".h++", "cpp"},       NameMapping{".ipp", "cpp"},      NameMapping{".inl", "cpp"},
-    NameMapping{".tpp", "cpp"},       NameMapping{".cu", "cpp"},       NameMapping{".go", "go"},
-    NameMapping{".rs", "rust"},       NameMapping{".java", "java"},    NameMapping{".lua", "lua"},
-    NameMapping{".sh", "bash"},       NameMapping{".bash", "bash"},    NameMapping{".bashrc", "bash"},
-    NameMapping{".bash_profile", "bash"}, NameMapping{".profile", "bash"},
-    NameMapping{".json", "json"},     NameMapping{".jsonc", "json"},
+    NameMapping{".py", "python"},
+    NameMapping{".pyi", "python"},
+    NameMapping{".pyw", "python"},
+    NameMapping{".js", "javascript"},
+    NameMapping{".mjs", "javascript"},
+    NameMapping{".cjs", "javascript"},
+    NameMapping{".jsx", "javascript"},
+    NameMapping{".ts", "typescript"},
+    NameMapping{".mts", "typescript"},
+    NameMapping{".cts", "typescript"},
+    NameMapping{".tsx", "tsx"},
+    NameMapping{".c", "c"},
+    NameMapping{".h", "cpp"},
+    NameMapping{".cc", "cpp"},
+    NameMapping{".cpp", "cpp"},
+    NameMapping{".cxx", "cpp"},
+    NameMapping{".c++", "cpp"},
+    NameMapping{".hh", "cpp"},
+    NameMapping{".hpp", "cpp"},
+    NameMapping{".hxx", "cpp"},
+    NameMapping{".h++", "cpp"},
+    NameMapping{".ipp", "cpp"},
+    NameMapping{".inl", "cpp"},
+    NameMapping{".tpp", "cpp"},
+    NameMapping{".cu", "cpp"},
+    NameMapping{".go", "go"},
+    NameMapping{".rs", "rust"},
+    NameMapping{".java", "java"},
+    NameMapping{".lua", "lua"},
+    NameMapping{".sh", "bash"},
+    NameMapping{".bash", "bash"},
+    NameMapping{".bashrc", "bash"},
+    NameMapping{".bash_profile", "bash"},
+    NameMapping{".profile", "bash"},
+    NameMapping{".json", "json"},
+    NameMapping{".jsonc", "json"},
 };
 
 constexpr std::array kUnitCaptureNames = {
@@ -135,20 +165,26 @@ std::string describe_offset(const QuerySource& source, uint32_t offset) {
 
 std::string_view query_error_name(TSQueryError error) {
   switch (error) {
-    case TSQueryErrorSyntax: return "syntax error";
-    case TSQueryErrorNodeType: return "invalid node type";
-    case TSQueryErrorField: return "invalid field";
-    case TSQueryErrorCapture: return "invalid capture";
-    case TSQueryErrorStructure: return "impossible pattern structure";
-    case TSQueryErrorLanguage: return "incompatible language";
-    default: return "error";
+    case TSQueryErrorSyntax:
+      return "syntax error";
+    case TSQueryErrorNodeType:
+      return "invalid node type";
+    case TSQueryErrorField:
+      return "invalid field";
+    case TSQueryErrorCapture:
+      return "invalid capture";
+    case TSQueryErrorStructure:
+      return "impossible pattern structure";
+    case TSQueryErrorLanguage:
+      return "incompatible language";
+    default:
+      return "error";
   }
 }
 
 // Compiles `source`; on failure appends one line to `errors` and returns null.
 std::unique_ptr<Query> compile_query(const TSLanguage* language, const std::string& label,
-                                     const QuerySource& source,
-                                     std::vector<std::string>& errors) {
+                                     const QuerySource& source, std::vector<std::string>& errors) {
   uint32_t error_offset = 0;
   TSQueryError error_type = TSQueryErrorNone;
   QueryPtr query(ts_query_new(language, source.text.data(),
@@ -178,10 +214,10 @@ std::unique_ptr<Query> compile_query(const TSLanguage* language, const std::stri
       i = end + 1;
       if (args.empty()) continue;
       uint32_t length = 0;
-      std::string op = args[0].type == TSQueryPredicateStepTypeString
-                           ? std::string(ts_query_string_value_for_id(query.get(),
-                                                                      args[0].value_id, &length))
-                           : "";
+      std::string op =
+          args[0].type == TSQueryPredicateStepTypeString
+              ? std::string(ts_query_string_value_for_id(query.get(), args[0].value_id, &length))
+              : "";
       Query::Predicate predicate;
       bool supported = (op == "eq?" || op == "not-eq?" || op == "any-of?" || op == "not-any-of?") &&
                        args.size() >= 3 && args[1].type == TSQueryPredicateStepTypeCapture;
@@ -195,7 +231,8 @@ std::unique_ptr<Query> compile_query(const TSLanguage* language, const std::stri
       }
       if (!supported || (op.find("eq?") != std::string::npos && predicate.values.size() != 1)) {
         errors.push_back(label + ": pattern " + std::to_string(pattern) +
-                         ": unsupported predicate #" + op + " (flint supports #eq? and #any-of? "
+                         ": unsupported predicate #" + op +
+                         " (flint supports #eq? and #any-of? "
                          "of a capture against strings)");
         return nullptr;
       }
@@ -204,8 +241,7 @@ std::unique_ptr<Query> compile_query(const TSLanguage* language, const std::stri
       predicates[pattern].push_back(std::move(predicate));
     }
   }
-  return std::make_unique<Query>(std::move(query), std::move(capture_names),
-                                 std::move(predicates));
+  return std::make_unique<Query>(std::move(query), std::move(capture_names), std::move(predicates));
 }
 
 std::string default_queries_dir(const LanguageRegistry::Options& options) {
@@ -222,12 +258,52 @@ Query::Query(QueryPtr query, std::vector<std::string> capture_names,
       capture_names_(std::move(capture_names)),
       predicates_(std::move(predicates)) {}
 
-Language::Language(std::string id, LanguagePtr language)
-    : id_(std::move(id)), language_(std::move(language)) {}
+Language::Language(std::string id, LanguagePtr language, std::string queries_dir)
+    : id_(std::move(id)), language_(std::move(language)), queries_dir_(std::move(queries_dir)) {}
+
+const Query* Language::units() const {
+  load();
+  return units_.get();
+}
+
+const Query* Language::imports() const {
+  load();
+  return imports_.get();
+}
+
+const std::vector<std::string>& Language::errors() const {
+  load();
+  return errors_;
+}
 
 std::optional<UnitCapture> Language::unit_capture(uint32_t capture_index) const {
+  load();
   if (capture_index >= unit_captures_.size()) return std::nullopt;
   return unit_captures_[capture_index];
+}
+
+void Language::load() const {
+  std::call_once(loaded_, [this] {
+    if (QuerySource source; load_query_source(queries_dir_, id_, "units", source)) {
+      units_ = compile_query(ts_language(), id_, source, errors_);
+    }
+    if (units_) {
+      auto count = ts_query_capture_count(units_->get());
+      for (uint32_t i = 0; i < count; ++i) {
+        auto name = units_->capture_name(i);
+        std::optional<UnitCapture> meaning;
+        if (name.starts_with("_")) meaning = UnitCapture::kIgnored;
+        for (const auto& [known, capture] : kUnitCaptureNames) {
+          if (name == known) meaning = capture;
+        }
+        if (!meaning) errors_.push_back(id_ + ": units.scm: unknown capture @" + std::string(name));
+        unit_captures_.push_back(meaning);
+      }
+    }
+    if (QuerySource source; load_query_source(queries_dir_, id_, "imports", source)) {
+      imports_ = compile_query(ts_language(), id_, source, errors_);
+    }
+  });
 }
 
 LanguageRegistry::LanguageRegistry(const Options& options) {
@@ -241,31 +317,17 @@ LanguageRegistry::LanguageRegistry(const Options& options) {
                         " is not loadable by this tree-sitter runtime");
       continue;
     }
-    auto language = std::make_unique<Language>(id, std::move(ts_language));
-    if (QuerySource source; load_query_source(dir, id, "units", source)) {
-      language->units_ = compile_query(language->ts_language(), id, source, errors_);
-    }
-    if (language->units_) {
-      const Query& units = *language->units_;
-      auto count = ts_query_capture_count(units.get());
-      for (uint32_t i = 0; i < count; ++i) {
-        auto name = units.capture_name(i);
-        std::optional<UnitCapture> meaning;
-        if (name.starts_with("_")) meaning = UnitCapture::kIgnored;
-        for (const auto& [known, capture] : kUnitCaptureNames) {
-          if (name == known) meaning = capture;
-        }
-        if (!meaning) {
-          errors_.push_back(id + "/units.scm: unknown capture @" + std::string(name));
-        }
-        language->unit_captures_.push_back(meaning);
-      }
-    }
-    if (QuerySource source; load_query_source(dir, id, "imports", source)) {
-      language->imports_ = compile_query(language->ts_language(), id, source, errors_);
-    }
-    languages_.push_back(std::move(language));
+    languages_.push_back(std::make_unique<Language>(id, std::move(ts_language), dir));
   }
+}
+
+std::vector<std::string> LanguageRegistry::errors() const {
+  std::vector<std::string> all = errors_;
+  for (const auto& language : languages_) {
+    const auto& errors = language->errors();
+    all.insert(all.end(), errors.begin(), errors.end());
+  }
+  return all;
 }
 
 const LanguageRegistry& LanguageRegistry::shared() {

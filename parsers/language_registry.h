@@ -9,6 +9,7 @@
 // working on queries without a rebuild.
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -57,26 +58,35 @@ class Query {
   std::vector<std::vector<Predicate>> predicates_;
 };
 
+// A language's queries are compiled on first use (compiling the C++ and TypeScript queries
+// takes a noticeable part of a second), once, thread-safely.
 class Language {
  public:
-  Language(std::string id, LanguagePtr language);
+  Language(std::string id, LanguagePtr language, std::string queries_dir);
 
   std::string_view id() const { return id_; }
   const TSLanguage* ts_language() const { return language_.get(); }
   // Editable units (units.scm); null when the language has none or it failed to compile,
   // in which case scoping falls back to indentation blocks.
-  const Query* units() const { return units_.get(); }
+  const Query* units() const;
   std::optional<UnitCapture> unit_capture(uint32_t capture_index) const;
   // Imports/includes for context (imports.scm); may be null.
-  const Query* imports() const { return imports_.get(); }
+  const Query* imports() const;
+  // Problems met compiling this language's queries, one line each
+  // ("python: python/units.scm:3:5: invalid node type").
+  const std::vector<std::string>& errors() const;
 
  private:
-  friend class LanguageRegistry;
+  void load() const;
+
   std::string id_;
   LanguagePtr language_;
-  std::unique_ptr<Query> units_;
-  std::vector<std::optional<UnitCapture>> unit_captures_;
-  std::unique_ptr<Query> imports_;
+  std::string queries_dir_;  // empty: embedded queries
+  mutable std::once_flag loaded_;
+  mutable std::unique_ptr<Query> units_;
+  mutable std::vector<std::optional<UnitCapture>> unit_captures_;
+  mutable std::unique_ptr<Query> imports_;
+  mutable std::vector<std::string> errors_;
 };
 
 class LanguageRegistry {
@@ -87,8 +97,8 @@ class LanguageRegistry {
     std::string queries_dir;
   };
 
-  // Builds every compiled grammar and compiles its queries. Errors (a query that does not
-  // compile, a grammar whose ABI the runtime cannot load) are collected, not thrown.
+  // Loads every compiled grammar (queries are compiled on first use). Errors (a grammar whose
+  // ABI the runtime cannot load, a query that does not compile) are collected, not thrown.
   explicit LanguageRegistry(const Options& options);
   LanguageRegistry() : LanguageRegistry(Options{}) {}
 
@@ -104,8 +114,9 @@ class LanguageRegistry {
   const Language* for_path(std::string_view path) const;
 
   std::span<const std::unique_ptr<Language>> languages() const { return languages_; }
-  // One line per problem met while loading, e.g. "python/units.scm:3:5: invalid node type".
-  const std::vector<std::string>& errors() const { return errors_; }
+  // One line per problem, e.g. "python: python/units.scm:3:5: invalid node type". Compiles
+  // every language's queries first.
+  std::vector<std::string> errors() const;
 
  private:
   std::vector<std::unique_ptr<Language>> languages_;

@@ -10,7 +10,9 @@ namespace {
 
 constexpr size_t kMaxNameBytes = 200;
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
+}
 
 bool is_definition_like(UnitKind kind) {
   return kind == UnitKind::kFunction || kind == UnitKind::kClosure ||
@@ -85,9 +87,8 @@ class ScopeFinder {
       // One definition seen through two nodes (a statement around a namespace) counts once.
       if (!ts_node_is_null(units[i].name) && ts_node_eq(units[i].name, last_name)) continue;
       last_name = units[i].name;
-      scope.enclosing.push_back(EnclosingDefinition{ts_node_type(units[i].node),
-                                                    name_of(units[i].name),
-                                                    first_row(units[i].node) + 1});
+      scope.enclosing.push_back(EnclosingDefinition{
+          ts_node_type(units[i].node), name_of(units[i].name), first_row(units[i].node) + 1});
     }
   }
 
@@ -100,8 +101,8 @@ class ScopeFinder {
       --index;
     }
     const LogicalUnit& unit = units[index];
-    Scope scope = make_scope(lines_of(unit), ts_node_type(unit.node),
-                             std::string(unit_kind_name(unit.kind)));
+    Scope scope =
+        make_scope(lines_of(unit), ts_node_type(unit.node), std::string(unit_kind_name(unit.kind)));
     scope.name = name_of(unit.name);
     add_enclosing(scope, units, index);
     return scope;
@@ -239,9 +240,9 @@ class ScopeFinder {
 
     Scope scope;
     if (units.empty()) {
-      scope = make_scope({point_of_byte(input_, range.begin).row,
-                          point_of_byte(input_, range.end - 1).row},
-                         ts_node_type(container), "line");
+      scope = make_scope(
+          {point_of_byte(input_, range.begin).row, point_of_byte(input_, range.end - 1).row},
+          ts_node_type(container), "line");
     } else {
       scope = unit_scope(units, units.size() - 1);
     }
@@ -284,8 +285,7 @@ class ScopeFinder {
     if (auto unit = units_.unit_at(members.front())) {
       first = point_of_byte(input_, units_.start_with_attached(unit->outer)).row;
     }
-    Scope scope = make_scope({first, last_row(members.back())}, ts_node_type(container),
-                             "members");
+    Scope scope = make_scope({first, last_row(members.back())}, ts_node_type(container), "members");
     add_enclosing(scope, units, units.size());
     // Top level: nothing but namespaces around the members (the block holding them, e.g. a
     // namespace's body, does not count).

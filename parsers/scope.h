@@ -34,8 +34,8 @@ struct ScopeOptions {
 };
 
 struct EnclosingDefinition {
-  std::string kind;  // tree-sitter node kind, e.g. "class_definition"
-  std::string name;  // may be empty (closures)
+  std::string kind;   // tree-sitter node kind, e.g. "class_definition"
+  std::string name;   // may be empty (closures)
   uint32_t line = 0;  // 1-based line of the definition (not of its decorators)
   friend bool operator==(const EnclosingDefinition&, const EnclosingDefinition&) = default;
 };
@@ -49,8 +49,8 @@ struct Scope {
   // function, closure, definition, namespace, block, statement: one unit; members: several
   // members of one block; comment, blank, line: see the rules above; indentation: fallback.
   std::string unit;
-  std::string name;                             // the unit's name, when it has one
-  std::vector<EnclosingDefinition> enclosing;   // outermost first; the unit itself excluded
+  std::string name;                            // the unit's name, when it has one
+  std::vector<EnclosingDefinition> enclosing;  // outermost first; the unit itself excluded
   bool is_local = true;
   std::string reason;  // why not local (empty when local)
 

@@ -29,8 +29,12 @@ ParserPtr new_parser(const Language& language) {
   return parser;
 }
 
-TSPoint to_ts(TextPoint point) { return {point.row, point.column}; }
-TextPoint from_ts(TSPoint point) { return {point.row, point.column}; }
+TSPoint to_ts(TextPoint point) {
+  return {point.row, point.column};
+}
+TextPoint from_ts(TSPoint point) {
+  return {point.row, point.column};
+}
 
 }  // namespace
 
@@ -52,10 +56,14 @@ SyntaxTree SyntaxTree::create(const Language& language, const TextInput& input) 
 }
 
 void SyntaxTree::apply(const TextChange& change) {
-  TSInputEdit edit{change.start_byte,   change.old_end_byte,  change.new_end_byte,
+  TSInputEdit edit{change.start_byte,   change.old_end_byte,   change.new_end_byte,
                    to_ts(change.start), to_ts(change.old_end), to_ts(change.new_end)};
   ts_tree_edit(tree_.get(), &edit);
   stale_ = true;
+  // The last reparse's changes are in coordinates this edit just moved: forget them.
+  previous_ = Tree();
+  changed_ranges_.clear();
+  changed_ranges_known_ = true;
 }
 
 TSTree* SyntaxTree::parse(const TSTree* old_tree, const TextInput& input,
@@ -78,26 +86,36 @@ TSTree* SyntaxTree::parse(const TSTree* old_tree, const TextInput& input,
 bool SyntaxTree::reparse(const TextInput& input, const std::atomic<bool>* cancel) {
   TSTree* parsed = parse(tree_.get(), input, cancel);
   if (!parsed) return false;
-  Tree new_tree(*language_, parsed);
+  previous_ = std::move(tree_);
+  tree_ = Tree(*language_, parsed);
   changed_ranges_.clear();
+  changed_ranges_known_ = false;
+  stale_ = false;
+  return true;
+}
+
+const std::vector<ChangedRange>& SyntaxTree::changed_ranges() const {
+  if (changed_ranges_known_) return changed_ranges_;
+  changed_ranges_known_ = true;
+  if (!previous_ || !tree_) return changed_ranges_;
   uint32_t count = 0;
   std::unique_ptr<TSRange, TsFreeDeleter> ranges(
-      ts_tree_get_changed_ranges(tree_.get(), new_tree.get(), &count));
+      ts_tree_get_changed_ranges(previous_.get(), tree_.get(), &count));
   for (uint32_t i = 0; i < count; ++i) {
     const TSRange& range = ranges.get()[i];
     changed_ranges_.push_back(ChangedRange{range.start_byte, range.end_byte,
                                            from_ts(range.start_point), from_ts(range.end_point)});
   }
-  tree_ = std::move(new_tree);
-  stale_ = false;
-  return true;
+  return changed_ranges_;
 }
 
 void SyntaxTree::reset(const TextInput& input) {
   TSTree* parsed = parse(nullptr, input, nullptr);
   if (!parsed) throw std::runtime_error("tree-sitter failed to parse a document");
   tree_ = Tree(*language_, parsed);
+  previous_ = Tree();
   changed_ranges_.clear();
+  changed_ranges_known_ = true;
   stale_ = false;
 }
 

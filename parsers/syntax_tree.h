@@ -73,8 +73,11 @@ class SyntaxTree {
   const Language& language() const { return *language_; }
   // True between apply() and a successful reparse(): the tree's nodes are not to be trusted.
   bool stale() const { return stale_; }
-  // What the last reparse changed, in new-text coordinates (empty after create/reset).
-  const std::vector<ChangedRange>& changed_ranges() const { return changed_ranges_; }
+  // What the last reparse changed, in new-text coordinates (empty after create/reset and
+  // after the next apply()).
+  // Computed on first call after a reparse (it walks both trees: about a third of a reparse's
+  // cost on large files, so the keystroke path does not pay it unless someone asks).
+  const std::vector<ChangedRange>& changed_ranges() const;
 
  private:
   SyntaxTree(const Language& language, ParserPtr parser) noexcept
@@ -84,8 +87,10 @@ class SyntaxTree {
   const Language* language_;
   ParserPtr parser_;
   Tree tree_;
+  Tree previous_;  // the edited tree before the last reparse, until changed_ranges() ran
   bool stale_ = false;
-  std::vector<ChangedRange> changed_ranges_;
+  mutable std::vector<ChangedRange> changed_ranges_;
+  mutable bool changed_ranges_known_ = true;
 };
 
 // Parses `input` once, without keeping a parser (tests, the CLI, one-off checks).

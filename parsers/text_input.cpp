@@ -16,7 +16,9 @@ std::string_view StringTextInput::chunk_at(uint32_t byte) const {
   return text_.substr(byte);
 }
 
-uint32_t StringTextInput::line_count() const { return static_cast<uint32_t>(starts_.size()); }
+uint32_t StringTextInput::line_count() const {
+  return static_cast<uint32_t>(starts_.size());
+}
 
 std::string_view StringTextInput::line(uint32_t n) const {
   if (n >= starts_.size()) return {};
@@ -54,8 +56,7 @@ TextPoint point_of_byte(const TextInput& input, uint32_t byte) {
 uint32_t byte_of_point(const TextInput& input, TextPoint point) {
   if (point.row >= input.line_count()) return input.size();
   auto line = input.line(point.row);
-  return input.line_start(point.row) +
-         std::min(point.column, static_cast<uint32_t>(line.size()));
+  return input.line_start(point.row) + std::min(point.column, static_cast<uint32_t>(line.size()));
 }
 
 std::string text_between(const TextInput& input, uint32_t begin, uint32_t end) {

@@ -2,10 +2,10 @@
 // RAII owners for tree-sitter's C handles. Every raw handle that parsers/ creates is put into
 // one of these at once; the comments of tree_sitter/api.h say which calls transfer ownership.
 
+#include <tree_sitter/api.h>
+
 #include <cstdlib>
 #include <memory>
-
-#include <tree_sitter/api.h>
 
 namespace flint::parsers {
 

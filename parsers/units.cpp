@@ -6,25 +6,38 @@ namespace {
 // When one node has several unit captures, the strongest wins.
 int strength(UnitKind kind) {
   switch (kind) {
-    case UnitKind::kFunction: return 6;
-    case UnitKind::kClosure: return 5;
-    case UnitKind::kDefinition: return 4;
-    case UnitKind::kNamespace: return 3;
-    case UnitKind::kBlock: return 2;
-    case UnitKind::kStatement: return 1;
+    case UnitKind::kFunction:
+      return 6;
+    case UnitKind::kClosure:
+      return 5;
+    case UnitKind::kDefinition:
+      return 4;
+    case UnitKind::kNamespace:
+      return 3;
+    case UnitKind::kBlock:
+      return 2;
+    case UnitKind::kStatement:
+      return 1;
   }
   return 0;
 }
 
 std::optional<UnitKind> as_unit_kind(UnitCapture capture) {
   switch (capture) {
-    case UnitCapture::kFunction: return UnitKind::kFunction;
-    case UnitCapture::kClosure: return UnitKind::kClosure;
-    case UnitCapture::kDefinition: return UnitKind::kDefinition;
-    case UnitCapture::kNamespace: return UnitKind::kNamespace;
-    case UnitCapture::kBlock: return UnitKind::kBlock;
-    case UnitCapture::kStatement: return UnitKind::kStatement;
-    default: return std::nullopt;
+    case UnitCapture::kFunction:
+      return UnitKind::kFunction;
+    case UnitCapture::kClosure:
+      return UnitKind::kClosure;
+    case UnitCapture::kDefinition:
+      return UnitKind::kDefinition;
+    case UnitCapture::kNamespace:
+      return UnitKind::kNamespace;
+    case UnitCapture::kBlock:
+      return UnitKind::kBlock;
+    case UnitCapture::kStatement:
+      return UnitKind::kStatement;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -32,12 +45,18 @@ std::optional<UnitKind> as_unit_kind(UnitCapture capture) {
 
 std::string_view unit_kind_name(UnitKind kind) {
   switch (kind) {
-    case UnitKind::kFunction: return "function";
-    case UnitKind::kClosure: return "closure";
-    case UnitKind::kDefinition: return "definition";
-    case UnitKind::kNamespace: return "namespace";
-    case UnitKind::kBlock: return "block";
-    case UnitKind::kStatement: return "statement";
+    case UnitKind::kFunction:
+      return "function";
+    case UnitKind::kClosure:
+      return "closure";
+    case UnitKind::kDefinition:
+      return "definition";
+    case UnitKind::kNamespace:
+      return "namespace";
+    case UnitKind::kBlock:
+      return "block";
+    case UnitKind::kStatement:
+      return "statement";
   }
   return "unknown";
 }
@@ -202,7 +221,9 @@ std::vector<TSNode> covering_chain(TSNode root, uint32_t begin, uint32_t end) {
   return chain;
 }
 
-uint32_t first_row(TSNode node) { return ts_node_start_point(node).row; }
+uint32_t first_row(TSNode node) {
+  return ts_node_start_point(node).row;
+}
 
 uint32_t last_row(TSNode node) {
   TSPoint start = ts_node_start_point(node);

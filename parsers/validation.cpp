@@ -7,7 +7,9 @@
 namespace flint::parsers {
 namespace {
 
-TextPoint from_ts(TSPoint point) { return {point.row, point.column}; }
+TextPoint from_ts(TSPoint point) {
+  return {point.row, point.column};
+}
 
 bool intersects(TSNode node, ByteRange range) {
   uint32_t start = ts_node_start_byte(node);
@@ -66,10 +68,9 @@ Validation validate(const Tree& before, ByteRange before_range, const Tree& afte
       bool same_from_start =
           error.start_byte - after_range.begin == old_errors[i].start_byte - before_range.begin &&
           error.start_byte >= after_range.begin && old_errors[i].start_byte >= before_range.begin;
-      bool same_from_end = after_range.end >= error.start_byte &&
-                           before_range.end >= old_errors[i].start_byte &&
-                           after_range.end - error.start_byte ==
-                               before_range.end - old_errors[i].start_byte;
+      bool same_from_end =
+          after_range.end >= error.start_byte && before_range.end >= old_errors[i].start_byte &&
+          after_range.end - error.start_byte == before_range.end - old_errors[i].start_byte;
       if (same_from_start || same_from_end) {
         matched[i] = true;
         old = true;

@@ -291,7 +291,7 @@ class LayerMerger {
   void merge_models(const std::string& path, const json& models, json& merged) {
     for (const auto& [role, value] : models.items()) {
       if (value.is_null()) continue;
-      std::string role_path = path + "." + role;
+      std::string role_path = fmt::format("{}.{}", path, role);
       if (std::find(kRoles.begin(), kRoles.end(), role) == kRoles.end()) {
         report(role_path, fmt::format("unknown model role (expected fast or agent){}",
                                       suggestion(role, kRoles)));
@@ -318,7 +318,7 @@ class LayerMerger {
       const std::string& key = item.key();
       const json& value = item.value();
       if (value.is_null()) continue;
-      std::string field_path = path + "." + key;
+      std::string field_path = fmt::format("{}.{}", path, key);
       auto field =
           std::find_if(fields.begin(), fields.end(), [&](const Field& f) { return f.name == key; });
       if (field == fields.end()) {

@@ -85,16 +85,13 @@ void DocumentStore::replace_all(Document& document, std::string_view text) {
 
 DocumentResult DocumentStore::open(const protocol::TextDocumentItem& item) {
   if (item.text.size() > TextBuffer::kMaxSize) {
-    return {nullptr, fmt::format("didOpen {}: the text is too large ({} bytes); not opened",
-                                 item.uri, item.text.size())};
+    return {nullptr, fmt::format("the text is too large ({} bytes); not opened", item.text.size())};
   }
   if (Document* existing = find(item.uri)) {
     existing->language_id = item.languageId;
     existing->version = item.version;
     replace_all(*existing, item.text);
-    return {existing, fmt::format("didOpen {}: the document was already open; its text was "
-                                  "replaced",
-                                  item.uri)};
+    return {existing, "already open; its text was replaced"};
   }
   auto document =
       std::make_unique<Document>(item.uri, item.languageId, item.version, item.text, encoding_);
@@ -107,12 +104,12 @@ DocumentResult DocumentStore::change(
     const protocol::VersionedTextDocumentIdentifier& id,
     const std::vector<protocol::TextDocumentContentChangeEvent>& changes) {
   Document* document = find(id.uri);
-  if (!document) return {nullptr, fmt::format("didChange {}: not open; ignored", id.uri)};
+  if (!document) return {nullptr, "not open; ignored"};
 
   std::string message;
   if (id.version <= document->version) {
-    append_line(message, fmt::format("didChange {}: version {} is not newer than {}; applied",
-                                     id.uri, id.version, document->version));
+    append_line(message, fmt::format("version {} is not newer than {}; applied anyway", id.version,
+                                     document->version));
   }
   for (const protocol::TextDocumentContentChangeEvent& change : changes) {
     uint32_t start = 0, end = document->text.size();
@@ -121,19 +118,16 @@ DocumentResult DocumentStore::change(
       end = *document->offset_of(change.range->end);
       if (end < start) {
         std::swap(start, end);
-        append_line(message,
-                    fmt::format("didChange {}: range end before start ({}:{} < {}:{}); swapped",
-                                id.uri, change.range->end.line, change.range->end.character,
-                                change.range->start.line, change.range->start.character));
+        append_line(message, fmt::format("range end {}:{} is before its start {}:{}; swapped",
+                                         change.range->end.line, change.range->end.character,
+                                         change.range->start.line, change.range->start.character));
       }
     }
     if (uint64_t{document->text.size()} - (end - start) + change.text.size() >
         TextBuffer::kMaxSize) {
       append_line(message,
-                  fmt::format("didChange {}: a change would make the document larger than 4 "
-                              "GiB; it and the changes after it were dropped, the document is "
-                              "out of sync",
-                              id.uri));
+                  "a change would make the document larger than 4 GiB; it and the changes after "
+                  "it were dropped, the document is out of sync");
       break;
     }
     notify(*document, document->text.replace(start, end, change.text));
@@ -144,19 +138,16 @@ DocumentResult DocumentStore::change(
 
 DocumentResult DocumentStore::save(const protocol::DidSaveTextDocumentParams& params) {
   Document* document = find(params.textDocument.uri);
-  if (!document) {
-    return {nullptr, fmt::format("didSave {}: not open; ignored", params.textDocument.uri)};
-  }
+  if (!document) return {nullptr, "not open; ignored"};
   document->saved_version = document->version;
   if (!params.text || holds(document->text, *params.text)) return {document, {}};
   if (params.text->size() > TextBuffer::kMaxSize) {
-    return {document, fmt::format("didSave {}: the saved text is too large ({} bytes)",
-                                  params.textDocument.uri, params.text->size())};
+    return {document,
+            fmt::format("the saved text is too large ({} bytes); ignored", params.text->size())};
   }
-  std::string message = fmt::format(
-      "didSave {}: the saved text ({} bytes) differs from flint's ({} bytes); took "
-      "the client's",
-      params.textDocument.uri, params.text->size(), document->text.size());
+  std::string message =
+      fmt::format("the saved text ({} bytes) differs from flint's ({} bytes); took the client's",
+                  params.text->size(), document->text.size());
   replace_all(*document, *params.text);
   return {document, std::move(message)};
 }

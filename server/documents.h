@@ -52,8 +52,9 @@ struct Document {
 };
 
 // Result of a store operation. `document` is null when nothing was applied (unknown
-// document); `message` is empty when all was well, otherwise one line for the log: why
-// nothing was applied, or what irregularity was tolerated.
+// document); `message` is empty when all was well, otherwise one line for the log saying why
+// nothing was applied or what irregularity was tolerated. It names neither the method nor the
+// uri: the caller puts those first ("didChange file:///a.py: not open; ignored").
 struct DocumentResult {
   Document* document = nullptr;
   std::string message;

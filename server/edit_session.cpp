@@ -40,7 +40,8 @@ EditSession::EditSession(const parsers::TextInput& doc, int64_t version, uint32_
   started_ = hooks_.now();
   uint32_t lines = doc.line_count();
   uint32_t first = std::min(first_line, lines - 1);
-  uint32_t end_line = static_cast<uint32_t>(std::min<uint64_t>(uint64_t{first} + line_count, lines));
+  uint32_t end_line =
+      static_cast<uint32_t>(std::min<uint64_t>(uint64_t{first} + line_count, lines));
   // The empty "line" after a final newline holds no text: a region never ends with it.
   if (end_line == lines && end_line > first && doc.line(lines - 1).empty()) --end_line;
   region_.first_row = first;
@@ -86,66 +87,180 @@ void EditSession::on_document_changed(const parsers::TextInput& doc, int64_t new
                                       const std::vector<parsers::TextChange>& changes) {
   doc_ = &doc;
   version_ = new_version;
-  if (changes.empty()) return;
-
-  // flint's own edit, newest first, recognised by the text the region then holds. Editors
-  // report it with ranges of their own choosing, and may slide them into the neighbouring
-  // lines (their own diff of the changed lines): the changes at or across the region's
-  // boundaries, or at worst within the line above and the line below, are taken together.
-  for (auto it = pending_.end(); it != pending_.begin();) {
-    --it;
-    // A change right at the region's end is the user's on the next line, or flint's appending.
-    const EchoWindow windows[] = {
-        {0, 0, true}, {0, 0, false}, {it->context_above, it->context_below, false}};
-    for (const EchoWindow& window : windows) {
-      std::optional<Tracked> at = echo_position(changes, window, *it);
-      if (at && region_holds(*at, it->after)) {
-        take_echo(*at, it);
-        return;
-      }
+  if (changes.empty() || take_own_edit(changes)) return;
+  UserReading reading = read_as_users(changes);
+  if (!reading.inside && region_holds(reading.region, known_)) {
+    // A boundary change that may have been flint's own insertion, changed by the user in the
+    // same report, is settled by the editor's answer to that edit (on_apply_result); once the
+    // answer is in, it is the user's edit of flint's text.
+    bool unanswered = std::any_of(pending_.begin(), pending_.end(),
+                                  [](const PendingEdit& p) { return !p.answered; });
+    if (!reading.doubt || unanswered) {
+      boundary_in_doubt_ = boundary_in_doubt_ || reading.doubt;
+      region_ = reading.region;
+      dirty_ = true;
+      pump();
+      return;
     }
-  }
-
-  // The user's changes: one that ends before the region (or at its start, leaving it at a line
-  // start) moves it; one after it leaves it alone; anything else is inside.
-  Tracked user = region_;
-  bool inside = false;
-  int64_t widened_begin = region_.start_byte;
-  int64_t widened_end = region_.end_byte;
-  const bool terminated = known_.empty() || known_.back() == '\n';
-  for (const parsers::TextChange& c : changes) {
-    const int64_t delta = int64_t{c.new_end_byte} - int64_t{c.old_end_byte};
-    if (!inside) {
-      bool before = c.old_end_byte < user.start_byte ||
-                    (c.old_end_byte == user.start_byte && c.new_end.column == 0);
-      bool after =
-          c.start_byte > user.end_byte || (c.start_byte == user.end_byte && terminated);
-      if (before) {
-        shift(user, c);
-        widened_begin = user.start_byte;
-        widened_end = user.end_byte;
-      } else if (!after) {
-        inside = true;
-        widened_begin = std::min<int64_t>(user.start_byte, c.start_byte);
-        widened_end = std::max<int64_t>(user.end_byte, c.old_end_byte) + delta;
-      }
-    } else if (c.old_end_byte < widened_begin) {
-      widened_begin += delta;
-      widened_end += delta;
-    } else if (c.start_byte <= widened_end) {
-      widened_begin = std::min<int64_t>(widened_begin, c.start_byte);
-      widened_end = std::max<int64_t>(widened_end, c.old_end_byte) + delta;
-    }
-  }
-  if (!inside && region_holds(user, known_)) {
-    region_ = user;
-    dirty_ = true;
-    pump();
-    return;
   }
   // Inside, or the ranges and the text disagree: either way the user wins.
-  follow_user_edit(widened_begin, widened_end);
+  follow_user_edit(reading.widened_begin, reading.widened_end);
   if (phase_ != Phase::kIdle) end(SessionState::kCancelled, "the user edited the region");
+}
+
+bool EditSession::take_own_edit(const std::vector<parsers::TextChange>& changes) {
+  // flint's edits, newest first, recognised by the text the region then holds. Editors report
+  // them with ranges of their own choosing and may slide them into the neighbouring lines
+  // (their own diff of the changed lines): the changes at or across the region's boundaries,
+  // or at worst within the line above and the line below, are taken together.
+  for (auto it = pending_.end(); it != pending_.begin();) {
+    --it;
+    const uint32_t above = static_cast<uint32_t>(it->line_above.size());
+    const uint32_t below = static_cast<uint32_t>(it->line_below.size());
+    const bool below_ends_line = !it->line_below.empty() && it->line_below.back() == '\n';
+    // A change right at the region's end is the user's on the next line, or flint appending.
+    const EchoWindow windows[] = {{0, 0, true}, {0, 0, false}, {above, below, below_ends_line}};
+    for (const EchoWindow& window : windows) {
+      std::optional<EchoFit> fit = echo_position(changes, window, *it);
+      if (!fit || !region_holds(fit->at, it->after)) continue;
+      const Tracked& at = fit->at;
+      // A change next to the region, not in it, that still reads as before may be the user's
+      // (deleting a last line "}" reads the same as deleting the "}" below it): only take it
+      // for flint's if the lines around are as they were.
+      if (!fit->inside && it->after.size() < it->before.size() && region_holds(at, it->before)) {
+        uint32_t end = at.start_byte + static_cast<uint32_t>(it->after.size());
+        if (at.start_byte < above || read(at.start_byte - above, at.start_byte) != it->line_above ||
+            read(end, end + below) != it->line_below) {
+          continue;
+        }
+      }
+      take_echo(at, it);
+      return true;
+    }
+  }
+  return false;
+}
+
+EditSession::UserReading EditSession::read_as_users(
+    const std::vector<parsers::TextChange>& changes) const {
+  // A change that ends before the region (or at its start, leaving it at a line start) moves
+  // it; one after it leaves it alone; anything else is inside.
+  UserReading r;
+  r.region = region_;
+  r.widened_begin = region_.start_byte;
+  r.widened_end = region_.end_byte;
+  const bool terminated = known_.empty() || known_.back() == '\n';
+  bool at_start = false;  // a change at a boundary (or slid onto the line below) ...
+  bool at_end = false;
+  uint32_t slide_below = 0;
+  for (const PendingEdit& p : pending_) {
+    slide_below = std::max(slide_below, static_cast<uint32_t>(p.line_below.size()));
+  }
+  for (const parsers::TextChange& c : changes) {
+    const int64_t delta = int64_t{c.new_end_byte} - int64_t{c.old_end_byte};
+    if (r.inside) {  // from here on only the extent of what the user touched matters
+      if (c.old_end_byte < r.widened_begin) {
+        r.widened_begin += delta;
+        r.widened_end += delta;
+      } else if (c.start_byte <= r.widened_end) {
+        r.widened_begin = std::min<int64_t>(r.widened_begin, c.start_byte);
+        r.widened_end = std::max<int64_t>(r.widened_end, c.old_end_byte) + delta;
+      }
+      continue;
+    }
+    const Tracked& at = r.region;
+    bool before = c.old_end_byte < at.start_byte ||
+                  (c.old_end_byte == at.start_byte && c.new_end.column == 0);
+    bool after = c.start_byte > at.end_byte || (c.start_byte == at.end_byte && terminated);
+    // Editors may slide an insertion at a boundary onto the neighbouring line.
+    if (before && (c.old_end_byte == at.start_byte ||
+                   (c.start_byte == c.old_end_byte && c.old_end_byte + 1 == at.start_byte))) {
+      at_start = true;
+    }
+    if (after && c.start_byte <= at.end_byte + slide_below) at_end = true;
+    // ... may be flint's insertion there: as long as one on its way,
+    if ((before || after) && same_as_flints_insertion(c, at)) r.doubt = true;
+    if (before) {
+      shift(r.region, c);
+      r.widened_begin = r.region.start_byte;
+      r.widened_end = r.region.end_byte;
+    } else if (!after) {
+      r.inside = true;
+      r.widened_begin = std::min<int64_t>(at.start_byte, c.start_byte);
+      r.widened_end = std::max<int64_t>(at.end_byte, c.old_end_byte) + delta;
+    }
+  }
+  // ... or its text found right there, give or take what the user typed into it.
+  if (!r.inside && (at_start || at_end) && holds_flints_insertion(r.region, at_start, at_end)) {
+    r.doubt = true;
+  }
+  return r;
+}
+
+bool EditSession::unclaim_insertion(const PendingEdit& edit) {
+  // Only an edit that inserts at one boundary and nothing else reads exactly like the user
+  // typing next to the region; then the region is what it was, beside the user's text.
+  if (!edit.boundary_insertion_only) return false;
+  Tracked at = region_;
+  if (!edit.tail_text.empty()) {
+    at.end_byte -= static_cast<uint32_t>(edit.tail_text.size());
+  } else {
+    at.start_byte += static_cast<uint32_t>(edit.head_text.size());
+    at.first_row +=
+        static_cast<uint32_t>(std::count(edit.head_text.begin(), edit.head_text.end(), '\n'));
+  }
+  if (!region_holds(at, edit.before)) return false;
+  region_ = at;
+  known_ = edit.before;
+  line_count_ = rows_in(known_);
+  return true;
+}
+
+bool EditSession::same_as_flints_insertion(const parsers::TextChange& c, const Tracked& at) const {
+  if (c.start_byte != c.old_end_byte) return false;
+  size_t length = c.new_end_byte - c.start_byte;
+  // One byte is a keystroke as often as not (holds_flints_insertion looks at it instead).
+  auto same = [&](const std::string& inserted) { return length > 1 && inserted.size() == length; };
+  return std::any_of(pending_.begin(), pending_.end(), [&](const PendingEdit& p) {
+    return (c.start_byte == at.start_byte && same(p.head_text)) ||
+           (c.start_byte == at.end_byte && same(p.tail_text));
+  });
+}
+
+bool EditSession::holds_flints_insertion(const Tracked& at, bool at_start, bool at_end) const {
+  // How many bytes the user may have typed into a text of `length` bytes for it to still be
+  // recognisably flint's: none in a short one.
+  auto slack_for = [](size_t length) -> size_t {
+    return length < 4 ? 0 : std::min<size_t>(3, length / 8 + 1);
+  };
+  // flint's text with at most a few bytes typed or deleted in it: what the user's keystrokes in
+  // the same report can have made of it.
+  auto resembles = [&](std::string_view seen, std::string_view inserted) {
+    size_t n = std::min(seen.size(), inserted.size());
+    size_t head = 0;
+    while (head < n && seen[head] == inserted[head]) ++head;
+    size_t tail = 0;
+    while (tail < n - head &&
+           seen[seen.size() - 1 - tail] == inserted[inserted.size() - 1 - tail]) {
+      ++tail;
+    }
+    return head + tail + slack_for(inserted.size()) >= inserted.size();
+  };
+  for (const PendingEdit& p : pending_) {
+    for (const std::string* inserted : {&p.head_text, &p.tail_text}) {
+      bool head = inserted == &p.head_text;
+      if (inserted->empty() || (head ? !at_start : !at_end)) continue;
+      size_t slack = slack_for(inserted->size());
+      for (size_t length = inserted->size() - slack; length <= inserted->size() + slack; ++length) {
+        if (length == 0) continue;
+        std::string seen =
+            head ? read(at.start_byte - std::min<uint32_t>(at.start_byte, length), at.start_byte)
+                 : read(at.end_byte, at.end_byte + static_cast<uint32_t>(length));
+        if (seen.size() == length && resembles(seen, *inserted)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 void EditSession::shift(Tracked& t, const parsers::TextChange& c) {
@@ -154,12 +269,15 @@ void EditSession::shift(Tracked& t, const parsers::TextChange& c) {
   t.first_row = static_cast<uint32_t>(int64_t{t.first_row} + c.new_end.row - c.old_end.row);
 }
 
-std::optional<EditSession::Tracked> EditSession::echo_position(
+std::optional<EditSession::EchoFit> EditSession::echo_position(
     const std::vector<parsers::TextChange>& changes, const EchoWindow& window,
     const PendingEdit& edit) const {
   const int64_t growth = int64_t(edit.after.size()) - int64_t(edit.before.size());
   const bool terminated = edit.after.empty() || edit.after.back() == '\n';
   Tracked at = region_;
+  bool inside = false;  // a change of it overlaps the region's own text
+  int64_t inner_begin = region_.start_byte;
+  int64_t inner_end = region_.end_byte;
   int64_t window_begin = int64_t{region_.start_byte} - window.above;
   int64_t window_end = int64_t{region_.end_byte} + window.below;
   int64_t near = 0;
@@ -172,15 +290,24 @@ std::optional<EditSession::Tracked> EditSession::echo_position(
       window_begin = at.start_byte;
       window_end = int64_t{at.start_byte} + int64_t(edit.after.size());
     }
+    // Widened to whole neighbouring lines, the window's own boundaries are line starts.
+    const bool widened = !echoed && (window.above > 0 || window.below > 0);
     bool before = c.old_end_byte < window_begin ||
-                  (echoed && c.old_end_byte == window_begin && c.new_end.column == 0);
-    bool after = c.start_byte > window_end ||
-                 (c.start_byte == window_end && terminated && (echoed || window.end_is_outside));
+                  (c.old_end_byte == window_begin &&
+                   ((echoed && c.new_end.column == 0) || (widened && window.above > 0)));
+    bool after =
+        c.start_byte > window_end ||
+        (c.start_byte == window_end &&
+         (widened ? window.end_is_outside : terminated && (echoed || window.end_is_outside)));
     if (before) {
       shift(at, c);
       window_begin += delta;
       window_end += delta;
+      inner_begin += delta;
+      inner_end += delta;
     } else if (!after) {
+      if (!echoed && c.start_byte < inner_end && c.old_end_byte > inner_begin) inside = true;
+      if (c.start_byte < inner_end) inner_end = std::max(inner_begin, inner_end + delta);
       near += delta;
       window_begin = std::min<int64_t>(window_begin, c.start_byte);
       window_end = std::max<int64_t>(window_end, c.old_end_byte) + delta;
@@ -188,7 +315,7 @@ std::optional<EditSession::Tracked> EditSession::echo_position(
     }
   }
   if (near != growth) return std::nullopt;
-  return at;
+  return EchoFit{at, inside};
 }
 
 void EditSession::take_echo(const Tracked& at, std::deque<PendingEdit>::iterator edit) {
@@ -229,6 +356,16 @@ void EditSession::on_apply_result(bool applied) {
                          [](const PendingEdit& p) { return !p.answered; });
   if (it == pending_.end()) return;
   TimePoint now = hooks_.now();
+  if (boundary_in_doubt_) {
+    boundary_in_doubt_ = false;
+    if (applied && !it->echoed) {
+      // The change taken for the user's next to the region was this edit, changed since.
+      follow_user_edit(int64_t{region_.start_byte} - int64_t(it->head_text.size()),
+                       int64_t{region_.end_byte} + int64_t(it->tail_text.size()));
+      if (phase_ != Phase::kIdle) end(SessionState::kCancelled, "the user edited the region");
+      return;
+    }
+  }
   if (applied) {
     ++stats_.edits_applied;
     refusals_ = 0;
@@ -242,21 +379,20 @@ void EditSession::on_apply_result(bool applied) {
     }
   } else {
     ++stats_.edits_refused;
-    if (it->echoed) {
+    if (it->echoed && !unclaim_insertion(*it)) {
       // The text taken for this edit's echo was not flint's: someone else wrote it.
       pending_.clear();
       user_edited_ = true;
       if (phase_ != Phase::kIdle) end(SessionState::kCancelled, "the user edited the region");
       return;
     }
-    refused_version_ = it->version;
-    retry_deadline_ = now + options_.echo_timeout;
-    pending_.erase(it);
-    if (phase_ != Phase::kIdle && ++refusals_ >= options_.max_refusals) {
-      end(SessionState::kFailed,
-          "the editor refused " + std::to_string(refusals_) + " edits in a row");
-      return;
+    // Refused against a version already superseded: the user typed meanwhile, as expected.
+    // Otherwise wait for the change that explains it, or retry after a while.
+    if (version_ <= it->version) {
+      refused_version_ = it->version;
+      retry_deadline_ = now + options_.echo_timeout;
     }
+    pending_.erase(it);
   }
   dirty_ = true;
   pump();
@@ -321,11 +457,25 @@ SessionRegion EditSession::region() const {
   return {region_.first_row, line_count_, region_.start_byte, region_.end_byte};
 }
 
-std::string EditSession::region_text() const { return read(region_.start_byte, region_.end_byte); }
+std::string EditSession::region_text() const {
+  return read(region_.start_byte, region_.end_byte);
+}
 
 void EditSession::pump() {
   if (phase_ == Phase::kIdle) return;
   TimePoint now = hooks_.now();
+  if (refused_version_) {
+    if (version_ > *refused_version_) {
+      refused_version_.reset();  // explained by a change the session had not seen
+    } else if (now >= retry_deadline_) {
+      refused_version_.reset();
+      if (++refusals_ >= options_.max_refusals) {
+        end(SessionState::kFailed,
+            "the editor refused " + std::to_string(refusals_) + " edits in a row");
+        return;
+      }
+    }
+  }
   if (blocked(now)) return;
   if (phase_ == Phase::kStreaming && hold_for_new_stream_) return;
   bool stale = dirty_ || (phase_ == Phase::kStreaming && diff_->revision() != diffed_revision_);
@@ -337,6 +487,11 @@ void EditSession::pump() {
   dirty_ = false;
   diffed_revision_ = diff_->revision();
   std::string target = phase_ == Phase::kRestoring ? original_ : diff_->desired_text();
+  // A region without a final newline was the end of the file; if text follows it now (the user
+  // typed below it), it keeps its last line break rather than swallow their line.
+  if (!target.empty() && target.back() != '\n' && region_.end_byte < doc_->size()) {
+    target += eol_;
+  }
   std::string actual = region_text();
   if (actual == target) {
     settle();
@@ -355,7 +510,7 @@ bool EditSession::blocked(TimePoint now) {
       return true;
     }
   }
-  if (refused_version_ && version_ <= *refused_version_ && now < retry_deadline_) {
+  if (refused_version_) {
     arm(retry_deadline_, now);
     return true;
   }
@@ -378,7 +533,18 @@ void EditSession::send(const std::string& actual, const std::string& target, Tim
     }
     return at;
   };
-  for (const TextHunk& hunk : minimal_hunks(actual, target)) {
+  PendingEdit pending;
+  std::vector<TextHunk> hunks = minimal_hunks(actual, target);
+  for (const TextHunk& hunk : hunks) {
+    // Insertions right at the region's boundaries look like the user's typing next to it.
+    if (hunk.before_begin == hunk.before_end) {
+      pending.boundary_insertion_only =
+          hunks.size() == 1 && (hunk.before_begin == 0 || hunk.before_begin == actual.size());
+      std::string_view inserted =
+          std::string_view(target).substr(hunk.after_begin, hunk.after_end - hunk.after_begin);
+      if (hunk.before_begin == 0) pending.head_text = inserted;
+      if (hunk.before_begin == actual.size()) pending.tail_text = inserted;
+    }
     TextReplacement r;
     r.start_byte = region_.start_byte + hunk.before_begin;
     r.end_byte = region_.start_byte + hunk.before_end;
@@ -388,17 +554,16 @@ void EditSession::send(const std::string& actual, const std::string& target, Tim
     edit.replacements.push_back(std::move(r));
   }
 
-  PendingEdit pending;
   pending.before = actual;
   pending.after = target;
   pending.version = version_;
   uint32_t lines = doc_->line_count();
   if (region_.first_row > 0) {
-    pending.context_above = region_.start_byte - doc_->line_start(region_.first_row - 1);
+    pending.line_above = read(doc_->line_start(region_.first_row - 1), region_.start_byte);
   }
   uint32_t below = region_.first_row + line_count_;
   uint32_t below_end = below + 1 < lines ? doc_->line_start(below + 1) : doc_->size();
-  pending.context_below = below_end > region_.end_byte ? below_end - region_.end_byte : 0;
+  pending.line_below = read(region_.end_byte, below_end);
   pending_.push_back(std::move(pending));
 
   next_frame_ = now + options_.frame;

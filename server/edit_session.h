@@ -14,15 +14,18 @@
 // editor to report the change back (the echo, a didChange) before computing the next edit,
 // for at most `echo_timeout`; no edit sooner than `frame` after the previous one. Text that
 // arrives meanwhile is coalesced into the next edit. After `applied: false` the session
-// recomputes from the document and retries once it has seen a newer version (or after
-// `echo_timeout`); `max_refusals` refusals in a row end the session as failed.
+// recomputes from the document and retries once it has seen a newer version (the user typed:
+// that refusal was expected), or after `echo_timeout`; `max_refusals` such unexplained
+// refusals in a row end the session as failed.
 //
-// The user wins: editors report flint's own edits with ranges of their own choosing, so the
-// echo is recognised by the text the region then holds, never by its ranges. A change outside
-// the region moves it; any other change of the region's text is the user's, and the session
-// ends as cancelled without sending anything more. Every edit names the latest document
-// version the session has seen, so an editor that checks versions refuses an edit computed
-// before a keystroke it had not reported yet.
+// The user wins: editors report flint's own edits with ranges of their own choosing (VS Code
+// the ranges sent, Neovim its own diff of the changed lines, batched with the user's typing),
+// so the echo is recognised by the text the region then holds, never by its ranges alone. A
+// change outside the region moves it; any other change of the region's text is the user's,
+// and the session ends as cancelled without sending anything more. Where text cannot tell
+// (the user typing right at a boundary where flint is inserting), the editor's answer to that
+// edit does. Every edit names the latest document version the session has seen, so an editor
+// that checks versions refuses an edit computed before a keystroke it had not reported yet.
 
 #include <chrono>
 #include <cstdint>
@@ -163,10 +166,13 @@ class EditSession {
     std::string before;  // the region's text the edit was computed against
     std::string after;   // the region's text once applied
     int64_t version = 0;
-    uint32_t context_above = 0;  // bytes of the line above the region, in that version
-    uint32_t context_below = 0;  // bytes of the line below the region, in that version
-    bool answered = false;       // applied: true received
-    bool echoed = false;         // its text appeared in a reported change
+    std::string line_above;  // the lines around the region, in that version
+    std::string line_below;
+    std::string head_text;                 // what it inserts right at the region's start
+    std::string tail_text;                 // what it inserts right at the region's end
+    bool boundary_insertion_only = false;  // it inserts at a boundary and does nothing else
+    bool answered = false;                 // applied: true received
+    bool echoed = false;                   // its text appeared in a reported change
     TimePoint echo_deadline{};
   };
 
@@ -176,6 +182,7 @@ class EditSession {
     kIdle,       // sending nothing
   };
 
+  // --- sending ---
   void pump();
   bool blocked(TimePoint now);
   void send(const std::string& actual, const std::string& target, TimePoint now);
@@ -183,18 +190,47 @@ class EditSession {
   void arm(TimePoint deadline, TimePoint now);
   void end(SessionState state, std::string reason);
   void set_state(SessionState state, std::string reason);
+
+  // --- reading the document's changes ---
+  // Recognises the echo of a pending edit in `changes`; true if it took one.
+  bool take_own_edit(const std::vector<parsers::TextChange>& changes);
   // Where flint's echo is looked for: the region widened by `above` and `below` bytes.
   struct EchoWindow {
     uint32_t above = 0;
     uint32_t below = 0;
-    bool end_is_outside = false;  // a change starting right at its end is not part of it
+    // A change starting right at its end is not part of it (when the region, or the line
+    // below, ends with "\n").
+    bool end_is_outside = false;
   };
-  static void shift(Tracked& t, const parsers::TextChange& c);
-  // Where the region starts if `changes` are `edit`'s echo (plus changes outside the window).
-  std::optional<Tracked> echo_position(const std::vector<parsers::TextChange>& changes,
+  struct EchoFit {
+    Tracked at;           // where the region starts if the changes are the echo
+    bool inside = false;  // some of the changes overlap the region's own text
+  };
+  std::optional<EchoFit> echo_position(const std::vector<parsers::TextChange>& changes,
                                        const EchoWindow& window, const PendingEdit& edit) const;
   void take_echo(const Tracked& at, std::deque<PendingEdit>::iterator edit);
+
+  // The changes read as the user's.
+  struct UserReading {
+    Tracked region;             // where they moved the region
+    bool inside = false;        // some of them are inside it
+    bool doubt = false;         // one at a boundary may be flint's insertion, changed by the user
+    int64_t widened_begin = 0;  // the region and everything the user touched in or next to it
+    int64_t widened_end = 0;
+  };
+  UserReading read_as_users(const std::vector<parsers::TextChange>& changes) const;
+  // A pure insertion right at a boundary of `at`, as long as one an edit on its way makes there.
+  bool same_as_flints_insertion(const parsers::TextChange& c, const Tracked& at) const;
+  // Whether text an edit on its way inserts at the region's start (end) is found right before
+  // (after) the region `at`.
+  bool holds_flints_insertion(const Tracked& at, bool at_start, bool at_end) const;
+  // The editor refused `edit` after its text was taken for its echo: if that text can have
+  // been the user's typing next to the region, give it back to them. False if not.
+  bool unclaim_insertion(const PendingEdit& edit);
+  // After the user typed inside: the region becomes the whole lines around [begin, end).
   void follow_user_edit(int64_t begin, int64_t end);
+
+  static void shift(Tracked& t, const parsers::TextChange& c);
   bool region_holds(const Tracked& at, std::string_view text) const;
   uint32_t row_of(uint32_t byte) const;
   std::string read(uint32_t begin, uint32_t end) const;
@@ -221,9 +257,10 @@ class EditSession {
   std::string reason_;
   Phase phase_ = Phase::kStreaming;
   bool user_edited_ = false;
+  bool boundary_in_doubt_ = false;  // see on_document_changed: settled by the next answer
 
   std::deque<PendingEdit> pending_;  // oldest first
-  int refusals_ = 0;                 // in a row
+  int refusals_ = 0;                 // unexplained, in a row
   std::optional<int64_t> refused_version_;
   TimePoint retry_deadline_{};
   TimePoint next_frame_{};

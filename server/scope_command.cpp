@@ -3,12 +3,11 @@
 #include <charconv>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "parsers/context.h"
 #include "parsers/language_registry.h"
@@ -105,8 +104,8 @@ json report(const Arguments& args, const parsers::TextInput& input,
             const parsers::Language* language) {
   auto to_byte = [&](uint32_t line, uint32_t column) {
     uint32_t row = line - 1;
-    return input.line_start(row) + protocol::byte_of_character(input.line(row), column - 1,
-                                                               PositionEncoding::Utf32);
+    return input.line_start(row) +
+           protocol::byte_of_character(input.line(row), column - 1, PositionEncoding::Utf32);
   };
   parsers::ByteRange range{to_byte(args.begin_line, args.begin_column),
                            to_byte(args.end_line, args.end_column)};
@@ -114,10 +113,10 @@ json report(const Arguments& args, const parsers::TextInput& input,
   std::optional<parsers::Tree> tree;
   if (language) tree = parsers::parse_text(*language, input);
   const parsers::Tree* tree_ptr = tree ? &*tree : nullptr;
-  auto scope = parsers::find_scope(tree_ptr, input, range,
-                                   parsers::ScopeOptions{args.max_region_lines});
-  auto context = parsers::extract_context(tree_ptr, input, scope,
-                                          parsers::ContextOptions{args.context_bytes});
+  auto scope =
+      parsers::find_scope(tree_ptr, input, range, parsers::ScopeOptions{args.max_region_lines});
+  auto context =
+      parsers::extract_context(tree_ptr, input, scope, parsers::ContextOptions{args.context_bytes});
 
   // The region is whole lines: it ends at the start of the next line, or at the end of the
   // last line of the file.
@@ -148,8 +147,7 @@ json report(const Arguments& args, const parsers::TextInput& input,
       {"isLocal", scope.is_local},
       {"reason", scope.reason},
       {"enclosing", enclosing},
-      {"context",
-       {{"bytes", context.bytes}, {"truncated", context.truncated}, {"items", items}}},
+      {"context", {{"bytes", context.bytes}, {"truncated", context.truncated}, {"items", items}}},
   };
 }
 
@@ -171,8 +169,7 @@ int run_scope_command(int argc, char** argv) {
   std::string text = buffer.str();
   parsers::StringTextInput input(text);
   if (args.begin_line > input.line_count() || args.end_line > input.line_count()) {
-    std::cerr << "flint-lsp scope: " << args.file << " has " << input.line_count()
-              << " lines\n";
+    std::cerr << "flint-lsp scope: " << args.file << " has " << input.line_count() << " lines\n";
     return 2;
   }
 
@@ -188,10 +185,11 @@ int run_scope_command(int argc, char** argv) {
   } else {
     language = registry.for_path(args.file);
   }
-  for (const auto& error : registry.errors()) std::cerr << "flint-lsp scope: " << error << "\n";
+  if (language) {
+    for (const auto& error : language->errors()) std::cerr << "flint-lsp scope: " << error << "\n";
+  }
 
-  std::cout << report(args, input, language)
-                   .dump(2, ' ', false, json::error_handler_t::replace)
+  std::cout << report(args, input, language).dump(2, ' ', false, json::error_handler_t::replace)
             << "\n";
   return std::cout.good() ? 0 : 1;
 }

@@ -113,6 +113,8 @@ void Server::finish(int code) {
   if (lifecycle_ == Lifecycle::Exited) return;
   lifecycle_ = Lifecycle::Exited;
   dispatcher_.fail_pending_calls("the server is exiting");
+  // main() ends with _exit(): job process groups must be killed now, not in a destructor.
+  if (jobs_) jobs_->shutdown();
   if (on_exit_) on_exit_(code);
 }
 

@@ -64,7 +64,8 @@ WRAPPER
 }
 
 skip() {
-  echo "setup: skipping Neovim 0.10 for the e2e tests ($1); they will run on the system Neovim only" >&2
+  echo "setup: skipping Neovim 0.10 for the e2e tests ($1);" \
+    "they will run on the system Neovim only" >&2
   exit 0
 }
 

@@ -32,6 +32,13 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The extension's tools (vsce 3.9, playwright-core 1.65) need Node >= 20; code-server brings its own.
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if ((node_major < 20)); then
+  echo "setup(vscode): Node >= 20 is needed for the VS Code extension's tools; found $(node --version 2>/dev/null || echo none)" >&2
+  exit 1
+fi
+
 # npm ci, again only when the lockfile changed since the last install. Install scripts stay off:
 # esbuild finds its binary in its platform package, and nothing else needs one.
 npm_ci() {

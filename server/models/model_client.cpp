@@ -1,6 +1,7 @@
 #include "server/models/model_client.h"
 
 #include <curl/curl.h>
+#include <fmt/format.h>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
@@ -38,8 +39,7 @@ using Command = std::variant<StartCommand, CancelCommand, PrewarmCommand>;
 void deliver(const std::shared_ptr<StreamState>& state, std::vector<Delivery>& batch) {
   StreamState& s = *state;
   for (Delivery& item : batch) {
-    if (s.cancelled.load(std::memory_order_acquire) ||
-        s.finished.load(std::memory_order_relaxed)) {
+    if (s.cancelled.load(std::memory_order_acquire) || s.finished.load(std::memory_order_relaxed)) {
       return;
     }
     if (auto* text = std::get_if<TextDelta>(&item)) {
@@ -63,9 +63,8 @@ void deliver(const std::shared_ptr<StreamState>& state, std::vector<Delivery>& b
 }
 
 void post_batch(const std::shared_ptr<StreamState>& state, std::vector<Delivery> batch) {
-  asio::post(state->executor, [state, batch = std::move(batch)]() mutable {
-    deliver(state, batch);
-  });
+  asio::post(state->executor,
+             [state, batch = std::move(batch)]() mutable { deliver(state, batch); });
 }
 
 }  // namespace
@@ -95,9 +94,10 @@ class ClientCore {
         if (auto state = weak.lock()) state->cancelled.store(true, std::memory_order_release);
       }
       states_.clear();
+      curl_multi_wakeup(multi_);
     }
-    curl_multi_wakeup(multi_);
     if (thread_.joinable()) thread_.join();
+    std::lock_guard lock(mutex_);
     commands_.clear();
     curl_multi_cleanup(multi_);
     multi_ = nullptr;
@@ -119,12 +119,12 @@ class ClientCore {
   const asio::any_io_executor& executor() const { return executor_; }
   uint64_t next_id() { return next_id_.fetch_add(1, std::memory_order_relaxed); }
 
+  // Callable from any thread. The wakeup happens under the lock so that it can never race
+  // with shutdown() freeing the multi handle.
   void submit(Command command) {
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-      commands_.push_back(std::move(command));
-    }
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    commands_.push_back(std::move(command));
     curl_multi_wakeup(multi_);
   }
 
@@ -251,15 +251,17 @@ class ClientCore {
                 std::optional<std::chrono::milliseconds> retry_after) {
     if (retryable && !transfer.delivered() && transfer.attempts() <= transfer.max_retries()) {
       if (retry_after && *retry_after > options_.retry.max_retry_after) {
-        fail(transfer, retry_after_too_long_error(transfer.error_context(), error.http_status,
-                                                  *retry_after));
+        fail(transfer,
+             retry_after_too_long_error(transfer.error_context(), error.http_status, *retry_after));
         return;
       }
-      auto delay = retry_after ? *retry_after
-                               : backoff_delay(transfer.attempts(), options_.retry, rng_);
-      spdlog::warn("model stream #{}: retrying in {} ms (attempt {} of {}): {}", transfer.id(),
-                   delay.count(), transfer.attempts() + 1, transfer.max_retries() + 1,
-                   transfer.redactor()(error.message));
+      auto delay =
+          retry_after ? *retry_after : backoff_delay(transfer.attempts(), options_.retry, rng_);
+      spdlog::warn("model stream #{}: {} from {}{}; retrying in {} ms (attempt {} of {})",
+                   transfer.id(), to_string(error.kind), transfer.display_url(),
+                   error.http_status ? fmt::format(" (HTTP {})", error.http_status) : "",
+                   delay.count(), transfer.attempts() + 1, transfer.max_retries() + 1);
+      spdlog::debug("model stream #{}: {}", transfer.id(), transfer.redactor()(error.message));
       transfer.retry_at = Clock::now() + delay;
       return;
     }
@@ -344,7 +346,8 @@ class ClientCore {
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 30000L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, command.verify_tls ? 1L : 0L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, command.verify_tls ? 2L : 0L);
-    if (!command.ca_bundle.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, command.ca_bundle.c_str());
+    if (!command.ca_bundle.empty())
+      curl_easy_setopt(easy, CURLOPT_CAINFO, command.ca_bundle.c_str());
     if (curl_multi_add_handle(multi_, easy) != CURLM_OK) {
       curl_easy_cleanup(easy);
       return;
@@ -359,7 +362,7 @@ class ClientCore {
   std::thread thread_;
   std::atomic<uint64_t> next_id_{1};
 
-  std::mutex mutex_;  // guards commands_, stopping_ and states_
+  std::mutex mutex_;  // guards commands_, stopping_, states_ (and multi_'s lifetime)
   std::vector<Command> commands_;
   bool stopping_ = false;
   std::vector<std::weak_ptr<StreamState>> states_;
@@ -414,9 +417,13 @@ std::optional<ModelError> config_error(const ModelRoleConfig& config, const Prov
 Stream::Stream(std::shared_ptr<detail::StreamState> state, std::weak_ptr<detail::ClientCore> core)
     : state_(std::move(state)), core_(std::move(core)) {}
 
-Stream::~Stream() { cancel(); }
+Stream::~Stream() {
+  cancel();
+}
 
-uint64_t Stream::id() const { return state_->id; }
+uint64_t Stream::id() const {
+  return state_->id;
+}
 
 void Stream::cancel() {
   if (state_->finished.load(std::memory_order_acquire)) return;
@@ -427,7 +434,9 @@ void Stream::cancel() {
 ModelClient::ModelClient(asio::any_io_executor executor, ClientOptions options)
     : core_(std::make_shared<detail::ClientCore>(std::move(executor), options)) {}
 
-ModelClient::~ModelClient() { core_->shutdown(); }
+ModelClient::~ModelClient() {
+  core_->shutdown();
+}
 
 std::shared_ptr<Stream> ModelClient::start(
     const ModelRoleConfig& config, RequestKind kind, StreamCallbacks callbacks,
@@ -446,8 +455,8 @@ std::shared_ptr<Stream> ModelClient::start(
     detail::post_batch(state, {std::move(*error)});
     return stream;
   }
-  auto transfer = std::make_unique<detail::Transfer>(state, *provider, kind, build(*provider),
-                                                     config, created);
+  auto transfer =
+      std::make_unique<detail::Transfer>(state, *provider, kind, build(*provider), config, created);
   core_->submit(detail::StartCommand{std::move(transfer)});
   return stream;
 }
@@ -474,6 +483,8 @@ void ModelClient::prewarm(const ModelRoleConfig& config) {
                                        config.verify_tls, config.ca_bundle});
 }
 
-std::chrono::nanoseconds ModelClient::io_thread_cpu_time() const { return core_->cpu_time(); }
+std::chrono::nanoseconds ModelClient::io_thread_cpu_time() const {
+  return core_->cpu_time();
+}
 
 }  // namespace flint::models

@@ -64,8 +64,9 @@ std::string error_detail_from_body(std::string_view body) {
     }
     for (const char* key : {"message", "detail"}) {
       if (auto it = parsed.find(key); it != parsed.end()) {
-        std::string text = it->is_string() ? it->get<std::string>()
-                                           : it->dump(-1, ' ', false, json::error_handler_t::replace);
+        std::string text = it->is_string()
+                               ? it->get<std::string>()
+                               : it->dump(-1, ' ', false, json::error_handler_t::replace);
         if (!text.empty()) return collapse_whitespace(text, kLimit);
       }
     }
@@ -84,10 +85,10 @@ ClassifiedError http_status_error(long status, std::string_view body, const Erro
                           "{} at {} wants an API key (HTTP {}{}), and none is configured: set "
                           "apiKeyEnv to the name of the environment variable that holds it",
                           context.provider, context.url, status, detail)
-                    : fmt::format("{} at {} wants an API key (HTTP {}{}), and none was sent: ${} "
-                                  "is empty or unset",
-                                  context.provider, context.url, status, detail,
-                                  context.api_key_env);
+                    : fmt::format(
+                          "{} at {} wants an API key (HTTP {}{}), and none was sent: ${} "
+                          "is empty or unset",
+                          context.provider, context.url, status, detail, context.api_key_env);
     } else if (status == 401) {
       message = fmt::format(
           "{} at {} rejected the API key (HTTP 401{}). The key is read from {}: check that it "
@@ -122,10 +123,10 @@ ClassifiedError http_status_error(long status, std::string_view body, const Erro
                          context.url, status, detail, context.attempts)},
             true};
   }
-  return {{Kind::Other, code,
-           fmt::format("{} at {} answered HTTP {}{}", context.provider, context.url, status,
-                       detail)},
-          retryable_status(status)};
+  return {
+      {Kind::Other, code,
+       fmt::format("{} at {} answered HTTP {}{}", context.provider, context.url, status, detail)},
+      retryable_status(status)};
 }
 
 ClassifiedError transport_error(int curl_code, std::string_view detail, bool delivered,
@@ -140,10 +141,10 @@ ClassifiedError transport_error(int curl_code, std::string_view detail, bool del
                            context.url, why)},
               true};
     case CURLE_COULDNT_RESOLVE_HOST:
-      return {{Kind::Connect, 0,
-               fmt::format("cannot resolve the host of {}: {}. Check the base URL", context.url,
-                           why)},
-              true};
+      return {
+          {Kind::Connect, 0,
+           fmt::format("cannot resolve the host of {}: {}. Check the base URL", context.url, why)},
+          true};
     case CURLE_COULDNT_RESOLVE_PROXY:
       return {{Kind::Connect, 0,
                fmt::format("cannot resolve the proxy for {}: {}. The proxy comes from the "
@@ -178,8 +179,8 @@ ClassifiedError transport_error(int curl_code, std::string_view detail, bool del
                 false};
       }
       return {{Kind::Connect, 0,
-               fmt::format("the connection to {} failed before the model answered: {}",
-                           context.url, why)},
+               fmt::format("the connection to {} failed before the model answered: {}", context.url,
+                           why)},
               true};
     default:
       return {{Kind::Other, 0,

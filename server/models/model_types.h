@@ -6,12 +6,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace flint::models {
 
@@ -103,7 +102,7 @@ std::string_view to_string(ModelError::Kind kind);
 // stream was cancelled first; then none does.
 struct StreamCallbacks {
   std::function<void(std::string_view text)> on_text;  // the view is valid during the call
-  std::function<void(const ToolCall&)> on_tool_call;    // complete calls, in order
+  std::function<void(const ToolCall&)> on_tool_call;   // complete calls, in order
   std::function<void(const StreamSummary&)> on_done;
   std::function<void(const ModelError&)> on_error;
 };

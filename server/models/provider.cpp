@@ -9,17 +9,28 @@ namespace flint::models {
 std::string_view to_string(ModelError::Kind kind) {
   using K = ModelError::Kind;
   switch (kind) {
-    case K::Unauthorized: return "unauthorized";
-    case K::NotFound: return "not found";
-    case K::RateLimited: return "rate limited";
-    case K::Server: return "server error";
-    case K::Timeout: return "timeout";
-    case K::Connect: return "connection failed";
-    case K::Interrupted: return "interrupted";
-    case K::MalformedStream: return "malformed stream";
-    case K::Cancelled: return "cancelled";
-    case K::BadConfig: return "bad configuration";
-    case K::Other: return "error";
+    case K::Unauthorized:
+      return "unauthorized";
+    case K::NotFound:
+      return "not found";
+    case K::RateLimited:
+      return "rate limited";
+    case K::Server:
+      return "server error";
+    case K::Timeout:
+      return "timeout";
+    case K::Connect:
+      return "connection failed";
+    case K::Interrupted:
+      return "interrupted";
+    case K::MalformedStream:
+      return "malformed stream";
+    case K::Cancelled:
+      return "cancelled";
+    case K::BadConfig:
+      return "bad configuration";
+    case K::Other:
+      return "error";
   }
   return "error";
 }

@@ -91,9 +91,9 @@ class AnthropicDecoder final : public SseStreamDecoder {
       if (it != tools_.end()) {
         ToolBlock tool = std::move(it->second);
         tools_.erase(it);
-        std::string arguments = !tool.partial_json.empty()      ? std::move(tool.partial_json)
+        std::string arguments = !tool.partial_json.empty()    ? std::move(tool.partial_json)
                                 : !tool.initial_input.empty() ? std::move(tool.initial_input)
-                                                                : std::string("{}");
+                                                              : std::string("{}");
         emit(ToolCall{std::move(tool.id), std::move(tool.name), std::move(arguments)});
       }
     } else if (type == "message_delta") {

@@ -120,8 +120,7 @@ class OllamaProvider final : public Provider {
     return with_headers(config, chat_url(config), body);
   }
 
-  HttpRequest fim_request(const ModelRoleConfig& config,
-                          const FimRequest& request) const override {
+  HttpRequest fim_request(const ModelRoleConfig& config, const FimRequest& request) const override {
     json body = {{"model", config.model},
                  {"prompt", request.prompt},
                  {"suffix", request.suffix},

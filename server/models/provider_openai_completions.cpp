@@ -71,8 +71,7 @@ class OpenAiCompletionsProvider final : public Provider {
     throw std::logic_error("openai-completions has no chat endpoint");
   }
 
-  HttpRequest fim_request(const ModelRoleConfig& config,
-                          const FimRequest& request) const override {
+  HttpRequest fim_request(const ModelRoleConfig& config, const FimRequest& request) const override {
     json body = {{"model", config.model},
                  {"prompt", request.prompt},
                  {"suffix", request.suffix},

@@ -93,7 +93,8 @@ class OpenAiResponsesDecoder final : public SseStreamDecoder {
     calls_.erase(item_id);
     if (std::string id = string_field(item, "call_id"); !id.empty()) call.id = std::move(id);
     if (std::string name = string_field(item, "name"); !name.empty()) call.name = std::move(name);
-    if (auto arguments = item.find("arguments"); arguments != item.end() && arguments->is_string()) {
+    if (auto arguments = item.find("arguments");
+        arguments != item.end() && arguments->is_string()) {
       call.arguments_json = arguments->get<std::string>();
     }
     if (call.id.empty()) call.id = item_id;

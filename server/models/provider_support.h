@@ -3,12 +3,11 @@
 // URL and JSON helpers, finish-reason normalisation, and decoder bases for SSE and NDJSON
 // streams that count events, stop after the end marker and report malformed input.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "server/models/ndjson_parser.h"
 #include "server/models/provider.h"

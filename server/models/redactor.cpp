@@ -5,9 +5,26 @@ namespace {
 
 bool is_word_delimiter(char c) {
   switch (c) {
-    case ' ': case '\t': case '\r': case '\n': case '"': case '\'': case ',': case ';':
-    case '(': case ')': case '[': case ']': case '{': case '}': case '<': case '>': case '=':
-    case ':': case '`': case '.':
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\n':
+    case '"':
+    case '\'':
+    case ',':
+    case ';':
+    case '(':
+    case ')':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+    case '<':
+    case '>':
+    case '=':
+    case ':':
+    case '`':
+    case '.':
       return true;
     default:
       return false;

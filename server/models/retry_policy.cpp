@@ -41,8 +41,7 @@ bool retryable_error(const ModelError& error) {
   return error.kind == K::RateLimited || error.kind == K::Server || error.kind == K::Connect;
 }
 
-std::chrono::milliseconds backoff_delay(int retry, const RetryOptions& options,
-                                        std::mt19937& rng) {
+std::chrono::milliseconds backoff_delay(int retry, const RetryOptions& options, std::mt19937& rng) {
   using std::chrono::milliseconds;
   int64_t base = std::max<int64_t>(options.backoff_base.count(), 1);
   int64_t cap = std::max<int64_t>(options.backoff_max.count(), base);

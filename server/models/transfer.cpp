@@ -37,9 +37,8 @@ std::chrono::microseconds micros(Duration d) {
 
 }  // namespace
 
-Transfer::Transfer(std::shared_ptr<StreamState> state, const Provider& provider,
-                   RequestKind kind, HttpRequest request, const ModelRoleConfig& config,
-                   Clock::time_point created)
+Transfer::Transfer(std::shared_ptr<StreamState> state, const Provider& provider, RequestKind kind,
+                   HttpRequest request, const ModelRoleConfig& config, Clock::time_point created)
     : state_(std::move(state)),
       provider_(provider),
       kind_(kind),
@@ -59,7 +58,9 @@ Transfer::Transfer(std::shared_ptr<StreamState> state, const Provider& provider,
   request_.headers.push_back("Expect:");  // no 100-continue round trip before the body
 }
 
-Transfer::~Transfer() { end_attempt(); }
+Transfer::~Transfer() {
+  end_attempt();
+}
 
 CURL* Transfer::start_attempt(Clock::time_point now, bool trace) {
   end_attempt();
@@ -134,8 +135,8 @@ void Transfer::header_line(std::string_view line) {
     size_t space = line.find(' ');
     status_ = 0;
     if (space != std::string_view::npos) {
-      for (size_t i = space + 1; i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]));
-           ++i) {
+      for (size_t i = space + 1;
+           i < line.size() && std::isdigit(static_cast<unsigned char>(line[i])); ++i) {
         status_ = status_ * 10 + (line[i] - '0');
       }
     }

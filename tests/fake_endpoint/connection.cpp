@@ -1,9 +1,8 @@
 #include "tests/fake_endpoint/connection.h"
 
 #include <asio/write.hpp>
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace flint::fake {
 namespace {
@@ -41,9 +40,13 @@ std::string hex(size_t value) {
 Connection::Connection(FakeEndpoint::Impl& endpoint, asio::ip::tcp::socket socket, uint64_t id)
     : endpoint_(endpoint), socket_(std::move(socket)), timer_(endpoint.io), id_(id) {}
 
-void Connection::start() { read(); }
+void Connection::start() {
+  read();
+}
 
-void Connection::close() { close_now(); }
+void Connection::close() {
+  close_now();
+}
 
 void Connection::read() {
   socket_.async_read_some(asio::buffer(read_buffer_),
@@ -145,8 +148,7 @@ void Connection::handle(HttpRequest request) {
                        reply = std::move(reply), defaults, record_id,
                        received](std::error_code ec) mutable {
       if (ec || self->closed_) return;
-      self->begin_reply(api, std::move(request), std::move(reply), defaults, record_id,
-                        received);
+      self->begin_reply(api, std::move(request), std::move(reply), defaults, record_id, received);
     });
     return;
   }
@@ -208,9 +210,9 @@ void Connection::start_stream(Api api, const HttpRequest& request, Reply reply,
   if (tokens_per_second > 0) {
     s.interval = std::chrono::nanoseconds(static_cast<int64_t>(1e9 / tokens_per_second));
   }
-  s.first_due = std::max(Clock::now(), received + std::chrono::milliseconds(
-                                                      reply.first_token_ms.value_or(
-                                                          defaults.first_token_ms)));
+  s.first_due = std::max(
+      Clock::now(),
+      received + std::chrono::milliseconds(reply.first_token_ms.value_or(defaults.first_token_ms)));
   s.record_id = record_id;
   s.reply = std::move(reply);
   stream_ = std::move(s);
@@ -240,8 +242,7 @@ void Connection::tick() {
   };
   for (;;) {
     bool at_end = s.next == s.items.size();
-    if (reply.fault != Fault::None && !s.fault_done &&
-        (s.content >= reply.fault_after || at_end)) {
+    if (reply.fault != Fault::None && !s.fault_done && (s.content >= reply.fault_after || at_end)) {
       bool stopped = apply_fault(out);
       if (stopped) {
         record_progress();
@@ -345,8 +346,8 @@ void Connection::end_body() {
 void Connection::respond(int status, std::string_view content_type, std::string_view body,
                          const std::vector<std::pair<std::string, std::string>>& headers,
                          uint64_t record_id) {
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " +
-                    std::string(reason_phrase(status)) + "\r\n";
+  std::string out =
+      "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase(status)) + "\r\n";
   if (!content_type.empty()) out += "Content-Type: " + std::string(content_type) + "\r\n";
   out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   for (const auto& [name, value] : headers) out += name + ": " + value + "\r\n";

@@ -4,9 +4,9 @@
 // chunked transfer encoding on a per-connection timer. While a reply streams, the socket is
 // still read, so a client that goes away (a cancelled stream) is noticed at once.
 
+#include <array>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
-#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,8 +46,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void read();
   void next_request();
   void handle(HttpRequest request);
-  void begin_reply(Api api, HttpRequest request, Reply reply, Defaults defaults,
-                   uint64_t record_id, Clock::time_point received);
+  void begin_reply(Api api, HttpRequest request, Reply reply, Defaults defaults, uint64_t record_id,
+                   Clock::time_point received);
   void start_stream(Api api, const HttpRequest& request, Reply reply, const Defaults& defaults,
                     uint64_t record_id, Clock::time_point received);
   void tick();
@@ -58,8 +58,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void end_body();
 
   void respond(int status, std::string_view content_type, std::string_view body,
-               const std::vector<std::pair<std::string, std::string>>& headers,
-               uint64_t record_id);
+               const std::vector<std::pair<std::string, std::string>>& headers, uint64_t record_id);
   void write(std::string_view bytes);
   void write_chunk(std::string_view payload);
   void flush();

@@ -25,8 +25,8 @@ json to_json(const RecordedRequest& request, Clock::time_point started) {
     bool secret = name == "authorization" || name == "x-api-key" || name == "api-key";
     headers[name] = secret ? "<redacted>" : value;
   }
-  auto received = std::chrono::duration_cast<std::chrono::microseconds>(request.received_at -
-                                                                        started);
+  auto received =
+      std::chrono::duration_cast<std::chrono::microseconds>(request.received_at - started);
   return {{"id", request.id},
           {"connection", request.connection},
           {"method", request.method},
@@ -105,8 +105,8 @@ void FakeEndpoint::Impl::update(uint64_t request_id,
   }
 }
 
-Reply FakeEndpoint::Impl::choose(std::string_view path, std::string_view body,
-                                 uint64_t request_id, Defaults& defaults) {
+Reply FakeEndpoint::Impl::choose(std::string_view path, std::string_view body, uint64_t request_id,
+                                 Defaults& defaults) {
   int rule = -1;
   Reply reply;
   {
@@ -183,7 +183,9 @@ FakeEndpoint::FakeEndpoint(const nlohmann::json& script, Defaults defaults)
   impl_->script = parse_script(script, defaults);
 }
 
-FakeEndpoint::~FakeEndpoint() { stop(); }
+FakeEndpoint::~FakeEndpoint() {
+  stop();
+}
 
 void FakeEndpoint::start(uint16_t port) {
   using asio::ip::tcp;
@@ -212,7 +214,9 @@ void FakeEndpoint::stop() {
   impl_->thread.join();
 }
 
-uint16_t FakeEndpoint::port() const { return impl_->port.load(); }
+uint16_t FakeEndpoint::port() const {
+  return impl_->port.load();
+}
 
 std::string FakeEndpoint::url(std::string_view path) const {
   return "http://127.0.0.1:" + std::to_string(port()) + std::string(path);
@@ -240,13 +244,16 @@ void FakeEndpoint::clear_requests() {
 
 bool FakeEndpoint::wait_for_requests(size_t count, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(impl_->mutex);
-  return impl_->recorded.wait_for(lock, timeout,
-                                  [&] { return impl_->requests.size() >= count; });
+  return impl_->recorded.wait_for(lock, timeout, [&] { return impl_->requests.size() >= count; });
 }
 
-size_t FakeEndpoint::connections_accepted() const { return impl_->accepted.load(); }
+size_t FakeEndpoint::connections_accepted() const {
+  return impl_->accepted.load();
+}
 
-size_t FakeEndpoint::connections_open() const { return impl_->open.load(); }
+size_t FakeEndpoint::connections_open() const {
+  return impl_->open.load();
+}
 
 std::optional<std::chrono::steady_clock::time_point> FakeEndpoint::connection_closed_at(
     uint64_t connection) const {

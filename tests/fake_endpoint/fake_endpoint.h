@@ -11,13 +11,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/fake_endpoint/script.h"
 
@@ -31,11 +30,11 @@ struct RecordedRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::chrono::steady_clock::time_point received_at;
-  int status = 0;                 // 0 when no status was sent (fault "close", or yet to come)
-  int rule = -1;                  // index of the rule that answered; -1 = the default reply
-  std::string api;                // "openai-chat", ...; empty for other paths
-  int64_t events_written = 0;     // content events (text or tool-argument chunks) written
-  bool completed = false;         // the whole response was written
+  int status = 0;                    // 0 when no status was sent (fault "close", or yet to come)
+  int rule = -1;                     // index of the rule that answered; -1 = the default reply
+  std::string api;                   // "openai-chat", ...; empty for other paths
+  int64_t events_written = 0;        // content events (text or tool-argument chunks) written
+  bool completed = false;            // the whole response was written
   bool client_disconnected = false;  // the client closed the connection mid-response
 
   std::string header(std::string_view name) const;  // "" when absent; name case-insensitive

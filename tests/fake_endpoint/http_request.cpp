@@ -37,7 +37,9 @@ bool HttpRequest::keep_alive() const {
   return connection != "close";
 }
 
-bool HttpRequest::expects_continue() const { return lower(header("expect")) == "100-continue"; }
+bool HttpRequest::expects_continue() const {
+  return lower(header("expect")) == "100-continue";
+}
 
 ParseStatus RequestReader::parse(std::string& buffer, HttpRequest& request) {
   if (!have_headers_) {
@@ -73,8 +75,8 @@ ParseStatus RequestReader::parse(std::string& buffer, HttpRequest& request) {
     if (!pending_.header("transfer-encoding").empty()) return ParseStatus::NeedsLength;
     content_length_ = 0;
     if (std::string length = pending_.header("content-length"); !length.empty()) {
-      auto [ptr, ec] = std::from_chars(length.data(), length.data() + length.size(),
-                                       content_length_);
+      auto [ptr, ec] =
+          std::from_chars(length.data(), length.data() + length.size(), content_length_);
       if (ec != std::errc() || ptr != length.data() + length.size()) return ParseStatus::Bad;
       if (content_length_ > kMaxBodyBytes) return ParseStatus::TooLarge;
     }

@@ -14,7 +14,7 @@ namespace flint::fake {
 struct HttpRequest {
   std::string method;
   std::string path;
-  std::string version;  // "HTTP/1.1"
+  std::string version;                                       // "HTTP/1.1"
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
 

@@ -62,9 +62,9 @@ Fault parse_fault(const std::string& name, const std::string& where) {
 
 Reply parse_reply(const json& object, const std::string& where) {
   check_keys(object, where,
-             {"text", "toolCalls", "chunkSize", "tokensPerSecond", "firstTokenMs",
-              "finishReason", "status", "errorMessage", "body", "retryAfter", "headers", "fault",
-              "faultAfter", "delayMs", "heartbeatMs", "garbage", "stampTimes"});
+             {"text", "toolCalls", "chunkSize", "tokensPerSecond", "firstTokenMs", "finishReason",
+              "status", "errorMessage", "body", "retryAfter", "headers", "fault", "faultAfter",
+              "delayMs", "heartbeatMs", "garbage", "stampTimes"});
   Reply reply;
   if (object.contains("text")) reply.text = get_string(object, "text", where);
   if (object.contains("toolCalls")) {
@@ -103,8 +103,8 @@ Reply parse_reply(const json& object, const std::string& where) {
   if (object.contains("retryAfter")) {
     const json& value = object["retryAfter"];
     if (value.is_number()) {
-      reply.retry_after = value.is_number_integer() ? std::to_string(value.get<int64_t>())
-                                                    : value.dump();
+      reply.retry_after =
+          value.is_number_integer() ? std::to_string(value.get<int64_t>()) : value.dump();
     } else if (value.is_string()) {
       reply.retry_after = value.get<std::string>();
     } else {
@@ -196,8 +196,7 @@ Script parse_script(const json& source, const Defaults& base) {
   return script;
 }
 
-Reply choose_reply(Script& script, std::string_view path, std::string_view body,
-                   int& rule_index) {
+Reply choose_reply(Script& script, std::string_view path, std::string_view body, int& rule_index) {
   for (size_t i = 0; i < script.rules.size(); ++i) {
     Rule& rule = script.rules[i];
     bool multi = rule.replies.size() > 1;
@@ -205,8 +204,7 @@ Reply choose_reply(Script& script, std::string_view path, std::string_view body,
     if (rule.times && rule.served >= *rule.times) continue;
     if (!rule.path.empty() && path.find(rule.path) == std::string_view::npos) continue;
     if (!rule.match.empty() && body.find(rule.match) == std::string_view::npos) continue;
-    if (rule.match_regex &&
-        !std::regex_search(body.begin(), body.end(), *rule.match_regex)) {
+    if (rule.match_regex && !std::regex_search(body.begin(), body.end(), *rule.match_regex)) {
       continue;
     }
     int turn = multi ? rule.served : 0;
@@ -223,13 +221,20 @@ Reply choose_reply(Script& script, std::string_view path, std::string_view body,
 
 std::string_view to_string(Fault fault) {
   switch (fault) {
-    case Fault::None: return "none";
-    case Fault::Stall: return "stall";
-    case Fault::Cut: return "cut";
-    case Fault::Garbage: return "garbage";
-    case Fault::SlowHeaders: return "slowHeaders";
-    case Fault::Error: return "error";
-    case Fault::Close: return "close";
+    case Fault::None:
+      return "none";
+    case Fault::Stall:
+      return "stall";
+    case Fault::Cut:
+      return "cut";
+    case Fault::Garbage:
+      return "garbage";
+    case Fault::SlowHeaders:
+      return "slowHeaders";
+    case Fault::Error:
+      return "error";
+    case Fault::Close:
+      return "close";
   }
   return "none";
 }

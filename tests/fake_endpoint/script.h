@@ -4,18 +4,17 @@
 // in README.md next to this file.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 namespace flint::fake {
 
 struct ScriptedToolCall {
-  std::string id;              // empty = generated ("call_<n>")
+  std::string id;  // empty = generated ("call_<n>")
   std::string name;
   std::string arguments_json;  // the arguments as JSON text
 };
@@ -26,30 +25,30 @@ enum class Fault { None, Stall, Cut, Garbage, SlowHeaders, Error, Close };
 struct Reply {
   std::string text;
   std::vector<ScriptedToolCall> tool_calls;
-  std::optional<int> chunk_size;             // characters per content event
-  std::optional<double> tokens_per_second;   // content events per second; 0 = unpaced
-  std::optional<int> first_token_ms;         // delay before the first content event
-  std::string finish_reason;                 // empty = provider's usual one
+  std::optional<int> chunk_size;            // characters per content event
+  std::optional<double> tokens_per_second;  // content events per second; 0 = unpaced
+  std::optional<int> first_token_ms;        // delay before the first content event
+  std::string finish_reason;                // empty = provider's usual one
   int status = 200;
-  std::string error_message;                 // for status >= 400 and fault "error"
-  std::optional<std::string> body;           // raw body for status >= 400
-  std::optional<std::string> retry_after;    // Retry-After header value
+  std::string error_message;               // for status >= 400 and fault "error"
+  std::optional<std::string> body;         // raw body for status >= 400
+  std::optional<std::string> retry_after;  // Retry-After header value
   std::vector<std::pair<std::string, std::string>> headers;
   Fault fault = Fault::None;
-  int fault_after = 1;    // content events written before the fault
-  int delay_ms = 60000;   // slowHeaders: wait before the status line
-  int heartbeat_ms = 0;   // stall: heartbeat period (0 = silent)
+  int fault_after = 1;                 // content events written before the fault
+  int delay_ms = 60000;                // slowHeaders: wait before the status line
+  int heartbeat_ms = 0;                // stall: heartbeat period (0 = silent)
   std::optional<std::string> garbage;  // garbage: these bytes instead of a broken event
-  bool stamp_times = false;  // each content event's text is the steady-clock time in ns
+  bool stamp_times = false;            // each content event's text is the steady-clock time in ns
 };
 
 struct Rule {
-  std::string match;                   // substring of the body; empty = any
+  std::string match;  // substring of the body; empty = any
   std::optional<std::regex> match_regex;
   std::string match_regex_source;
-  std::string path;                    // substring of the request path; empty = any
-  std::optional<int> times;            // serve `reply` this many times, then skip the rule
-  std::vector<Reply> replies;          // one reply, or successive replies ("replies")
+  std::string path;            // substring of the request path; empty = any
+  std::optional<int> times;    // serve `reply` this many times, then skip the rule
+  std::vector<Reply> replies;  // one reply, or successive replies ("replies")
   int served = 0;
 };
 
@@ -71,8 +70,7 @@ Script parse_script(const nlohmann::json& json, const Defaults& base = {});
 
 // The reply for a request (advances the chosen rule's counter); `rule_index` is -1 for the
 // default reply.
-Reply choose_reply(Script& script, std::string_view path, std::string_view body,
-                   int& rule_index);
+Reply choose_reply(Script& script, std::string_view path, std::string_view body, int& rule_index);
 
 std::string_view to_string(Fault fault);
 

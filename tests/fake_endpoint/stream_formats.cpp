@@ -42,10 +42,9 @@ class OpenAiChatFormat final : public StreamFormat {
     return chunk("{\"content\":" + quote(text) + "}", "null");
   }
   std::string tool_begin(const ScriptedToolCall& call, int index) override {
-    return chunk(R"({"tool_calls":[{"index":)" + std::to_string(index) +
-                     ",\"id\":" + quote(call_id(call, index)) +
-                     R"(,"type":"function","function":{"name":)" + quote(call.name) +
-                     R"(,"arguments":""}}]})",
+    return chunk(R"({"tool_calls":[{"index":)" + std::to_string(index) + ",\"id\":" +
+                     quote(call_id(call, index)) + R"(,"type":"function","function":{"name":)" +
+                     quote(call.name) + R"(,"arguments":""}}]})",
                  "null");
   }
   std::string tool_arguments(std::string_view arguments, int index) override {
@@ -63,8 +62,8 @@ class OpenAiChatFormat final : public StreamFormat {
       out += sse(prefix() + R"("choices":[],"usage":{"prompt_tokens":)" +
                  std::to_string(context_.prompt_tokens) +
                  ",\"completion_tokens\":" + std::to_string(completion_tokens) +
-                 ",\"total_tokens\":" +
-                 std::to_string(context_.prompt_tokens + completion_tokens) + "}}");
+                 ",\"total_tokens\":" + std::to_string(context_.prompt_tokens + completion_tokens) +
+                 "}}");
     }
     return out + sse("[DONE]");
   }
@@ -73,7 +72,9 @@ class OpenAiChatFormat final : public StreamFormat {
                R"(,"type":"server_error","param":null,"code":null}})");
   }
   std::string heartbeat() override { return ": ping\n\n"; }
-  std::string garbage() override { return "data: {\"choices\": [{\"delta\": {\"content\": \"ab\n\n"; }
+  std::string garbage() override {
+    return "data: {\"choices\": [{\"delta\": {\"content\": \"ab\n\n";
+  }
 
  private:
   std::string prefix() const {
@@ -99,13 +100,12 @@ class OpenAiCompletionsFormat final : public StreamFormat {
   std::string end(std::string_view finish_reason, int64_t completion_tokens, bool) override {
     std::string out = chunk("\"\"", quote(finish_reason.empty() ? "stop" : finish_reason));
     if (context_.include_usage) {
-      out += sse(R"({"id":"cmpl-flint","object":"text_completion","created":)" +
-                 std::string(kCreated) + ",\"model\":" + quote(context_.model) +
-                 R"(,"choices":[],"usage":{"prompt_tokens":)" +
-                 std::to_string(context_.prompt_tokens) +
-                 ",\"completion_tokens\":" + std::to_string(completion_tokens) +
-                 ",\"total_tokens\":" +
-                 std::to_string(context_.prompt_tokens + completion_tokens) + "}}");
+      out += sse(
+          R"({"id":"cmpl-flint","object":"text_completion","created":)" + std::string(kCreated) +
+          ",\"model\":" + quote(context_.model) + R"(,"choices":[],"usage":{"prompt_tokens":)" +
+          std::to_string(context_.prompt_tokens) +
+          ",\"completion_tokens\":" + std::to_string(completion_tokens) +
+          ",\"total_tokens\":" + std::to_string(context_.prompt_tokens + completion_tokens) + "}}");
     }
     return out + sse("[DONE]");
   }
@@ -141,32 +141,32 @@ class OpenAiResponsesFormat final : public StreamFormat {
     if (!message_open_) {
       message_open_ = true;
       message_index_ = next_output_++;
-      out += event("response.output_item.added",
-                   R"("output_index":)" + std::to_string(message_index_) +
-                       R"(,"item":{"id":"msg_flint","type":"message","status":"in_progress","content":[],"role":"assistant"})");
-      out += event("response.content_part.added",
-                   R"("item_id":"msg_flint","output_index":)" + std::to_string(message_index_) +
-                       R"(,"content_index":0,"part":{"type":"output_text","annotations":[],"text":""})");
+      out += event(
+          "response.output_item.added",
+          R"("output_index":)" + std::to_string(message_index_) +
+              R"(,"item":{"id":"msg_flint","type":"message","status":"in_progress","content":[],"role":"assistant"})");
+      out += event(
+          "response.content_part.added",
+          R"("item_id":"msg_flint","output_index":)" + std::to_string(message_index_) +
+              R"(,"content_index":0,"part":{"type":"output_text","annotations":[],"text":""})");
     }
     text_.append(text);
     return out + event("response.output_text.delta",
-                       R"("item_id":"msg_flint","output_index":)" +
-                           std::to_string(message_index_) +
+                       R"("item_id":"msg_flint","output_index":)" + std::to_string(message_index_) +
                            R"(,"content_index":0,"delta":)" + quote(text) + R"(,"logprobs":[])");
   }
   std::string tool_begin(const ScriptedToolCall& call, int index) override {
     std::string out = close_message();
     tool_output_ = next_output_++;
     out += event("response.output_item.added",
-                 R"("output_index":)" + std::to_string(tool_output_) + ",\"item\":" +
-                     tool_item(call, index, "", "in_progress"));
+                 R"("output_index":)" + std::to_string(tool_output_) +
+                     ",\"item\":" + tool_item(call, index, "", "in_progress"));
     return out;
   }
   std::string tool_arguments(std::string_view arguments, int index) override {
     return event("response.function_call_arguments.delta",
-                 "\"item_id\":" + quote("fc_" + std::to_string(index)) +
-                     ",\"output_index\":" + std::to_string(tool_output_) +
-                     ",\"delta\":" + quote(arguments));
+                 "\"item_id\":" + quote("fc_" + std::to_string(index)) + ",\"output_index\":" +
+                     std::to_string(tool_output_) + ",\"delta\":" + quote(arguments));
   }
   std::string tool_end(const ScriptedToolCall& call, int index) override {
     std::string item = tool_item(call, index, call.arguments_json, "completed");
@@ -192,9 +192,9 @@ class OpenAiResponsesFormat final : public StreamFormat {
                        {"output_tokens", completion_tokens},
                        {"total_tokens", context_.prompt_tokens + completion_tokens}}}};
     if (incomplete) response["incomplete_details"] = {{"reason", "max_output_tokens"}};
-    return out + event(incomplete ? "response.incomplete" : "response.completed",
-                       "\"response\":" + response.dump(-1, ' ', false,
-                                                       json::error_handler_t::replace));
+    return out +
+           event(incomplete ? "response.incomplete" : "response.completed",
+                 "\"response\":" + response.dump(-1, ' ', false, json::error_handler_t::replace));
   }
   std::string error_event(std::string_view message) override {
     return sse("error", R"({"type":"error","sequence_number":)" + std::to_string(sequence_++) +
@@ -230,15 +230,13 @@ class OpenAiResponsesFormat final : public StreamFormat {
                  {"role", "assistant"},
                  {"content", json::array({part})}};
     output_.push_back(item);
-    return event("response.output_text.done",
-                 R"("item_id":"msg_flint","output_index":)" + index +
-                     R"(,"content_index":0,"text":)" + quote(text_)) +
-           event("response.content_part.done",
-                 R"("item_id":"msg_flint","output_index":)" + index +
-                     R"(,"content_index":0,"part":)" + part_text) +
+    return event("response.output_text.done", R"("item_id":"msg_flint","output_index":)" + index +
+                                                  R"(,"content_index":0,"text":)" + quote(text_)) +
+           event("response.content_part.done", R"("item_id":"msg_flint","output_index":)" + index +
+                                                   R"(,"content_index":0,"part":)" + part_text) +
            event("response.output_item.done",
-                 R"("output_index":)" + index + ",\"item\":" +
-                     item.dump(-1, ' ', false, json::error_handler_t::replace));
+                 R"("output_index":)" + index +
+                     ",\"item\":" + item.dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
   int64_t sequence_ = 0;
@@ -267,9 +265,9 @@ class AnthropicFormat final : public StreamFormat {
     if (!text_open_) {
       text_open_ = true;
       text_block_ = next_block_++;
-      out += sse("content_block_start",
-                 R"({"type":"content_block_start","index":)" + std::to_string(text_block_) +
-                     R"(,"content_block":{"type":"text","text":""}})");
+      out += sse("content_block_start", R"({"type":"content_block_start","index":)" +
+                                            std::to_string(text_block_) +
+                                            R"(,"content_block":{"type":"text","text":""}})");
     }
     return out + sse("content_block_delta",
                      R"({"type":"content_block_delta","index":)" + std::to_string(text_block_) +
@@ -285,30 +283,29 @@ class AnthropicFormat final : public StreamFormat {
                          ",\"name\":" + quote(call.name) + R"(,"input":{}}})");
   }
   std::string tool_arguments(std::string_view arguments, int) override {
-    return sse("content_block_delta",
-               R"({"type":"content_block_delta","index":)" + std::to_string(tool_block_) +
-                   R"(,"delta":{"type":"input_json_delta","partial_json":)" + quote(arguments) +
-                   "}}");
+    return sse("content_block_delta", R"({"type":"content_block_delta","index":)" +
+                                          std::to_string(tool_block_) +
+                                          R"(,"delta":{"type":"input_json_delta","partial_json":)" +
+                                          quote(arguments) + "}}");
   }
   std::string tool_end(const ScriptedToolCall&, int) override {
-    return sse("content_block_stop", R"({"type":"content_block_stop","index":)" +
-                                         std::to_string(tool_block_) + "}");
+    return sse("content_block_stop",
+               R"({"type":"content_block_stop","index":)" + std::to_string(tool_block_) + "}");
   }
   std::string end(std::string_view finish_reason, int64_t completion_tokens,
                   bool had_tool_calls) override {
     std::string reason(finish_reason.empty() ? (had_tool_calls ? "tool_use" : "end_turn")
                                              : finish_reason);
     return close_text() +
-           sse("message_delta",
-               R"({"type":"message_delta","delta":{"stop_reason":)" + quote(reason) +
-                   R"(,"stop_sequence":null},"usage":{"output_tokens":)" +
-                   std::to_string(completion_tokens) + "}}") +
+           sse("message_delta", R"({"type":"message_delta","delta":{"stop_reason":)" +
+                                    quote(reason) +
+                                    R"(,"stop_sequence":null},"usage":{"output_tokens":)" +
+                                    std::to_string(completion_tokens) + "}}") +
            sse("message_stop", R"({"type":"message_stop"})");
   }
   std::string error_event(std::string_view message) override {
-    return sse("error",
-               R"({"type":"error","error":{"type":"overloaded_error","message":)" +
-                   quote(message) + "}}");
+    return sse("error", R"({"type":"error","error":{"type":"overloaded_error","message":)" +
+                            quote(message) + "}}");
   }
   std::string heartbeat() override { return sse("ping", R"({"type": "ping"})"); }
   std::string garbage() override {
@@ -319,8 +316,8 @@ class AnthropicFormat final : public StreamFormat {
   std::string close_text() {
     if (!text_open_) return {};
     text_open_ = false;
-    return sse("content_block_stop", R"({"type":"content_block_stop","index":)" +
-                                         std::to_string(text_block_) + "}");
+    return sse("content_block_stop",
+               R"({"type":"content_block_stop","index":)" + std::to_string(text_block_) + "}");
   }
 
   int next_block_ = 0;
@@ -344,17 +341,20 @@ class OllamaFormat final : public StreamFormat {
   std::string tool_begin(const ScriptedToolCall& call, int) override {
     json arguments = json::parse(call.arguments_json, nullptr, false);
     if (arguments.is_discarded()) arguments = call.arguments_json;
-    return head() + R"(,"message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":)" +
-           quote(call.name) + ",\"arguments\":" +
-           arguments.dump(-1, ' ', false, json::error_handler_t::replace) + "}}]},\"done\":false}\n";
+    return head() +
+           R"(,"message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":)" +
+           quote(call.name) +
+           ",\"arguments\":" + arguments.dump(-1, ' ', false, json::error_handler_t::replace) +
+           "}}]},\"done\":false}\n";
   }
   std::string tool_arguments(std::string_view, int) override { return {}; }
   std::string tool_end(const ScriptedToolCall&, int) override { return {}; }
   std::string end(std::string_view finish_reason, int64_t completion_tokens, bool) override {
-    std::string counts = R"(,"total_duration":5000000,"load_duration":1000000,"prompt_eval_count":)" +
-                         std::to_string(context_.prompt_tokens) +
-                         R"(,"prompt_eval_duration":1000000,"eval_count":)" +
-                         std::to_string(completion_tokens) + R"(,"eval_duration":3000000})";
+    std::string counts =
+        R"(,"total_duration":5000000,"load_duration":1000000,"prompt_eval_count":)" +
+        std::to_string(context_.prompt_tokens) +
+        R"(,"prompt_eval_duration":1000000,"eval_count":)" + std::to_string(completion_tokens) +
+        R"(,"eval_duration":3000000})";
     std::string reason = quote(finish_reason.empty() ? "stop" : finish_reason);
     if (generate_) {
       return head() + R"(,"response":"","done":true,"done_reason":)" + reason +
@@ -388,7 +388,8 @@ std::string default_error_message(std::optional<Api> api, int status, std::strin
       if (api == Api::OllamaChat || api == Api::OllamaGenerate) {
         return "model \"" + std::string(model) + "\" not found, try pulling it first";
       }
-      return "The model `" + std::string(model) + "` does not exist or you do not have access to it.";
+      return "The model `" + std::string(model) +
+             "` does not exist or you do not have access to it.";
     case 429:
       return "Rate limit reached. Please try again later.";
     case 529:
@@ -417,33 +418,44 @@ std::optional<Api> api_for_path(std::string_view path) {
 
 std::string_view api_name(Api api) {
   switch (api) {
-    case Api::OpenAiChat: return "openai-chat";
-    case Api::OpenAiResponses: return "openai-responses";
-    case Api::OpenAiCompletions: return "openai-completions";
-    case Api::OllamaChat: return "ollama-chat";
-    case Api::OllamaGenerate: return "ollama-generate";
-    case Api::Anthropic: return "anthropic";
+    case Api::OpenAiChat:
+      return "openai-chat";
+    case Api::OpenAiResponses:
+      return "openai-responses";
+    case Api::OpenAiCompletions:
+      return "openai-completions";
+    case Api::OllamaChat:
+      return "ollama-chat";
+    case Api::OllamaGenerate:
+      return "ollama-generate";
+    case Api::Anthropic:
+      return "anthropic";
   }
   return "?";
 }
 
 std::unique_ptr<StreamFormat> StreamFormat::make(Api api, StreamContext context) {
   switch (api) {
-    case Api::OpenAiChat: return std::make_unique<OpenAiChatFormat>(std::move(context));
-    case Api::OpenAiResponses: return std::make_unique<OpenAiResponsesFormat>(std::move(context));
+    case Api::OpenAiChat:
+      return std::make_unique<OpenAiChatFormat>(std::move(context));
+    case Api::OpenAiResponses:
+      return std::make_unique<OpenAiResponsesFormat>(std::move(context));
     case Api::OpenAiCompletions:
       return std::make_unique<OpenAiCompletionsFormat>(std::move(context));
-    case Api::OllamaChat: return std::make_unique<OllamaFormat>(std::move(context), false);
-    case Api::OllamaGenerate: return std::make_unique<OllamaFormat>(std::move(context), true);
-    case Api::Anthropic: return std::make_unique<AnthropicFormat>(std::move(context));
+    case Api::OllamaChat:
+      return std::make_unique<OllamaFormat>(std::move(context), false);
+    case Api::OllamaGenerate:
+      return std::make_unique<OllamaFormat>(std::move(context), true);
+    case Api::Anthropic:
+      return std::make_unique<AnthropicFormat>(std::move(context));
   }
   return nullptr;
 }
 
 std::string error_body(std::optional<Api> api, int status, std::string_view message,
                        std::string_view model) {
-  std::string text = message.empty() ? default_error_message(api, status, model)
-                                     : std::string(message);
+  std::string text =
+      message.empty() ? default_error_message(api, status, model) : std::string(message);
   if (!api) return "{\"error\":" + quote(text) + "}";
   switch (*api) {
     case Api::OllamaChat:
@@ -462,8 +474,9 @@ std::string error_body(std::optional<Api> api, int status, std::string_view mess
              "}}";
     }
     default: {
-      std::string type = status == 429 ? "requests" : status >= 500 ? "server_error"
-                                                                    : "invalid_request_error";
+      std::string type = status == 429   ? "requests"
+                         : status >= 500 ? "server_error"
+                                         : "invalid_request_error";
       std::string code = status == 401   ? "\"invalid_api_key\""
                          : status == 404 ? "\"model_not_found\""
                          : status == 429 ? "\"rate_limit_exceeded\""
@@ -476,24 +489,42 @@ std::string error_body(std::optional<Api> api, int status, std::string_view mess
 
 std::string_view reason_phrase(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 411: return "Length Required";
-    case 413: return "Payload Too Large";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 529: return "Overloaded";
-    default: return status < 400 ? "OK" : "Error";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Payload Too Large";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    case 529:
+      return "Overloaded";
+    default:
+      return status < 400 ? "OK" : "Error";
   }
 }
 

@@ -13,7 +13,14 @@
 
 namespace flint::fake {
 
-enum class Api { OpenAiChat, OpenAiResponses, OpenAiCompletions, OllamaChat, OllamaGenerate, Anthropic };
+enum class Api {
+  OpenAiChat,
+  OpenAiResponses,
+  OpenAiCompletions,
+  OllamaChat,
+  OllamaGenerate,
+  Anthropic
+};
 
 // By path (query string ignored): .../chat/completions, .../responses, .../completions,
 // /api/chat, /api/generate, .../messages.

@@ -255,7 +255,8 @@ function M.setup_flint(args)
     },
   }
   local options = vim.tbl_extend('force', {
-    cmd = { M.flint_lsp, '--log-file', M.flint_log, '--log-level', os.getenv('FLINT_TEST_LOG_LEVEL') or 'debug' },
+    cmd = { M.flint_lsp, '--log-file', M.flint_log,
+      '--log-level', os.getenv('FLINT_TEST_LOG_LEVEL') or 'debug' },
     root_dir = args.root,
     settings = settings,
     confirm_agent_edits = false,

@@ -16,7 +16,8 @@ local original = table.concat({
   '    print("hello " + name)',
   '',
 }, '\n')
-local new_area = 'def area(r):\n    """Area of a circle of radius r."""\n    return math.pi * r * r\n'
+local new_area =
+  'def area(r):\n    """Area of a circle of radius r."""\n    return math.pi * r * r\n'
 local expected = original:gsub('def area%(r%):\n    return 3%.14 %* r %* r\n', new_area)
 
 local endpoint = h.start_endpoint({ rules = { {
@@ -51,13 +52,15 @@ h.truthy(highlighted_while_streaming, 'the region was highlighted while streamin
 
 local stats = session.result.stats
 h.truthy(stats and stats.tokens > 0, 'stats count tokens')
-h.truthy(stats.edits >= 2, 'the answer arrived as several edits (got ' .. tostring(stats.edits) .. ')')
+h.truthy(stats.edits >= 2,
+  'the answer arrived as several edits (got ' .. tostring(stats.edits) .. ')')
 h.truthy(type(stats.firstEditMs) == 'number', 'stats have the time to the first edit')
 h.truthy(vim.tbl_filter(function(n)
   return n.message:find('edit ready', 1, true) ~= nil
 end, h.notifications)[1], 'the finished session is announced')
 
-local marks = vim.api.nvim_buf_get_extmarks(bufnr, require('flint.highlight').ns, 0, -1, { details = true })
+local ns = require('flint.highlight').ns
+local marks = vim.api.nvim_buf_get_extmarks(bufnr, ns, 0, -1, { details = true })
 h.eq(1, #marks, 'one region mark while the edit awaits review')
 h.eq('FlintReview', marks[1][4].hl_group, 'review highlight')
 h.eq(3, marks[1][2], 'the mark starts at the def line')

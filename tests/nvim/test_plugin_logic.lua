@@ -33,7 +33,10 @@ local function edit_at(line, from, to, text, version)
       documentChanges = { {
         textDocument = { uri = uri, version = version or vim.api.nvim_buf_get_changedtick(bufnr) },
         edits = { {
-          range = { start = { line = line, character = from }, ['end'] = { line = line, character = to } },
+          range = {
+            start = { line = line, character = from },
+            ['end'] = { line = line, character = to },
+          },
           newText = text,
         } },
       } },
@@ -43,7 +46,8 @@ end
 
 -- A session streams three edits into lines 2-3: one undo step.
 local region = { start = { line = 1, character = 0 }, ['end'] = { line = 3, character = 0 } }
-sessions.on_notification(nil, { sessionId = 's1', uri = uri, state = 'streaming', region = region }, {})
+sessions.on_notification(nil,
+  { sessionId = 's1', uri = uri, state = 'streaming', region = region }, {})
 h.eq({ applied = true }, edit_at(1, 4, 5, '20'), 'first streamed edit')
 h.eq({ applied = true }, edit_at(2, 4, 5, '30'), 'second streamed edit')
 h.eq({ applied = true }, edit_at(1, 0, 1, 'beta'), 'third streamed edit')
@@ -57,7 +61,8 @@ h.eq({ 1, 0, 2, 6, 'FlintStreaming' }, highlight.extent(bufnr, mark),
   'region extmark (to the end of line 3, not line 4 column 0)')
 break_undo()
 vim.api.nvim_buf_set_lines(bufnr, 0, 0, false, { '# typed above' })
-h.eq({ 2, 0, 3, 6 }, { unpack(highlight.extent(bufnr, mark), 1, 4) }, 'the mark moved down with the text')
+h.eq({ 2, 0, 3, 6 }, { unpack(highlight.extent(bufnr, mark), 1, 4) },
+  'the mark moved down with the text')
 vim.cmd('silent undo')
 h.eq(streamed, h.text(bufnr), 'undo of the typed line only')
 
@@ -73,7 +78,8 @@ sessions.on_notification(nil, { sessionId = 's1', uri = uri, state = 'done', reg
 h.eq('FlintReview', highlight.extent(bufnr, mark)[5], 'done sessions are drawn for review')
 h.eq('flint: review', flint.status(bufnr), 'statusline while reviewing')
 sessions.on_notification(nil, { sessionId = 's1', uri = uri, state = 'accepted' }, {})
-h.eq({}, vim.api.nvim_buf_get_extmarks(bufnr, highlight.ns, 0, -1, {}), 'accept clears the highlight')
+h.eq({}, vim.api.nvim_buf_get_extmarks(bufnr, highlight.ns, 0, -1, {}),
+  'accept clears the highlight')
 vim.cmd('silent undo')
 h.eq(original, h.text(bufnr), 'the whole session is one undo step')
 
@@ -95,8 +101,10 @@ h.eq('', flint.status(bufnr), 'statusline idle')
 local row = 3
 local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1]
 local x_byte = line:find('x', 1, true) - 1
-h.eq({ line = row, character = 12 }, positions.to_lsp(bufnr, row, x_byte, 'utf-16'), 'utf-16 column of x in user_d = "é✓x"')
-h.eq({ line = row, character = x_byte }, positions.to_lsp(bufnr, row, x_byte, 'utf-8'), 'utf-8 column')
+h.eq({ line = row, character = 12 }, positions.to_lsp(bufnr, row, x_byte, 'utf-16'),
+  'utf-16 column of x in user_d = "é✓x"')
+h.eq({ line = row, character = x_byte }, positions.to_lsp(bufnr, row, x_byte, 'utf-8'),
+  'utf-8 column')
 h.eq({ row, x_byte }, { positions.from_lsp(bufnr, { line = row, character = 12 }, 'utf-16') },
   'utf-16 back to bytes')
 
@@ -112,10 +120,13 @@ h.eq({ start = { line = 0, character = 0 }, ['end'] = { line = 1, character = 5 
   'linewise selection')
 
 -- Jobs and progress reach the statusline component.
-jobs.on_changed(nil, { jobId = 7, title = 'Add docstrings', state = 'running', percentage = 10 }, {})
+jobs.on_changed(nil,
+  { jobId = 7, title = 'Add docstrings', state = 'running', percentage = 10 }, {})
 h.eq('flint: "Add docstrings" 10%', flint.status(bufnr), 'statusline with a running job')
 progress.record({ token = 'job-7', value = { kind = 'begin', title = 'Add docstrings' } })
-progress.record({ token = 'job-7', value = { kind = 'report', message = 'reading m.py', percentage = 40 } })
+progress.record({
+  token = 'job-7', value = { kind = 'report', message = 'reading m.py', percentage = 40 },
+})
 h.eq('flint: "Add docstrings" 40% reading m.py', flint.status(bufnr), 'statusline with progress')
 local events = 0
 vim.api.nvim_create_autocmd('User', { pattern = 'FlintStatus', callback = function()
@@ -134,3 +145,19 @@ h.contains(listed, 'documented 3 functions', 'job list line')
 h.truthy(vim.tbl_filter(function(n)
   return n.message:find('documented 3 functions', 1, true) ~= nil
 end, h.notifications)[1], 'a finished job is announced with its summary')
+
+-- :FlintJobs lists the known jobs in a scratch buffer.
+local list = require('flint.commands').jobs()
+local listing = table.concat(vim.api.nvim_buf_get_lines(list, 0, -1, false), '\n')
+h.contains(listing, '#7', 'the job list names the job')
+h.contains(listing, 'Add docstrings', 'the job list shows the title')
+h.contains(vim.api.nvim_buf_get_name(list), 'flint://jobs', 'list buffer name')
+vim.cmd('close')
+
+-- Suggested keymaps: none by default, installed on request, each overridable.
+h.eq('', vim.fn.maparg('<leader>ie', 'n'), 'no keymaps unless asked')
+require('flint.commands').install_keymaps({ accept = { lhs = '<C-y>' }, jobs = false })
+h.contains(vim.fn.maparg('<leader>ie', 'n'), 'FlintEdit', 'edit mapping (normal)')
+h.contains(vim.fn.maparg('<leader>ie', 'x'), 'FlintEdit', 'edit mapping (visual)')
+h.contains(vim.fn.maparg('<C-y>', 'n'), 'FlintAccept', 'overridden accept mapping')
+h.eq('', vim.fn.maparg('<leader>ij', 'n'), 'a mapping set to false is left out')

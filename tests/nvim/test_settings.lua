@@ -29,7 +29,8 @@ h.eq(nil, err, 'no error')
 h.eq('done', result.state, 'first session')
 h.eq(answer, h.text(bufnr), 'first edit landed')
 local requests = endpoint.requests()
-h.contains(vim.fn.json_encode(requests[#requests]), 'model-from-setup', 'the model from setup() was asked')
+h.contains(vim.fn.json_encode(requests[#requests]), 'model-from-setup',
+  'the model from setup() was asked')
 flint.accept()
 h.wait_for('accept', function()
   return flint.sessions()[1].state == 'accepted'

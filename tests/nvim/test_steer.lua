@@ -4,7 +4,7 @@ local h = require('helpers')
 h.capture_notifications()
 
 local original = 'def double(x):\n    return x * 2\n'
-local first_answer = 'def double(x):\n    # first attempt, streamed slowly so there is time to steer\n'
+local first_answer = 'def double(x):\n    # first attempt, slow enough to steer\n'
   .. '    result = x + x\n    return result\n'
 local steered_answer = 'def double(x: int) -> int:\n    return 2 * x\n'
 

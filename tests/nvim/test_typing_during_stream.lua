@@ -68,7 +68,8 @@ h.wait_for('the area session to end', function()
   end)
   return first
 end)
-h.eq('done', first.result.state, 'the session finished despite the typing (' .. tostring(first.result.reason) .. ')')
+h.eq('done', first.result.state,
+  'the session finished despite the typing (' .. tostring(first.result.reason) .. ')')
 local expected = table.concat({
   '# utilities',
   'import math  # typed',

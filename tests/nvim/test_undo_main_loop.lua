@@ -5,7 +5,8 @@ local h = require('helpers')
 h.capture_notifications()
 
 local original = 'def area(r):\n    return 3.14 * r * r\n'
-local new_area = 'def area(r):\n    """Area of a circle of radius r."""\n    return math.pi * r * r\n'
+local new_area =
+  'def area(r):\n    """Area of a circle of radius r."""\n    return math.pi * r * r\n'
 local endpoint = h.start_endpoint({ rules = { {
   match = 'Instruction: use pi',
   reply = { text = new_area, tokensPerSecond = 100 },

@@ -7,40 +7,28 @@
 // "flint: Edit at Cursor / Selection" and asserts on the editor's text and on the status-bar
 // item (while the edit streams, while a job runs, after each ends), exactly as a person would
 // see them. Screenshots and every log land in DIR for a person to look at.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {join, resolve} from 'node:path';
+import {parseArgs} from 'node:util';
+import {chromium} from 'playwright-core';
 
-import { CodeServer } from './lib/codeServer.mjs';
-import { startProcess, stopAll, waitFor, waitForPortFile } from './lib/processes.mjs';
-import {
-  answerInput,
-  codeLensTitles,
-  editorText,
-  flintStatus,
-  focusEditor,
-  goToLine,
-  notifications,
-  openFile,
-  quickPickRows,
-  runCommand,
-  waitForEditorText,
-  waitForStatus,
-  waitForWorkbench,
-} from './lib/workbench.mjs';
+import {CodeServer} from './lib/codeServer.mjs';
+import {startProcess, stopAll, waitFor, waitForPortFile} from './lib/processes.mjs';
+import {answerInput, codeLensTitles, editorText, flintStatus, focusEditor, goToLine, notifications, openFile, quickPickRows, runCommand, waitForEditorText, waitForStatus, waitForWorkbench} from './lib/workbench.mjs';
 
-const { values: args } = parseArgs({
+const {values: args} = parseArgs({
   options: {
-    'flint-lsp': { type: 'string' },
-    'fake-endpoint': { type: 'string' },
-    vsix: { type: 'string' },
-    out: { type: 'string' },
+    'flint-lsp': {type: 'string'},
+    'fake-endpoint': {type: 'string'},
+    vsix: {type: 'string'},
+    out: {type: 'string'},
   },
 });
 for (const required of ['flint-lsp', 'fake-endpoint', 'vsix', 'out']) {
   if (!args[required]) {
-    console.error(`usage: e2e.mjs --flint-lsp BIN --fake-endpoint BIN --vsix FILE --out DIR (missing --${required})`);
+    console.error(
+        `usage: e2e.mjs --flint-lsp BIN --fake-endpoint BIN --vsix FILE --out DIR (missing --${
+            required})`);
     process.exit(2);
   }
 }
@@ -69,32 +57,47 @@ const ORIGINAL = [
   '    return total(items) / len(items)',
   '',
 ].join('\n');
-const REWRITTEN_TOTAL = ['def total(items):', '    """Sum of the items, flint e2e."""', '    return sum(items)'].join('\n');
+const REWRITTEN_TOTAL = [
+  'def total(items):', '    """Sum of the items, flint e2e."""', '    return sum(items)'
+].join('\n');
 const EXPECTED = ORIGINAL.replace(ORIGINAL.split('\n').slice(0, 5).join('\n'), REWRITTEN_TOTAL);
 const EDIT_MARKER = 'E2E-REWRITE-TOTAL';
+const STEERED_TOTAL = [
+  'def total(items):', '    """Sum of the items, steered."""', '    return sum(items, 0)'
+].join('\n');
+const STEERED = ORIGINAL.replace(ORIGINAL.split('\n').slice(0, 5).join('\n'), STEERED_TOTAL);
+const STEER_MARKER = 'E2E-STEER';
 
 // What the model endpoint answers: the rewritten region, streamed slowly enough (about two
 // seconds) for the streaming state to be seen, like a person would on a slow model.
 const SCRIPT = {
   rules: [
+    // First: a steered request also carries the first instruction, as history.
+    {
+      match: STEER_MARKER,
+      reply: {text: STEERED_TOTAL + '\n', chunkSize: 3, tokensPerSecond: 25, firstTokenMs: 300},
+    },
     {
       match: EDIT_MARKER,
-      reply: { text: REWRITTEN_TOTAL + '\n', chunkSize: 3, tokensPerSecond: 25, firstTokenMs: 300 },
+      reply: {text: REWRITTEN_TOTAL + '\n', chunkSize: 3, tokensPerSecond: 25, firstTokenMs: 300},
     },
   ],
-  default: { text: 'unexpected request', tokensPerSecond: 0 },
+  default: {text: 'unexpected request', tokensPerSecond: 0},
 };
 
 // The agent job runs an external command: its output lines become progress; it runs until
 // cancelled, so the test sees it running and cancels it from "Show Jobs".
-const JOB_COMMAND = ['sh', '-c', 'echo "step 1: reading the workspace"; sleep 1; echo "step 2: planning"; sleep 120'];
+const JOB_COMMAND = [
+  'sh', '-c', 'echo "step 1: reading the workspace"; sleep 1; echo "step 2: planning"; sleep 120'
+];
 
 let page;
 let shot = 0;
 async function screenshot(name) {
   if (!page) return;
   const file = join(OUT, `${String(++shot).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file }).catch((error) => console.error(`screenshot ${file}: ${error.message}`));
+  await page.screenshot({path: file})
+      .catch((error) => console.error(`screenshot ${file}: ${error.message}`));
   console.log(`  screenshot ${file}`);
 }
 
@@ -108,28 +111,36 @@ function assertOk(value, what) {
   if (!value) throw new Error(what);
 }
 
-// Select lines 1-5 (the whole `total` function), then ask for the edit.
-async function requestEdit() {
+// Select lines 1-5 (the whole `total` function).
+async function selectTotal() {
   await focusEditor(page);
   await goToLine(page, 1, 1);
   for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
   await page.keyboard.press('Shift+End');
+}
+
+async function requestEdit() {
+  await selectTotal();
   await runCommand(page, 'flint: Edit at Cursor / Selection');
-  await answerInput(page, 'flint: Edit at Cursor / Selection', `${EDIT_MARKER}: use sum() and add a docstring`);
+  await answerInput(
+      page, 'flint: Edit at Cursor / Selection', `${EDIT_MARKER}: use sum() and add a docstring`);
 }
 
 // Watches the status bar while the edit streams: it must say "editing" with a spinner at some
 // point, then "review edit" once the region holds the rewrite.
 async function watchStreamingEdit(label) {
-  const streaming = await waitForStatus(page, 'editing with a spinner', (s) => /editing/.test(s.label) && s.spinning, 20000);
+  const streaming = await waitForStatus(
+      page, 'editing with a spinner', (s) => /editing/.test(s.label) && s.spinning, 20000);
   await screenshot(`${label}-streaming`);
-  const text = await waitForEditorText(page, 'the rewritten function', (t) => t === EXPECTED, 30000);
-  const review = await waitForStatus(page, 'review edit, no spinner', (s) => /review edit/.test(s.label) && !s.spinning, 20000);
-  return { streaming, text, review };
+  const text =
+      await waitForEditorText(page, 'the rewritten function', (t) => t === EXPECTED, 30000);
+  const review = await waitForStatus(
+      page, 'review edit, no spinner', (s) => /review edit/.test(s.label) && !s.spinning, 20000);
+  return {streaming, text, review};
 }
 
 const steps = [];
-const step = (name, run) => steps.push({ name, run });
+const step = (name, run) => steps.push({name, run});
 
 let endpoint;
 let codeServer;
@@ -140,21 +151,29 @@ step('start the loopback model endpoint', async () => {
   const scriptFile = join(OUT, 'endpoint-script.json');
   writeFileSync(scriptFile, JSON.stringify(SCRIPT, null, 2));
   const portFile = join(OUT, 'endpoint.port');
-  endpoint = startProcess(args['fake-endpoint'], ['--port', '0', '--port-file', portFile, '--script', scriptFile, '--log', join(OUT, 'endpoint-requests.log')], {
-    log: join(OUT, 'endpoint.log'),
-  });
+  endpoint = startProcess(
+      args['fake-endpoint'],
+      [
+        '--port', '0', '--port-file', portFile, '--script', scriptFile, '--log',
+        join(OUT, 'endpoint-requests.log')
+      ],
+      {
+        log: join(OUT, 'endpoint.log'),
+      });
   endpoint.port = await waitForPortFile(portFile, endpoint);
 });
 
 step('install the .vsix into code-server', async () => {
   workspace = join(OUT, 'workspace');
-  mkdirSync(workspace, { recursive: true });
+  mkdirSync(workspace, {recursive: true});
   writeFileSync(join(workspace, 'sample.py'), ORIGINAL);
   codeServer = new CodeServer(OUT);
   codeServer.writeSettings(flintSettings());
   codeServer.installExtension(resolve(args.vsix));
   const installed = codeServer.listExtensions();
-  assertOk(/^flint\.flint@0\.1\.0$/m.test(installed), `flint.flint@0.1.0 is not listed as installed:\n${installed}`);
+  assertOk(
+      /^flint\.flint@0\.1\.0$/m.test(installed),
+      `flint.flint@0.1.0 is not listed as installed:\n${installed}`);
 });
 
 function flintSettings(extra = {}) {
@@ -175,8 +194,8 @@ function flintSettings(extra = {}) {
 step('open the workspace in VS Code (code-server + Chromium)', async () => {
   await codeServer.start();
   console.log(`  code-server ${codeServer.runtime.version} on port ${codeServer.port}`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  browser = await chromium.launch({executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true});
+  const context = await browser.newContext({viewport: {width: 1280, height: 800}});
   page = await context.newPage();
   page.on('pageerror', (error) => console.log(`  page error: ${error.message}`));
   await page.goto(codeServer.folderUrl(workspace));
@@ -187,7 +206,8 @@ step('open the workspace in VS Code (code-server + Chromium)', async () => {
 step('opening a Python file starts flint-lsp; the status bar shows flint idle', async () => {
   await openFile(page, 'sample.py');
   assertEqual(await editorText(page), ORIGINAL.replace(/\n$/, '\n'), 'sample.py as opened');
-  const status = await waitForStatus(page, 'flint running and idle', (s) => s.label === 'flint' && !s.spinning, 60000);
+  const status = await waitForStatus(
+      page, 'flint running and idle', (s) => s.label === 'flint' && !s.spinning, 60000);
   console.log(`  status: ${JSON.stringify(status)}`);
   await screenshot('opened');
 });
@@ -198,8 +218,10 @@ step('Edit at Cursor streams the rewrite into the buffer; Reject restores the te
   console.log(`  streaming: ${seen.streaming.label}; then: ${seen.review.label}`);
   const lenses = await waitFor('CodeLens Accept and Reject on the region', async () => {
     const titles = await codeLensTitles(page);
-    return titles.some((t) => t.includes('Accept')) && titles.some((t) => t.includes('Reject')) ? titles : undefined;
-  }, { timeoutMs: 10000 });
+    return titles.some((t) => t.includes('Accept')) && titles.some((t) => t.includes('Reject')) ?
+        titles :
+        undefined;
+  }, {timeoutMs: 10000});
   console.log(`  CodeLens: ${JSON.stringify(lenses)}`);
   await screenshot('review');
   await runCommand(page, 'flint: Reject');
@@ -208,16 +230,56 @@ step('Edit at Cursor streams the rewrite into the buffer; Reject restores the te
   await screenshot('rejected');
 });
 
+step('Steer redirects a finished edit; Reject then restores the original', async () => {
+  await requestEdit();
+  await watchStreamingEdit('steer');
+  await runCommand(page, 'flint: Steer');
+  await answerInput(page, 'flint: Steer', `${STEER_MARKER}: start the sum at 0`);
+  await waitForEditorText(page, 'the steered rewrite', (t) => t === STEERED, 30000);
+  await waitForStatus(
+      page, 'review edit after steering', (s) => /review edit/.test(s.label) && !s.spinning, 20000);
+  await screenshot('steered');
+  await runCommand(page, 'flint: Reject');
+  await waitForEditorText(page, 'the original text back', (t) => t === ORIGINAL, 15000);
+});
+
+step(
+    'the lightbulb menu offers flint\'s code actions; "Edit with instruction…" asks, then streams',
+    async () => {
+      await selectTotal();
+      await page.keyboard.press('Control+.');
+      const rows = await waitFor('flint actions in the code action menu', async () => {
+        const titles = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
+        return titles.some((t) => t.includes('flint: Edit with instruction')) ? titles : undefined;
+      }, {timeoutMs: 15000});
+      console.log(`  code actions: ${JSON.stringify(rows)}`);
+      for (const title of ['flint: Simplify', 'flint: Document']) {
+        assertOk(
+            rows.some((t) => t.includes(title)), `${title} missing from ${JSON.stringify(rows)}`);
+      }
+      await screenshot('code-actions');
+      await page
+          .locator('.action-widget .monaco-list-row', {hasText: 'flint: Edit with instruction'})
+          .click();
+      await answerInput(page, 'flint: Edit with instruction', `${EDIT_MARKER}: from the lightbulb`);
+      await watchStreamingEdit('code-action');
+      await runCommand(page, 'flint: Reject');
+      await waitForEditorText(page, 'the original text back', (t) => t === ORIGINAL, 15000);
+    });
+
 step('a second edit, accepted from its CodeLens, is one undo step', async () => {
   await requestEdit();
   await watchStreamingEdit('accept');
-  await page.locator('.editor-group-container.active .codelens-decoration a', { hasText: 'Accept' }).first().click();
+  await page.locator('.editor-group-container.active .codelens-decoration a', {hasText: 'Accept'})
+      .first()
+      .click();
   await waitForStatus(page, 'idle after accept', (s) => s.label === 'flint' && !s.spinning, 15000);
   assertEqual(await editorText(page), EXPECTED, 'text after Accept');
   await screenshot('accepted');
   await focusEditor(page);
   await page.keyboard.press('Control+Z');
-  await waitForEditorText(page, 'one Ctrl+Z to bring back the original', (t) => t === ORIGINAL, 10000);
+  await waitForEditorText(
+      page, 'one Ctrl+Z to bring back the original', (t) => t === ORIGINAL, 10000);
   await page.keyboard.press('Control+Shift+Z');
   await waitForEditorText(page, 'redo to bring back the rewrite', (t) => t === EXPECTED, 10000);
 });
@@ -225,43 +287,49 @@ step('a second edit, accepted from its CodeLens, is one undo step', async () => 
 step('Run Agent Task: the status bar shows the running job; Show Jobs cancels it', async () => {
   await runCommand(page, 'flint: Run Agent Task');
   await answerInput(page, 'flint: Run Agent Task', 'E2E-JOB: add type hints everywhere');
-  const running = await waitForStatus(page, '1 job with a spinner', (s) => /1 job/.test(s.label) && s.spinning, 30000);
+  const running = await waitForStatus(
+      page, '1 job with a spinner', (s) => /1 job/.test(s.label) && s.spinning, 30000);
   console.log(`  status while the job runs: ${running.label}`);
   await screenshot('job-running');
   await runCommand(page, 'flint: Show Jobs');
   const rows = await waitFor('the job in Show Jobs', async () => {
     const list = await quickPickRows(page);
     return list.some((r) => /running|queued/.test(r)) ? list : undefined;
-  }, { timeoutMs: 15000 });
+  }, {timeoutMs: 15000});
   console.log(`  jobs: ${JSON.stringify(rows)}`);
   await screenshot('show-jobs');
   await page.keyboard.press('Enter');  // the running job is listed first
   await quickPickRows(page);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Cancel' }).first().click();
+  await page.locator('.quick-input-widget .monaco-list-row', {hasText: 'Cancel'}).first().click();
   await waitForStatus(page, 'no job running', (s) => !/job/.test(s.label) && !s.spinning, 30000);
   await screenshot('job-cancelled');
 });
 
-step('a bad setting, changed while VS Code runs, reaches flint and offers Open Settings', async () => {
-  codeServer.writeSettings(flintSettings({ 'flint.edit.maxRegionLines': 0 }));
-  const toast = page.locator('.notification-toast', { hasText: 'maxRegionLines' }).first();
-  await toast.waitFor({ state: 'visible', timeout: 30000 });
-  console.log(`  notification: ${JSON.stringify(await notifications(page))}`);
-  await screenshot('settings-error');
-  await toast.locator('.monaco-button', { hasText: 'Open Settings' }).click();
-  await page.locator('.settings-editor').waitFor({ state: 'visible', timeout: 15000 });
-  const query = await page.locator('.settings-editor .suggest-input-container .view-lines').innerText();
-  assertOk(/flint\.edit\.maxRegionLines/.test(query.replace(/\u00a0/g, ' ')), `settings search is "${query}"`);
-  await screenshot('open-settings');
-});
+step(
+    'a bad setting, changed while VS Code runs, reaches flint and offers Open Settings',
+    async () => {
+      codeServer.writeSettings(flintSettings({'flint.edit.maxRegionLines': 0}));
+      const toast = page.locator('.notification-toast', {hasText: 'maxRegionLines'}).first();
+      await toast.waitFor({state: 'visible', timeout: 30000});
+      console.log(`  notification: ${JSON.stringify(await notifications(page))}`);
+      await screenshot('settings-error');
+      await toast.locator('.monaco-button', {hasText: 'Open Settings'}).click();
+      await page.locator('.settings-editor').waitFor({state: 'visible', timeout: 15000});
+      const query =
+          await page.locator('.settings-editor .suggest-input-container .view-lines').innerText();
+      assertOk(
+          /flint\.edit\.maxRegionLines/.test(query.replace(/\u00a0/g, ' ')),
+          `settings search is "${query}"`);
+      await screenshot('open-settings');
+    });
 
 async function main() {
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
+  rmSync(OUT, {recursive: true, force: true});
+  mkdirSync(OUT, {recursive: true});
   const started = Date.now();
   let passed = 0;
   let failed = 0;
-  for (const { name, run } of steps) {
+  for (const {name, run} of steps) {
     if (failed > 0) {
       console.log(`SKIP ${name}`);
       continue;
@@ -273,12 +341,16 @@ async function main() {
       console.log(`ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     } catch (error) {
       failed++;
-      console.log(`FAIL ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n  ${String(error?.stack ?? error).replace(/\n/g, '\n  ')}`);
+      console.log(`FAIL ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n  ${
+          String(error?.stack ?? error).replace(/\n/g, '\n  ')}`);
       await screenshot('failure');
       if (page) {
-        console.log(`  status bar: ${JSON.stringify(await flintStatus(page).catch(() => undefined))}`);
-        console.log(`  notifications: ${JSON.stringify(await notifications(page).catch(() => []))}`);
-        console.log(`  editor:\n${(await editorText(page).catch(() => '')).replace(/^/gm, '    | ')}`);
+        console.log(
+            `  status bar: ${JSON.stringify(await flintStatus(page).catch(() => undefined))}`);
+        console.log(
+            `  notifications: ${JSON.stringify(await notifications(page).catch(() => []))}`);
+        console.log(
+            `  editor:\n${(await editorText(page).catch(() => '')).replace(/^/gm, '    | ')}`);
       }
     }
   }

@@ -3,9 +3,9 @@
 // The extension becomes DIR/extension.js (default dist/), one CommonJS file with every npm
 // dependency inside; only `vscode` stays external, VS Code provides it at run time.
 import * as esbuild from 'esbuild';
-import { readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {readdirSync} from 'node:fs';
+import {dirname, join, resolve} from 'node:path';
+import {fileURLToPath} from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -38,14 +38,14 @@ export async function buildExtension(outdir = join(root, 'dist'), minify = false
 // (marking it external makes such a mistake fail loudly at run time instead of bundling).
 export async function buildTests(outdir = join(root, 'out', 'test')) {
   const entryPoints = readdirSync(join(root, 'test'))
-    .filter((f) => f.endsWith('.test.ts'))
-    .map((f) => join(root, 'test', f));
+                          .filter((f) => f.endsWith('.test.ts'))
+                          .map((f) => join(root, 'test', f));
   await esbuild.build({
     ...common,
     entryPoints,
     outdir,
     external: ['vscode'],
-    define: { EXTENSION_ROOT: JSON.stringify(root) },
+    define: {EXTENSION_ROOT: JSON.stringify(root)},
   });
   return entryPoints.map((f) => join(outdir, f.split('/').pop().replace(/\.ts$/, '.js')));
 }

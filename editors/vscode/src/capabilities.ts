@@ -1,17 +1,15 @@
 // Tells flint-lsp that this client groups a session's streamed edits into one undo step
 // (docs/PROTOCOL.md, "Client capabilities flint reads").
-import type { ClientCapabilities, FeatureState, StaticFeature } from 'vscode-languageclient';
+import type {ClientCapabilities, FeatureState, StaticFeature} from 'vscode-languageclient';
 
 export function withFlintCapabilities(capabilities: ClientCapabilities): ClientCapabilities {
   const experimental = (capabilities.experimental ?? {}) as Record<string, unknown>;
-  capabilities.experimental = { ...experimental, flint: { editSessions: true } };
+  capabilities.experimental = {...experimental, flint: {editSessions: true}};
   return capabilities;
 }
 
 export class FlintCapabilitiesFeature implements StaticFeature {
-  getState(): FeatureState {
-    return { kind: 'static' };
-  }
+  getState(): FeatureState { return {kind: 'static'}; }
   fillClientCapabilities(capabilities: ClientCapabilities): void {
     withFlintCapabilities(capabilities);
   }

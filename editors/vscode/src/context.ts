@@ -4,31 +4,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import {
-  CancellationToken,
-  DidChangeConfigurationNotification,
-  ExecuteCommandRequest,
-  type ExecuteCommandParams,
-  LanguageClient,
-  type LanguageClientOptions,
-  type Middleware,
-  ResponseError,
-  type ServerOptions,
-  ShowMessageNotification,
-  State,
-  WorkDoneProgress,
-} from 'vscode-languageclient/node';
+import {CancellationToken, DidChangeConfigurationNotification, ExecuteCommandRequest, type ExecuteCommandParams, LanguageClient, type LanguageClientOptions, type Middleware, ResponseError, type ServerOptions, ShowMessageNotification, State, WorkDoneProgress} from 'vscode-languageclient/node';
 
-import { FlintCapabilitiesFeature } from './capabilities';
-import { JobTracker, ProgressTracker } from './jobs';
-import { showServerMessage } from './notifications';
-import { type EditSessionParams, type JobInfo, type JobsResult, Methods } from './protocol';
-import { resolveServerPath } from './serverPath';
-import { SessionTracker } from './sessions';
-import { buildServerSettings, SECTION, serverSettingKeys } from './settings';
-import type { ServerState } from './statusModel';
-import { UndoGrouper } from './undoGrouping';
-import { vscodeEditorSurface } from './editorSurface';
+import {FlintCapabilitiesFeature} from './capabilities';
+import {JobTracker, ProgressTracker} from './jobs';
+import {showServerMessage} from './notifications';
+import {type EditSessionParams, type JobInfo, type JobsResult, Methods} from './protocol';
+import {resolveServerPath} from './serverPath';
+import {SessionTracker} from './sessions';
+import {buildServerSettings, SECTION, serverSettingKeys} from './settings';
+import type {ServerState} from './statusModel';
+import {UndoGrouper} from './undoGrouping';
+import {vscodeEditorSurface} from './editorSurface';
 
 export class FlintContext implements vscode.Disposable {
   readonly sessions = new SessionTracker();
@@ -46,42 +33,35 @@ export class FlintContext implements vscode.Disposable {
   private workDoneTokens = 0;
 
   constructor(readonly extension: vscode.ExtensionContext) {
-    this.output = vscode.window.createOutputChannel('flint', { log: true });
+    this.output = vscode.window.createOutputChannel('flint', {log: true});
     this.undoGrouper = new UndoGrouper(this.sessions, vscodeEditorSurface());
-    const properties =
-      (extension.extension.packageJSON as { contributes?: { configuration?: { properties?: Record<string, unknown> } } })
-        .contributes?.configuration?.properties ?? {};
+    const properties = (extension.extension.packageJSON as {
+                         contributes?: {configuration?: {properties?: Record<string, unknown>}}
+                       }).contributes?.configuration?.properties ??
+        {};
     this.serverKeys = serverSettingKeys(properties);
   }
 
-  get serverState(): ServerState {
-    return this.state;
-  }
+  get serverState(): ServerState { return this.state; }
 
-  get serverProblem(): string | undefined {
-    return this.problem;
-  }
+  get serverProblem(): string|undefined { return this.problem; }
 
-  get languageClient(): LanguageClient | undefined {
-    return this.client;
-  }
+  get languageClient(): LanguageClient|undefined { return this.client; }
 
   // The `flint` settings object flint-lsp reads, for one resource's scope.
   serverSettings(scope?: vscode.Uri): Record<string, unknown> {
     const config = vscode.workspace.getConfiguration(SECTION, scope);
     return buildServerSettings(this.serverKeys, (key) => {
       const inspected = config.inspect(key);
-      const isSet =
-        inspected !== undefined &&
-        [
-          inspected.globalValue,
-          inspected.workspaceValue,
-          inspected.workspaceFolderValue,
-          inspected.globalLanguageValue,
-          inspected.workspaceLanguageValue,
-          inspected.workspaceFolderLanguageValue,
-        ].some((v) => v !== undefined);
-      return { isSet, value: config.get(key) };
+      const isSet = inspected !== undefined && [
+        inspected.globalValue,
+        inspected.workspaceValue,
+        inspected.workspaceFolderValue,
+        inspected.globalLanguageValue,
+        inspected.workspaceLanguageValue,
+        inspected.workspaceFolderLanguageValue,
+      ].some((v) => v !== undefined);
+      return {isSet, value: config.get(key)};
     });
   }
 
@@ -89,38 +69,39 @@ export class FlintContext implements vscode.Disposable {
     if (this.client) return;
     const config = vscode.workspace.getConfiguration(SECTION);
     const found = resolveServerPath(
-      {
-        configured: config.get<string>('server.path', ''),
-        pathEnv: process.env.PATH,
-        workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-        extensionPath: this.extension.extensionPath,
-        home: os.homedir(),
-      },
-      isExecutable,
+        {
+          configured: config.get<string>('server.path', ''),
+          pathEnv: process.env.PATH,
+          workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+          extensionPath: this.extension.extensionPath,
+          home: os.homedir(),
+        },
+        isExecutable,
     );
     if (!found.path) {
       this.setState('stopped', 'flint-lsp not found');
       this.output.error(`flint-lsp not found; looked at:\n  ${found.tried.join('\n  ')}`);
       void vscode.window
-        .showErrorMessage(
-          'flint: flint-lsp was not found on PATH or in a build directory. Set "flint.server.path" to the executable.',
-          'Open Settings',
-          'Show Log',
-        )
-        .then((choice) => {
-          if (choice === 'Open Settings') {
-            void vscode.commands.executeCommand('workbench.action.openSettings', 'flint.server.path');
-          } else if (choice === 'Show Log') {
-            this.output.show();
-          }
-        });
+          .showErrorMessage(
+              'flint: flint-lsp was not found on PATH or in a build directory. Set "flint.server.path" to the executable.',
+              'Open Settings',
+              'Show Log',
+              )
+          .then((choice) => {
+            if (choice === 'Open Settings') {
+              void vscode.commands.executeCommand(
+                  'workbench.action.openSettings', 'flint.server.path');
+            } else if (choice === 'Show Log') {
+              this.output.show();
+            }
+          });
       return;
     }
 
     const args = ['--stdio', '--log-level', config.get<string>('server.logLevel', 'info')];
     const logFile = config.get<string>('server.logFile', '').trim();
     if (logFile !== '') args.push('--log-file', logFile);
-    const serverOptions: ServerOptions = { command: found.path, args, options: { env: process.env } };
+    const serverOptions: ServerOptions = {command: found.path, args, options: {env: process.env}};
     this.output.info(`starting ${found.path} ${args.join(' ')}`);
 
     const client = new LanguageClient('flint', 'flint', serverOptions, this.clientOptions(config));
@@ -133,7 +114,7 @@ export class FlintContext implements vscode.Disposable {
     });
     // Replaces the client's default so configuration errors offer "Open Settings".
     client.onNotification(ShowMessageNotification.type, (params) => showServerMessage(params));
-    client.onDidChangeState(({ newState }) => {
+    client.onDidChangeState(({newState}) => {
       if (newState === State.Running) {
         this.setState('running');
         void this.refreshJobs();
@@ -152,7 +133,8 @@ export class FlintContext implements vscode.Disposable {
       await client.start();
     } catch (error) {
       this.output.error(`flint-lsp failed to start: ${String(error)}`);
-      this.setState('stopped', `failed to start: ${error instanceof Error ? error.message : String(error)}`);
+      this.setState(
+          'stopped', `failed to start: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -178,7 +160,7 @@ export class FlintContext implements vscode.Disposable {
   notifyConfigurationChanged(): void {
     if (!this.client || this.state !== 'running') return;
     void this.client.sendNotification(DidChangeConfigurationNotification.type, {
-      settings: { [SECTION]: this.serverSettings() },
+      settings: {[SECTION]: this.serverSettings()},
     });
   }
 
@@ -186,20 +168,21 @@ export class FlintContext implements vscode.Disposable {
   // flint report the command's progress to the status bar.
   async execute<R>(command: string, argument: unknown, reportProgress = false): Promise<R> {
     const client = this.runningClient();
-    const params: ExecuteCommandParams = { command, arguments: [argument] };
-    let subscription: vscode.Disposable | undefined;
-    let token: string | undefined;
+    const params: ExecuteCommandParams = {command, arguments: [argument]};
+    let subscription: vscode.Disposable|undefined;
+    let token: string|undefined;
     if (reportProgress) {
       token = `flint-vscode-${++this.workDoneTokens}`;
       params.workDoneToken = token;
       const t = token;
-      subscription = client.onProgress(WorkDoneProgress.type, t, (value) => this.progress.apply(t, value));
+      subscription =
+          client.onProgress(WorkDoneProgress.type, t, (value) => this.progress.apply(t, value));
     }
     try {
       return (await client.sendRequest(ExecuteCommandRequest.type, params)) as R;
     } finally {
       subscription?.dispose();
-      if (token !== undefined) this.progress.apply(token, { kind: 'end' });
+      if (token !== undefined) this.progress.apply(token, {kind: 'end'});
     }
   }
 
@@ -224,7 +207,8 @@ export class FlintContext implements vscode.Disposable {
   private runningClient(): LanguageClient {
     if (!this.client || this.state !== 'running') {
       throw new Error(
-        this.problem ? `flint-lsp is not running (${this.problem})` : 'flint-lsp is not running yet',
+          this.problem ? `flint-lsp is not running (${this.problem})` :
+                         'flint-lsp is not running yet',
       );
     }
     return this.client;
@@ -238,52 +222,60 @@ export class FlintContext implements vscode.Disposable {
 
   private clientOptions(config: vscode.WorkspaceConfiguration): LanguageClientOptions {
     const languages = config.get<string[]>('languages', []);
-    const documentSelector = languages.flatMap((language) => [
-      { language, scheme: 'file' },
-      { language, scheme: 'untitled' },
+    const documentSelector = languages.flatMap(
+        (language) =>
+            [{language, scheme: 'file'},
+             {language, scheme: 'untitled'},
     ]);
     const middleware: Middleware = {
       workspace: {
         configuration: (params, token, next) => {
-          const answers = params.items.map((item) =>
-            item.section === SECTION
-              ? this.serverSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
-              : undefined,
+          const answers = params.items.map(
+              (item) => item.section === SECTION ?
+                  this.serverSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) :
+                  undefined,
           );
           if (params.items.every((item) => item.section === SECTION)) return answers;
-          return Promise.resolve(next(params, token)).then((defaults) =>
-            Array.isArray(defaults) ? defaults.map((value, i) => answers[i] ?? value) : defaults,
-          );
+          return Promise.resolve(next(params, token))
+              .then(
+                  (defaults) => Array.isArray(defaults) ?
+                      defaults.map((value, i) => answers[i] ?? value) :
+                      defaults,
+              );
         },
-        handleApplyEdit: (params, next) =>
-          this.undoGrouper.handle(params, async (p) => {
-            const result = await next(p as typeof params, CancellationToken.None);
-            if (result instanceof ResponseError) throw result;
-            return result;
-          }),
+        handleApplyEdit: (params, next) => this.undoGrouper.handle(
+            params,
+            async (p) => {
+              const result = await next(p as typeof params, CancellationToken.None);
+              if (result instanceof ResponseError) throw result;
+              return result;
+            }),
       },
       handleWorkDoneProgress: (token, params, next) => {
         this.progress.apply(token, params);
         next(token, params);
       },
-      // Ghost text only when the user asked for it; read at each request so a change applies at once.
+      // Ghost text only when the user asked for it; read at each request so a change applies at
+      // once.
       provideInlineCompletionItems: (document, position, context, token, next) => {
-        if (!vscode.workspace.getConfiguration(SECTION, document).get<boolean>('completion.enabled', false)) {
+        if (!vscode.workspace.getConfiguration(SECTION, document)
+                 .get<boolean>('completion.enabled', false)) {
           return undefined;
         }
         return next(document, position, context, token);
       },
       // flint's code actions run flint.inlineEdit; a preset without an instruction asks for one.
       executeCommand: async (command, args, next) => {
-        const argument = args[0] as { instruction?: unknown } | undefined;
-        if (command === 'flint.inlineEdit' && argument && typeof argument === 'object' && !argument.instruction) {
+        const argument = args[0] as {instruction?: unknown} | undefined;
+        if (command === 'flint.inlineEdit' && argument && typeof argument === 'object' &&
+            !argument.instruction) {
           const instruction = await vscode.window.showInputBox({
             title: 'flint: Edit',
             prompt: 'What should change in this region?',
             ignoreFocusOut: true,
           });
           if (!instruction) return undefined;
-          return next(command, [{ ...argument, instruction }, ...args.slice(1)]);
+          return next(command, [{...argument, instruction}, ...args.slice(1)]);
         }
         return next(command, args);
       },

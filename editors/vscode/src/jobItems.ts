@@ -1,5 +1,5 @@
 // How a job reads in the "flint: Show Jobs" list. Plain TypeScript so it is unit-tested.
-import { isActiveJob, type JobInfo, type JobState } from './protocol';
+import {isActiveJob, type JobInfo, type JobState} from './protocol';
 
 const ICONS: Record<JobState, string> = {
   queued: '$(clock)',
@@ -17,9 +17,10 @@ export interface JobItemText {
 
 export function jobItemText(job: JobInfo): JobItemText {
   let description = job.state;
-  if (isActiveJob(job.state) && job.percentage !== undefined) description += ` · ${job.percentage}%`;
+  if (isActiveJob(job.state) && job.percentage !== undefined)
+    description += ` · ${job.percentage}%`;
   const detail = job.message ?? job.summary;
-  return { label: `${ICONS[job.state]} ${job.title}`, description, ...(detail ? { detail } : {}) };
+  return {label: `${ICONS[job.state]} ${job.title}`, description, ...(detail ? {detail} : {})};
 }
 
 // Running work first (newest first), then the finished jobs (newest first).

@@ -1,19 +1,19 @@
 // What the extension knows of flint's agent jobs (flint/jobChanged, flint/jobs) and of the
 // work-done progress flint reports ($/progress). Plain TypeScript, no VS Code API.
-import { isActiveJob, type JobInfo } from './protocol';
-import { Signal } from './signal';
+import {isActiveJob, type JobInfo} from './protocol';
+import {Signal} from './signal';
 
 const MAX_FINISHED_JOBS = 50;
 
 export class JobTracker {
-  readonly changed = new Signal<JobInfo | undefined>();
+  readonly changed = new Signal<JobInfo|undefined>();
   // Insertion order is the order jobs were first seen, which is the order Show Jobs lists.
   private jobs = new Map<string, JobInfo>();
 
   // A jobChanged may leave out message or percentage: what was known stays.
   update(info: JobInfo): JobInfo {
     const previous = this.jobs.get(info.jobId);
-    const merged = { ...previous, ...withoutUndefined(info) } as JobInfo;
+    const merged = {...previous, ...withoutUndefined(info)} as JobInfo;
     if (!isActiveJob(merged.state)) delete merged.percentage;
     this.jobs.set(info.jobId, merged);
     this.forgetOldFinished();
@@ -23,21 +23,15 @@ export class JobTracker {
 
   // The server's own list (flint/jobs) is the truth: jobs it no longer knows are dropped.
   replaceAll(list: readonly JobInfo[]): void {
-    this.jobs = new Map(list.map((job) => [job.jobId, { ...job }]));
+    this.jobs = new Map(list.map((job) => [job.jobId, {...job}]));
     this.changed.fire(undefined);
   }
 
-  all(): JobInfo[] {
-    return [...this.jobs.values()];
-  }
+  all(): JobInfo[] { return [...this.jobs.values()]; }
 
-  active(): JobInfo[] {
-    return this.all().filter((job) => isActiveJob(job.state));
-  }
+  active(): JobInfo[] { return this.all().filter((job) => isActiveJob(job.state)); }
 
-  get(jobId: string): JobInfo | undefined {
-    return this.jobs.get(jobId);
-  }
+  get(jobId: string): JobInfo|undefined { return this.jobs.get(jobId); }
 
   clear(): void {
     this.jobs.clear();
@@ -56,12 +50,25 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export type ProgressToken = string | number;
+export type ProgressToken = string|number;
 
-export type WorkDoneProgressValue =
-  | { kind: 'begin'; title: string; message?: string; percentage?: number; cancellable?: boolean }
-  | { kind: 'report'; message?: string; percentage?: number; cancellable?: boolean }
-  | { kind: 'end'; message?: string };
+export type WorkDoneProgressValue =|{
+  kind: 'begin';
+  title: string;
+  message?: string;
+  percentage?: number;
+  cancellable?: boolean
+}
+|{
+  kind: 'report';
+  message?: string;
+  percentage?: number;
+  cancellable?: boolean
+}
+|{
+  kind: 'end';
+  message?: string
+};
 
 export interface ProgressEntry {
   token: string;
@@ -100,9 +107,7 @@ export class ProgressTracker {
     this.changed.fire();
   }
 
-  active(): ProgressEntry[] {
-    return [...this.entries.values()];
-  }
+  active(): ProgressEntry[] { return [...this.entries.values()]; }
 
   clear(): void {
     this.entries.clear();

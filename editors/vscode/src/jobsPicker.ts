@@ -2,9 +2,9 @@
 // cancelled from there (its button, or picking it), a finished one shows its summary.
 import * as vscode from 'vscode';
 
-import type { FlintContext } from './context';
-import { jobItemText, orderJobsForPicker } from './jobItems';
-import { Commands, isActiveJob, type JobInfo } from './protocol';
+import type {FlintContext} from './context';
+import {jobItemText, orderJobsForPicker} from './jobItems';
+import {Commands, isActiveJob, type JobInfo} from './protocol';
 
 interface JobPickItem extends vscode.QuickPickItem {
   job?: JobInfo;
@@ -17,10 +17,13 @@ const CANCEL_BUTTON: vscode.QuickInputButton = {
 
 export async function cancelJob(flint: FlintContext, job: JobInfo): Promise<void> {
   try {
-    const result = await flint.execute<{ jobId: string; state: string }>(Commands.cancelJob, { jobId: job.jobId });
-    vscode.window.setStatusBarMessage(`flint: job "${job.title}" ${result?.state ?? 'cancelled'}`, 4000);
+    const result =
+        await flint.execute<{jobId: string; state: string}>(Commands.cancelJob, {jobId: job.jobId});
+    vscode.window.setStatusBarMessage(
+        `flint: job "${job.title}" ${result?.state ?? 'cancelled'}`, 4000);
   } catch (error) {
-    void vscode.window.showErrorMessage(`flint: could not cancel "${job.title}": ${messageOf(error)}`);
+    void vscode.window.showErrorMessage(
+        `flint: could not cancel "${job.title}": ${messageOf(error)}`);
   }
 }
 
@@ -31,13 +34,13 @@ function messageOf(error: unknown): string {
 function items(flint: FlintContext): JobPickItem[] {
   const jobs = orderJobsForPicker(flint.jobs.all());
   if (jobs.length === 0) {
-    return [{ label: '$(info) No agent jobs', description: 'flint: Run Agent Task starts one' }];
+    return [{label: '$(info) No agent jobs', description: 'flint: Run Agent Task starts one'}];
   }
   return jobs.map((job) => ({
-    ...jobItemText(job),
-    job,
-    buttons: isActiveJob(job.state) ? [CANCEL_BUTTON] : [],
-  }));
+                    ...jobItemText(job),
+                    job,
+                    buttons: isActiveJob(job.state) ? [CANCEL_BUTTON] : [],
+                  }));
 }
 
 export async function showJobs(flint: FlintContext): Promise<void> {
@@ -56,8 +59,8 @@ export async function showJobs(flint: FlintContext): Promise<void> {
     refresh();
   });
 
-  const chosen = await new Promise<JobPickItem | undefined>((resolve) => {
-    pick.onDidTriggerItemButton(({ item }) => {
+  const chosen = await new Promise<JobPickItem|undefined>((resolve) => {
+    pick.onDidTriggerItemButton(({item}) => {
       if (item.job) void cancelJob(flint, item.job);
     });
     pick.onDidAccept(() => resolve(pick.selectedItems[0]));
@@ -71,11 +74,11 @@ export async function showJobs(flint: FlintContext): Promise<void> {
   if (!job) return;
   if (isActiveJob(job.state)) {
     const answer = await vscode.window.showQuickPick(
-      [
-        { label: `$(debug-stop) Cancel "${job.title}"`, cancel: true },
-        { label: '$(arrow-left) Keep it running', cancel: false },
-      ],
-      { title: `flint: ${job.title} (${job.state})` },
+        [
+          {label: `$(debug-stop) Cancel "${job.title}"`, cancel: true},
+          {label: '$(arrow-left) Keep it running', cancel: false},
+        ],
+        {title: `flint: ${job.title} (${job.state})`},
     );
     if (answer?.cancel) await cancelJob(flint, job);
   } else {

@@ -20,13 +20,16 @@ const CONFIGURATION_CAUSES = [
 
 // The Settings editor query that shows the settings a message is about, or undefined when the
 // message is not about configuration.
-export function settingsQueryFor(message: string): string | undefined {
+export function settingsQueryFor(message: string): string|undefined {
   if (!CONFIGURATION_CAUSES.some((pattern) => pattern.test(message))) return undefined;
   // A message that names a setting path (e.g. "models.agent.baseUrl") gets that setting.
-  const path = /\b(models\.(?:fast|agent)(?:\.[A-Za-z]+)?|(?:edit|completion|jobs)\.[A-Za-z]+)\b/.exec(message);
+  const path =
+      /\b(models\.(?:fast|agent)(?:\.[A-Za-z]+)?|(?:edit|completion|jobs)\.[A-Za-z]+)\b/.exec(
+          message);
   if (path) return `flint.${path[1]}`;
   if (/\bagent\b/i.test(message)) return 'flint.models.agent';
-  if (/\b(fast|model|api[ _-]?key|endpoint|base ?url|provider|connect\w*|40[134])\b/i.test(message)) {
+  if (/\b(fast|model|api[ _-]?key|endpoint|base ?url|provider|connect\w*|40[134])\b/i.test(
+          message)) {
     return 'flint.models.fast';
   }
   return 'flint';

@@ -1,24 +1,23 @@
 // flint's window/showMessage as VS Code notifications; the ones caused by configuration offer
 // "Open Settings" at the settings they are about.
 import * as vscode from 'vscode';
-import { MessageType, type ShowMessageParams } from 'vscode-languageclient';
+import {MessageType, type ShowMessageParams} from 'vscode-languageclient';
 
-import { settingsQueryFor } from './messages';
+import {settingsQueryFor} from './messages';
 
 const OPEN_SETTINGS = 'Open Settings';
 
 export async function showWithSettingsAction(
-  type: MessageType,
-  message: string,
-): Promise<void> {
-  const query = type === MessageType.Error || type === MessageType.Warning ? settingsQueryFor(message) : undefined;
+    type: MessageType,
+    message: string,
+    ): Promise<void> {
+  const query = type === MessageType.Error || type === MessageType.Warning ?
+      settingsQueryFor(message) :
+      undefined;
   const actions = query ? [OPEN_SETTINGS] : [];
-  const show =
-    type === MessageType.Error
-      ? vscode.window.showErrorMessage
-      : type === MessageType.Warning
-        ? vscode.window.showWarningMessage
-        : vscode.window.showInformationMessage;
+  const show = type === MessageType.Error ? vscode.window.showErrorMessage :
+      type === MessageType.Warning        ? vscode.window.showWarningMessage :
+                                            vscode.window.showInformationMessage;
   const choice = await show(message, ...actions);
   if (choice === OPEN_SETTINGS && query) {
     await vscode.commands.executeCommand('workbench.action.openSettings', query);

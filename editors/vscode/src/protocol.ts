@@ -13,15 +13,9 @@ export interface Range {
 }
 
 export type SessionState =
-  | 'streaming'
-  | 'done'
-  | 'cancelled'
-  | 'failed'
-  | 'escalated'
-  | 'accepted'
-  | 'rejected';
+    |'streaming'|'done'|'cancelled'|'failed'|'escalated'|'accepted'|'rejected';
 
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type JobState = 'queued'|'running'|'done'|'failed'|'cancelled';
 
 // flint/editSession: sent when a session starts and at every state change.
 export interface EditSessionParams {
@@ -48,7 +42,7 @@ export interface JobsResult {
 }
 
 export interface InlineEditArgs {
-  textDocument: { uri: string };
+  textDocument: {uri: string};
   range: Range;
   instruction: string;
 }
@@ -60,17 +54,13 @@ export interface InlineEditResult {
   reason?: string;
   jobId?: string;
   stats?: {
-    tokens: number;
-    edits: number;
-    firstTokenMs: number;
-    firstEditMs: number;
-    durationMs: number;
+    tokens: number; edits: number; firstTokenMs: number; firstEditMs: number; durationMs: number;
   };
 }
 
 export interface AgentTaskArgs {
   instruction: string;
-  textDocument?: { uri: string };
+  textDocument?: {uri: string};
   range?: Range;
 }
 

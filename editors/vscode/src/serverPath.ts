@@ -8,7 +8,7 @@ const BUILD_OUTPUT = path.join('build', 'bin', SERVER_EXECUTABLE);
 
 export interface ServerPathQuery {
   configured: string;
-  pathEnv: string | undefined;
+  pathEnv: string|undefined;
   workspaceFolders: readonly string[];
   extensionPath: string;
   home: string;
@@ -50,13 +50,13 @@ export function serverPathCandidates(query: ServerPathQuery): string[] {
 }
 
 export function resolveServerPath(
-  query: ServerPathQuery,
-  isExecutable: (file: string) => boolean,
-): ServerPathResult {
+    query: ServerPathQuery,
+    isExecutable: (file: string) => boolean,
+    ): ServerPathResult {
   const tried: string[] = [];
   for (const candidate of serverPathCandidates(query)) {
     tried.push(candidate);
-    if (isExecutable(candidate)) return { path: candidate, tried };
+    if (isExecutable(candidate)) return {path: candidate, tried};
   }
-  return { tried };
+  return {tried};
 }

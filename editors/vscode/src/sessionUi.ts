@@ -3,20 +3,21 @@
 // `flint.sessionState` context key for keybindings and editor-title buttons, and a message
 // when a session fails or is handed to an agent job.
 import * as vscode from 'vscode';
-import { MessageType } from 'vscode-languageclient';
+import {MessageType} from 'vscode-languageclient';
 
-import type { FlintContext } from './context';
-import { showWithSettingsAction } from './notifications';
-import type { Range } from './protocol';
-import type { SessionRecord, SessionTransition } from './sessions';
+import type {FlintContext} from './context';
+import {showWithSettingsAction} from './notifications';
+import type {Range} from './protocol';
+import type {SessionRecord, SessionTransition} from './sessions';
 
 export const SESSION_STATE_KEY = 'flint.sessionState';
 
 // Whole lines, so that the background reads as a block even when the region ends at column 0
 // of the line after it.
 function decoratedLines(range: Range): vscode.Range {
-  const endLine =
-    range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;
+  const endLine = range.end.character === 0 && range.end.line > range.start.line ?
+      range.end.line - 1 :
+      range.end.line;
   return new vscode.Range(range.start.line, 0, endLine, Number.MAX_SAFE_INTEGER);
 }
 
@@ -26,9 +27,7 @@ class SessionCodeLenses implements vscode.CodeLensProvider {
 
   constructor(private readonly flint: FlintContext) {}
 
-  refresh(): void {
-    this.changed.fire();
-  }
+  refresh(): void { this.changed.fire(); }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const lenses: vscode.CodeLens[] = [];
@@ -37,23 +36,26 @@ class SessionCodeLenses implements vscode.CodeLensProvider {
       const args = [session.sessionId];
       if (session.state === 'streaming') {
         lenses.push(
-          new vscode.CodeLens(at, { title: '$(sync~spin) flint is editing…', command: 'flint.showJobs' }),
-          new vscode.CodeLens(at, { title: 'Cancel', command: 'flint.cancelEdit', arguments: args }),
+            new vscode.CodeLens(
+                at, {title: '$(sync~spin) flint is editing…', command: 'flint.showJobs'}),
+            new vscode.CodeLens(
+                at, {title: 'Cancel', command: 'flint.cancelEdit', arguments: args}),
         );
       } else {
         lenses.push(
-          new vscode.CodeLens(at, { title: '$(check) Accept', command: 'flint.acceptEdit', arguments: args }),
-          new vscode.CodeLens(at, { title: '$(discard) Reject', command: 'flint.rejectEdit', arguments: args }),
-          new vscode.CodeLens(at, { title: '$(compass) Steer', command: 'flint.steerEdit', arguments: args }),
+            new vscode.CodeLens(
+                at, {title: '$(check) Accept', command: 'flint.acceptEdit', arguments: args}),
+            new vscode.CodeLens(
+                at, {title: '$(discard) Reject', command: 'flint.rejectEdit', arguments: args}),
+            new vscode.CodeLens(
+                at, {title: '$(compass) Steer', command: 'flint.steerEdit', arguments: args}),
         );
       }
     }
     return lenses;
   }
 
-  dispose(): void {
-    this.changed.dispose();
-  }
+  dispose(): void { this.changed.dispose(); }
 }
 
 export function activateSessionUi(flint: FlintContext): vscode.Disposable {
@@ -82,7 +84,7 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
     for (const editor of vscode.window.visibleTextEditors) {
       const live = flint.sessions.live(editor.document.uri.toString());
       const byState = (state: string) =>
-        live.filter((s) => s.state === state).map((s) => decoratedLines(s.region));
+          live.filter((s) => s.state === state).map((s) => decoratedLines(s.region));
       editor.setDecorations(streaming, byState('streaming'));
       editor.setDecorations(review, byState('done'));
     }
@@ -92,14 +94,17 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
     lenses.refresh();
   };
 
-  const announce = (transition: SessionTransition | undefined) => {
+  const announce = (transition: SessionTransition|undefined) => {
     if (!transition || transition.previous === transition.session.state) return;
     const session: SessionRecord = transition.session;
     if (session.state === 'failed') {
-      void showWithSettingsAction(MessageType.Error, `flint: the edit failed${session.reason ? `: ${session.reason}` : ''}`);
+      void showWithSettingsAction(
+          MessageType.Error,
+          `flint: the edit failed${session.reason ? `: ${session.reason}` : ''}`);
     } else if (session.state === 'escalated') {
       void vscode.window.showInformationMessage(
-        `flint: this change reaches beyond the local region; it continues as an agent job${session.jobId ? ` (${session.jobId})` : ''}.`,
+          `flint: this change reaches beyond the local region; it continues as an agent job${
+              session.jobId ? ` (${session.jobId})` : ''}.`,
       );
     } else if (session.state === 'cancelled' && session.reason) {
       vscode.window.setStatusBarMessage(`flint: edit cancelled (${session.reason})`, 5000);
@@ -110,7 +115,7 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
     streaming,
     review,
     lenses,
-    vscode.languages.registerCodeLensProvider({ pattern: '**' }, lenses),
+    vscode.languages.registerCodeLensProvider({pattern: '**'}, lenses),
     vscode.window.onDidChangeVisibleTextEditors(redraw),
     vscode.window.onDidChangeActiveTextEditor(redraw),
     vscode.workspace.onDidChangeTextDocument((event) => {
@@ -118,14 +123,15 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
       const uri = event.document.uri.toString();
       if (flint.sessions.live(uri).length === 0) return;
       flint.sessions.applyDocumentChanges(
-        uri,
-        event.contentChanges.map((c) => ({
-          range: {
-            start: { line: c.range.start.line, character: c.range.start.character },
-            end: { line: c.range.end.line, character: c.range.end.character },
-          },
-          text: c.text,
-        })),
+          uri,
+          event.contentChanges.map(
+              (c) => ({
+                range: {
+                  start: {line: c.range.start.line, character: c.range.start.character},
+                  end: {line: c.range.end.line, character: c.range.end.character},
+                },
+                text: c.text,
+              })),
       );
     }),
   ];

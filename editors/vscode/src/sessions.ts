@@ -1,8 +1,8 @@
 // What the extension knows of flint's edit sessions, fed by flint/editSession notifications and
 // by the document changes that move their regions. Plain TypeScript, no VS Code API.
-import { isLiveSession, type EditSessionParams, type Range, type SessionState } from './protocol';
-import { rebaseRangeThrough, type ContentChange } from './regions';
-import { Signal } from './signal';
+import {isLiveSession, type EditSessionParams, type Range, type SessionState} from './protocol';
+import {rebaseRangeThrough, type ContentChange} from './regions';
+import {Signal} from './signal';
 
 export interface SessionRecord {
   sessionId: string;
@@ -24,7 +24,7 @@ export interface SessionTransition {
 const MAX_FINISHED = 32;
 
 export class SessionTracker {
-  readonly changed = new Signal<SessionTransition | undefined>();
+  readonly changed = new Signal<SessionTransition|undefined>();
   private sessions = new Map<string, SessionRecord>();
   private clock = 0;
 
@@ -41,29 +41,27 @@ export class SessionTracker {
     };
     this.sessions.set(session.sessionId, session);
     this.forgetOldFinished();
-    const transition = { session, previous: previous?.state };
+    const transition = {session, previous: previous?.state};
     this.changed.fire(transition);
     return transition;
   }
 
-  get(sessionId: string): SessionRecord | undefined {
-    return this.sessions.get(sessionId);
-  }
+  get(sessionId: string): SessionRecord|undefined { return this.sessions.get(sessionId); }
 
   // Live sessions (streaming, or done and waiting for review), most recent first.
   live(uri?: string): SessionRecord[] {
     return [...this.sessions.values()]
-      .filter((s) => isLiveSession(s.state) && (uri === undefined || s.uri === uri))
-      .sort((a, b) => b.touched - a.touched);
+        .filter((s) => isLiveSession(s.state) && (uri === undefined || s.uri === uri))
+        .sort((a, b) => b.touched - a.touched);
   }
 
   // The session a command without an explicit id applies to: the most recent live one in the
   // given document, else the most recent live one anywhere.
-  current(uri?: string): SessionRecord | undefined {
+  current(uri?: string): SessionRecord|undefined {
     return (uri !== undefined ? this.live(uri)[0] : undefined) ?? this.live()[0];
   }
 
-  streamingIn(uri: string): SessionRecord | undefined {
+  streamingIn(uri: string): SessionRecord|undefined {
     return this.live(uri).find((s) => s.state === 'streaming');
   }
 
@@ -89,8 +87,8 @@ export class SessionTracker {
 
   private forgetOldFinished(): void {
     const finished = [...this.sessions.values()]
-      .filter((s) => !isLiveSession(s.state))
-      .sort((a, b) => a.touched - b.touched);
+                         .filter((s) => !isLiveSession(s.state))
+                         .sort((a, b) => a.touched - b.touched);
     for (const old of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED))) {
       this.sessions.delete(old.sessionId);
     }

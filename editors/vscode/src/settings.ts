@@ -24,9 +24,9 @@ export type ReadSetting = (key: string) => SettingValue;
 export function serverSettingKeys(contributedProperties: Record<string, unknown>): string[] {
   const prefix = SECTION + '.';
   return Object.keys(contributedProperties)
-    .filter((key) => key.startsWith(prefix))
-    .map((key) => key.slice(prefix.length))
-    .filter((key) => SERVER_GROUPS.includes(key.split('.')[0]));
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => key.slice(prefix.length))
+      .filter((key) => SERVER_GROUPS.includes(key.split('.')[0]));
 }
 
 // An empty string means "not configured here": it falls through to flint-lsp's lower layers
@@ -38,7 +38,7 @@ function isMeaningful(value: unknown): boolean {
 export function buildServerSettings(keys: string[], read: ReadSetting): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
   for (const key of keys) {
-    const { isSet, value } = read(key);
+    const {isSet, value} = read(key);
     if (!isSet || !isMeaningful(value)) continue;
     const path = key.split('.');
     let node = settings;

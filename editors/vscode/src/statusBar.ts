@@ -2,11 +2,12 @@
 // opens "flint: Show Jobs".
 import * as vscode from 'vscode';
 
-import type { FlintContext } from './context';
-import { statusView } from './statusModel';
+import type {FlintContext} from './context';
+import {statusView} from './statusModel';
 
 export function activateStatusBar(flint: FlintContext): vscode.Disposable {
-  const item = vscode.window.createStatusBarItem('flint.status', vscode.StatusBarAlignment.Right, 100);
+  const item =
+      vscode.window.createStatusBarItem('flint.status', vscode.StatusBarAlignment.Right, 100);
   item.name = 'flint';
   item.command = 'flint.showJobs';
 
@@ -22,9 +23,10 @@ export function activateStatusBar(flint: FlintContext): vscode.Disposable {
     });
     item.text = view.text;
     item.tooltip = view.tooltip;
-    item.accessibilityInformation = { label: view.accessibleLabel, role: 'button' };
-    item.backgroundColor =
-      flint.serverState === 'stopped' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    item.accessibilityInformation = {label: view.accessibleLabel, role: 'button'};
+    item.backgroundColor = flint.serverState === 'stopped' ?
+        new vscode.ThemeColor('statusBarItem.errorBackground') :
+        undefined;
     item.show();
   };
 

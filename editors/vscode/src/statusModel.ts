@@ -1,10 +1,10 @@
 // What the status-bar item says: the active edit session, running jobs, and a spinner while
 // any work runs. Plain TypeScript so the wording is unit-tested.
-import type { ProgressEntry } from './jobs';
-import type { JobInfo } from './protocol';
-import { isActiveJob } from './protocol';
+import type {ProgressEntry} from './jobs';
+import type {JobInfo} from './protocol';
+import {isActiveJob} from './protocol';
 
-export type ServerState = 'starting' | 'running' | 'stopped';
+export type ServerState = 'starting'|'running'|'stopped';
 
 export interface StatusInput {
   server: ServerState;
@@ -39,23 +39,25 @@ function describeJob(job: JobInfo): string {
 
 export function statusView(input: StatusInput): StatusView {
   if (input.server === 'stopped') {
-    const tooltip = `flint: the server is not running${input.serverProblem ? ` (${input.serverProblem})` : ''}. Click for the jobs list; "flint: Restart Server" starts it again.`;
-    return { text: '$(error) flint', tooltip, busy: false, accessibleLabel: 'flint: server stopped' };
+    const tooltip = `flint: the server is not running${
+        input.serverProblem ?
+            ` (${input.serverProblem})` :
+            ''}. Click for the jobs list; "flint: Restart Server" starts it again.`;
+    return {text: '$(error) flint', tooltip, busy: false, accessibleLabel: 'flint: server stopped'};
   }
 
   const activeJobs = input.jobs.filter((job) => isActiveJob(job.state));
   const jobTitles = new Set(input.jobs.map((job) => job.title));
   // Progress that is not a job's own (e.g. an inline edit's) still means work is running.
   const otherProgress = input.progress.filter((p) => !jobTitles.has(p.title));
-  const busy =
-    input.server === 'starting' ||
-    input.streamingSessions > 0 ||
-    activeJobs.length > 0 ||
-    input.progress.length > 0;
+  const busy = input.server === 'starting' || input.streamingSessions > 0 ||
+      activeJobs.length > 0 || input.progress.length > 0;
 
   const parts: string[] = [];
-  if (input.streamingSessions > 0) parts.push('editing');
-  else if (input.reviewSessions > 0) parts.push('review edit');
+  if (input.streamingSessions > 0)
+    parts.push('editing');
+  else if (input.reviewSessions > 0)
+    parts.push('review edit');
   if (activeJobs.length > 0) parts.push(plural(activeJobs.length, 'job'));
   if (input.server === 'starting' && parts.length === 0) parts.push('starting');
 
@@ -63,13 +65,15 @@ export function statusView(input: StatusInput): StatusView {
   const summary = parts.length > 0 ? `flint: ${parts.join(' · ')}` : 'flint';
 
   const lines: string[] = [];
-  if (input.streamingSessions > 0) lines.push(`Streaming ${plural(input.streamingSessions, 'edit')}`);
+  if (input.streamingSessions > 0)
+    lines.push(`Streaming ${plural(input.streamingSessions, 'edit')}`);
   if (input.reviewSessions > 0) {
     lines.push(`${plural(input.reviewSessions, 'edit')} waiting for Accept or Reject`);
   }
   for (const job of input.jobs) lines.push(describeJob(job));
   for (const p of otherProgress) {
-    lines.push(`${p.title}${p.percentage !== undefined ? ` ${p.percentage}%` : ''}${p.message ? `: ${p.message}` : ''}`);
+    lines.push(`${p.title}${p.percentage !== undefined ? ` ${p.percentage}%` : ''}${
+        p.message ? `: ${p.message}` : ''}`);
   }
   if (lines.length === 0) lines.push('Idle');
   lines.push('Click to show jobs');

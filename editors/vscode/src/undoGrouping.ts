@@ -8,19 +8,16 @@
 //
 // flint-lsp waits for each answer before sending the next edit (docs/PROTOCOL.md), so the
 // edits of a session arrive here one at a time and in order.
-import type { SessionTracker } from './sessions';
+import type {SessionTracker} from './sessions';
 
 export interface TextEditLike {
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  range: {start: {line: number; character: number}; end: {line: number; character: number}};
   newText: string;
 }
 
 export interface ApplyEditParamsLike {
   label?: string;
-  edit: {
-    changes?: unknown;
-    documentChanges?: readonly unknown[];
-  };
+  edit: {changes?: unknown; documentChanges?: readonly unknown[];};
 }
 
 export interface ApplyEditResultLike {
@@ -30,24 +27,25 @@ export interface ApplyEditResultLike {
 
 export interface EditorSurface {
   // The version of the open document, undefined when it is not open.
-  documentVersion(uri: string): number | undefined;
+  documentVersion(uri: string): number|undefined;
   // Applies all edits as one editor operation. undefined: no visible editor shows the document;
   // false: VS Code refused (the document changed meanwhile).
-  applyInEditor(uri: string, edits: readonly TextEditLike[], undoStopBefore: boolean): Promise<boolean | undefined>;
+  applyInEditor(uri: string, edits: readonly TextEditLike[], undoStopBefore: boolean):
+      Promise<boolean|undefined>;
 }
 
 interface SingleDocumentEdit {
   uri: string;
-  version: number | null | undefined;
+  version: number|null|undefined;
   edits: TextEditLike[];
 }
 
-function asSingleDocumentEdit(params: ApplyEditParamsLike): SingleDocumentEdit | undefined {
+function asSingleDocumentEdit(params: ApplyEditParamsLike): SingleDocumentEdit|undefined {
   const changes = params.edit.documentChanges;
   if (params.edit.changes !== undefined || !changes || changes.length !== 1) return undefined;
   const change = changes[0] as {
     kind?: string;
-    textDocument?: { uri?: unknown; version?: unknown };
+    textDocument?: {uri?: unknown; version?: unknown};
     edits?: unknown;
   };
   if (change.kind !== undefined || !change.textDocument || !Array.isArray(change.edits)) {
@@ -58,7 +56,7 @@ function asSingleDocumentEdit(params: ApplyEditParamsLike): SingleDocumentEdit |
   if (version !== null && version !== undefined && typeof version !== 'number') return undefined;
   // Snippet edits and other exotic shapes go to the default handler.
   if (!change.edits.every((e) => typeof e?.newText === 'string' && e?.range)) return undefined;
-  return { uri: change.textDocument.uri, version, edits: change.edits as TextEditLike[] };
+  return {uri: change.textDocument.uri, version, edits: change.edits as TextEditLike[]};
 }
 
 export class UndoGrouper {
@@ -66,8 +64,8 @@ export class UndoGrouper {
   private opened = new Set<string>();
 
   constructor(
-    private readonly sessions: SessionTracker,
-    private readonly surface: EditorSurface,
+      private readonly sessions: SessionTracker,
+      private readonly surface: EditorSurface,
   ) {
     sessions.changed.subscribe((transition) => {
       // Every state change closes the group; a session that streams again (Steer) opens a new one.
@@ -78,9 +76,9 @@ export class UndoGrouper {
   }
 
   async handle(
-    params: ApplyEditParamsLike,
-    next: (params: ApplyEditParamsLike) => Promise<ApplyEditResultLike>,
-  ): Promise<ApplyEditResultLike> {
+      params: ApplyEditParamsLike,
+      next: (params: ApplyEditParamsLike) => Promise<ApplyEditResultLike>,
+      ): Promise<ApplyEditResultLike> {
     // Streamed edits carry no label; labelled ones (Reject's restore, jobs) stand alone.
     if (params.label !== undefined) return next(params);
     const edit = asSingleDocumentEdit(params);
@@ -91,12 +89,16 @@ export class UndoGrouper {
     const current = this.surface.documentVersion(edit.uri);
     if (current === undefined) return next(params);
     if (edit.version !== null && edit.version !== undefined && edit.version !== current) {
-      return { applied: false, failureReason: `document is at version ${current}, the edit was made for ${edit.version}` };
+      return {
+        applied: false,
+        failureReason: `document is at version ${current}, the edit was made for ${edit.version}`
+      };
     }
     const first = !this.opened.has(session.sessionId);
     const applied = await this.surface.applyInEditor(edit.uri, edit.edits, first);
     if (applied === undefined) return next(params);
     if (applied) this.opened.add(session.sessionId);
-    return applied ? { applied } : { applied, failureReason: 'the document changed while the edit was applied' };
+    return applied ? {applied} :
+                     {applied, failureReason: 'the document changed while the edit was applied'};
   }
 }

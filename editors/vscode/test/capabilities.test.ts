@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import {test} from 'node:test';
 
-import { FlintCapabilitiesFeature, withFlintCapabilities } from '../src/capabilities';
+import {FlintCapabilitiesFeature, withFlintCapabilities} from '../src/capabilities';
 
-test('the client declares experimental.flint.editSessions and keeps other experimental keys', () => {
-  const caps = withFlintCapabilities({ experimental: { other: 1 } });
-  assert.deepEqual(caps.experimental, { other: 1, flint: { editSessions: true } });
-  const fresh = {};
-  new FlintCapabilitiesFeature().fillClientCapabilities(fresh);
-  assert.deepEqual(fresh, { experimental: { flint: { editSessions: true } } });
-});
+test(
+    'the client declares experimental.flint.editSessions and keeps other experimental keys', () => {
+      const caps = withFlintCapabilities({experimental: {other: 1}});
+      assert.deepEqual(caps.experimental, {other: 1, flint: {editSessions: true}});
+      const fresh = {};
+      new FlintCapabilitiesFeature().fillClientCapabilities(fresh);
+      assert.deepEqual(fresh, {experimental: {flint: {editSessions: true}}});
+    });

@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import {test} from 'node:test';
 
-import type { EditSessionParams, Range, SessionState } from '../src/protocol';
-import { SessionTracker } from '../src/sessions';
+import type {EditSessionParams, Range, SessionState} from '../src/protocol';
+import {SessionTracker} from '../src/sessions';
 
-const region: Range = { start: { line: 4, character: 0 }, end: { line: 8, character: 0 } };
+const region: Range = {
+  start: {line: 4, character: 0},
+  end: {line: 8, character: 0}
+};
 const A = 'file:///a.py';
 const B = 'file:///b.py';
 
-function params(sessionId: string, uri: string, state: SessionState, extra: Partial<EditSessionParams> = {}) {
-  return { sessionId, uri, state, region, ...extra };
+function params(
+    sessionId: string, uri: string, state: SessionState, extra: Partial<EditSessionParams> = {}) {
+  return {sessionId, uri, state, region, ...extra};
 }
 
 test('a session is live while it streams and while it waits for review', () => {
@@ -29,7 +33,7 @@ test('transitions report the previous state', () => {
   const seen: Array<[string | undefined, string]> = [];
   sessions.changed.subscribe((t) => t && seen.push([t.previous, t.session.state]));
   sessions.update(params('s1', A, 'streaming'));
-  sessions.update(params('s1', A, 'failed', { reason: 'endpoint down' }));
+  sessions.update(params('s1', A, 'failed', {reason: 'endpoint down'}));
   assert.deepEqual(seen, [
     [undefined, 'streaming'],
     ['streaming', 'failed'],
@@ -56,15 +60,20 @@ test('document changes move live regions of that document only', () => {
   let fired = 0;
   sessions.changed.subscribe(() => fired++);
   const moved = sessions.applyDocumentChanges(A, [
-    { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'import os\n' },
+    {range: {start: {line: 0, character: 0}, end: {line: 0, character: 0}}, text: 'import os\n'},
   ]);
   assert.equal(moved, true);
   assert.equal(fired, 1);
-  assert.deepEqual(sessions.get('s1')?.region, { start: { line: 5, character: 0 }, end: { line: 9, character: 0 } });
+  assert.deepEqual(
+      sessions.get('s1')?.region, {start: {line: 5, character: 0}, end: {line: 9, character: 0}});
   assert.deepEqual(sessions.get('s2')?.region, region);
-  assert.equal(sessions.applyDocumentChanges(A, [
-    { range: { start: { line: 50, character: 0 }, end: { line: 50, character: 0 } }, text: 'x' },
-  ]), false);
+  assert.equal(
+      sessions.applyDocumentChanges(
+          A,
+          [
+            {range: {start: {line: 50, character: 0}, end: {line: 50, character: 0}}, text: 'x'},
+          ]),
+      false);
 });
 
 test('finished sessions are forgotten beyond a bound, live ones never', () => {

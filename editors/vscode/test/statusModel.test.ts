@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import {test} from 'node:test';
 
-import { SPINNER, statusView, type StatusInput } from '../src/statusModel';
+import {SPINNER, statusView, type StatusInput} from '../src/statusModel';
 
-const idle: StatusInput = { server: 'running', streamingSessions: 0, reviewSessions: 0, jobs: [], progress: [] };
+const idle: StatusInput = {
+  server: 'running',
+  streamingSessions: 0,
+  reviewSessions: 0,
+  jobs: [],
+  progress: []
+};
 
 test('idle: no spinner, just the name', () => {
   const view = statusView(idle);
@@ -14,14 +20,14 @@ test('idle: no spinner, just the name', () => {
 });
 
 test('a streaming session spins and says editing', () => {
-  const view = statusView({ ...idle, streamingSessions: 1 });
+  const view = statusView({...idle, streamingSessions: 1});
   assert.equal(view.busy, true);
   assert.equal(view.text, `${SPINNER} flint: editing`);
   assert.match(view.accessibleLabel, /editing \(working\)/);
 });
 
 test('a finished session waits for review without a spinner', () => {
-  const view = statusView({ ...idle, reviewSessions: 1 });
+  const view = statusView({...idle, reviewSessions: 1});
   assert.equal(view.busy, false);
   assert.equal(view.text, '$(check) flint: review edit');
 });
@@ -30,9 +36,9 @@ test('running jobs are counted and listed with their progress', () => {
   const view = statusView({
     ...idle,
     jobs: [
-      { jobId: '1', title: 'Port', state: 'running', percentage: 50, message: 'step 5' },
-      { jobId: '2', title: 'Docs', state: 'queued' },
-      { jobId: '3', title: 'Old', state: 'done', summary: 'ok' },
+      {jobId: '1', title: 'Port', state: 'running', percentage: 50, message: 'step 5'},
+      {jobId: '2', title: 'Docs', state: 'queued'},
+      {jobId: '3', title: 'Old', state: 'done', summary: 'ok'},
     ],
   });
   assert.equal(view.text, `${SPINNER} flint: 2 jobs`);
@@ -41,17 +47,18 @@ test('running jobs are counted and listed with their progress', () => {
 });
 
 test('editing and one job together', () => {
-  const view = statusView({ ...idle, streamingSessions: 1, jobs: [{ jobId: '1', title: 'J', state: 'running' }] });
+  const view = statusView(
+      {...idle, streamingSessions: 1, jobs: [{jobId: '1', title: 'J', state: 'running'}]});
   assert.equal(view.text, `${SPINNER} flint: editing · 1 job`);
 });
 
 test('progress that is not a job still spins and shows in the tooltip once', () => {
   const view = statusView({
     ...idle,
-    jobs: [{ jobId: '1', title: 'Port', state: 'running' }],
+    jobs: [{jobId: '1', title: 'Port', state: 'running'}],
     progress: [
-      { token: 'a', title: 'Port', message: 'dup' },
-      { token: 'b', title: 'Validating', percentage: 10 },
+      {token: 'a', title: 'Port', message: 'dup'},
+      {token: 'b', title: 'Validating', percentage: 10},
     ],
   });
   assert.equal(view.busy, true);
@@ -60,7 +67,7 @@ test('progress that is not a job still spins and shows in the tooltip once', () 
 });
 
 test('a stopped server is an error with its cause', () => {
-  const view = statusView({ ...idle, server: 'stopped', serverProblem: 'flint-lsp not found' });
+  const view = statusView({...idle, server: 'stopped', serverProblem: 'flint-lsp not found'});
   assert.equal(view.text, '$(error) flint');
   assert.match(view.tooltip, /flint-lsp not found/);
   assert.equal(view.busy, false);

@@ -1,37 +1,40 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import {test} from 'node:test';
 
-import type { Range } from '../src/protocol';
-import { SessionTracker } from '../src/sessions';
-import { type ApplyEditParamsLike, type EditorSurface, type TextEditLike, UndoGrouper } from '../src/undoGrouping';
+import type {Range} from '../src/protocol';
+import {SessionTracker} from '../src/sessions';
+import {type ApplyEditParamsLike, type EditorSurface, type TextEditLike, UndoGrouper} from '../src/undoGrouping';
 
 const URI = 'file:///w/a.py';
-const region: Range = { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } };
+const region: Range = {
+  start: {line: 0, character: 0},
+  end: {line: 2, character: 0}
+};
 
 class FakeSurface implements EditorSurface {
   version = 5;
   editorOpen = true;
   refuse = false;
-  calls: Array<{ edits: readonly TextEditLike[]; undoStopBefore: boolean }> = [];
-  documentVersion(uri: string) {
-    return uri === URI ? this.version : undefined;
-  }
+  calls: Array<{edits: readonly TextEditLike[]; undoStopBefore: boolean}> = [];
+  documentVersion(uri: string) { return uri === URI ? this.version : undefined; }
   async applyInEditor(_uri: string, edits: readonly TextEditLike[], undoStopBefore: boolean) {
     if (!this.editorOpen) return undefined;
     if (this.refuse) return false;
-    this.calls.push({ edits, undoStopBefore });
+    this.calls.push({edits, undoStopBefore});
     this.version++;
     return true;
   }
 }
 
-function streamed(version: number | null, text = 'x'): ApplyEditParamsLike {
+function streamed(version: number|null, text = 'x'): ApplyEditParamsLike {
   return {
     edit: {
       documentChanges: [
         {
-          textDocument: { uri: URI, version },
-          edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: text }],
+          textDocument: {uri: URI, version},
+          edits: [
+            {range: {start: {line: 0, character: 0}, end: {line: 0, character: 1}}, newText: text}
+          ],
         },
       ],
     },
@@ -45,60 +48,62 @@ function setup() {
   const forwarded: ApplyEditParamsLike[] = [];
   const next = async (p: ApplyEditParamsLike) => {
     forwarded.push(p);
-    return { applied: true };
+    return {applied: true};
   };
-  return { sessions, surface, grouper, forwarded, next };
+  return {sessions, surface, grouper, forwarded, next};
 }
 
 test('a session’s streamed edits share one undo step: a stop before the first only', async () => {
-  const { sessions, surface, grouper, forwarded, next } = setup();
-  sessions.update({ sessionId: 's', uri: URI, state: 'streaming', region });
+  const {sessions, surface, grouper, forwarded, next} = setup();
+  sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
   for (let i = 0; i < 3; i++) {
-    assert.deepEqual(await grouper.handle(streamed(surface.version), next), { applied: true });
+    assert.deepEqual(await grouper.handle(streamed(surface.version), next), {applied: true});
   }
   assert.deepEqual(surface.calls.map((c) => c.undoStopBefore), [true, false, false]);
   assert.equal(forwarded.length, 0);
 });
 
 test('steering starts a new undo group', async () => {
-  const { sessions, surface, grouper, next } = setup();
-  sessions.update({ sessionId: 's', uri: URI, state: 'streaming', region });
+  const {sessions, surface, grouper, next} = setup();
+  sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
   await grouper.handle(streamed(surface.version), next);
-  sessions.update({ sessionId: 's', uri: URI, state: 'done', region });
-  sessions.update({ sessionId: 's', uri: URI, state: 'streaming', region });
+  sessions.update({sessionId: 's', uri: URI, state: 'done', region});
+  sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
   await grouper.handle(streamed(surface.version), next);
   assert.deepEqual(surface.calls.map((c) => c.undoStopBefore), [true, true]);
 });
 
 test('an edit made for another version is refused, never applied', async () => {
-  const { sessions, surface, grouper, next } = setup();
-  sessions.update({ sessionId: 's', uri: URI, state: 'streaming', region });
+  const {sessions, surface, grouper, next} = setup();
+  sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
   const result = await grouper.handle(streamed(surface.version - 1), next);
   assert.equal(result.applied, false);
   assert.match(result.failureReason ?? '', /version/);
   assert.equal(surface.calls.length, 0);
 });
 
-test('when the editor refuses (the user typed meanwhile) the answer is applied: false', async () => {
-  const { sessions, surface, grouper, next } = setup();
-  sessions.update({ sessionId: 's', uri: URI, state: 'streaming', region });
-  surface.refuse = true;
-  assert.equal((await grouper.handle(streamed(surface.version), next)).applied, false);
-  surface.refuse = false;
-  await grouper.handle(streamed(surface.version), next);
-  // The refused edit did not open the group: the first applied one still gets the stop.
-  assert.deepEqual(surface.calls.map((c) => c.undoStopBefore), [true]);
-});
+test(
+    'when the editor refuses (the user typed meanwhile) the answer is applied: false', async () => {
+      const {sessions, surface, grouper, next} = setup();
+      sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
+      surface.refuse = true;
+      assert.equal((await grouper.handle(streamed(surface.version), next)).applied, false);
+      surface.refuse = false;
+      await grouper.handle(streamed(surface.version), next);
+      // The refused edit did not open the group: the first applied one still gets the stop.
+      assert.deepEqual(surface.calls.map((c) => c.undoStopBefore), [true]);
+    });
 
 test('edits outside a streaming session go to the default handler', async () => {
-  const { sessions, surface, grouper, forwarded, next } = setup();
+  const {sessions, surface, grouper, forwarded, next} = setup();
   await grouper.handle(streamed(surface.version), next);  // no session
-  sessions.update({ sessionId: 's', uri: URI, state: 'done', region });
-  await grouper.handle(streamed(surface.version), next);  // session not streaming (Reject's restore)
-  sessions.update({ sessionId: 's', uri: URI, state: 'streaming', region });
-  await grouper.handle({ ...streamed(surface.version), label: 'flint: job' }, next);  // labelled
-  await grouper.handle({ edit: { changes: {} } }, next);  // not documentChanges
-  await grouper.handle({ edit: { documentChanges: [{ kind: 'create', uri: 'file:///n' }] } }, next);
+  sessions.update({sessionId: 's', uri: URI, state: 'done', region});
+  await grouper.handle(
+      streamed(surface.version), next);  // session not streaming (Reject's restore)
+  sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
+  await grouper.handle({...streamed(surface.version), label: 'flint: job'}, next);  // labelled
+  await grouper.handle({edit: {changes: {}}}, next);  // not documentChanges
+  await grouper.handle({edit: {documentChanges: [{kind: 'create', uri: 'file:///n'}]}}, next);
   surface.editorOpen = false;
   await grouper.handle(streamed(surface.version), next);  // no visible editor
   assert.equal(forwarded.length, 6);

@@ -85,7 +85,8 @@ TEST_F(ClientTest, RetryAfterMillisecondsHeaderIsHonoured) {
 }
 
 TEST_F(ClientTest, ServerErrorThenSuccess) {
-  endpoint_.set_script({{"rules", {reply_rule({{"status", 500}}, 1)}}, {"default", {{"text", "ok"}}}});
+  endpoint_.set_script(
+      {{"rules", {reply_rule({{"status", 500}}, 1)}}, {"default", {{"text", "ok"}}}});
   Outcome outcome = chat(config("anthropic"), user_says("hi"));
   ASSERT_FALSE(outcome.error) << outcome.error->message;
   EXPECT_EQ(outcome.text(), "ok");
@@ -136,7 +137,8 @@ TEST_F(ClientTest, ConnectionRefusedIsRetriedThenReported) {
 }
 
 TEST_F(ClientTest, DroppedConnectionBeforeAnyAnswerIsRetried) {
-  endpoint_.set_script({{"rules", {reply_rule({{"fault", "close"}}, 1)}}, {"default", {{"text", "second try"}}}});
+  endpoint_.set_script(
+      {{"rules", {reply_rule({{"fault", "close"}}, 1)}}, {"default", {{"text", "second try"}}}});
   Outcome outcome = chat(config(), user_says("hi"));
   ASSERT_FALSE(outcome.error) << outcome.error->message;
   EXPECT_EQ(outcome.text(), "second try");
@@ -144,7 +146,8 @@ TEST_F(ClientTest, DroppedConnectionBeforeAnyAnswerIsRetried) {
 }
 
 TEST_F(ClientTest, StallTriggersTheIdleTimeoutAndKeepsWhatArrived) {
-  endpoint_.set_script({{"default", {{"text", "abcdefgh"}, {"fault", "stall"}, {"faultAfter", 1}}}});
+  endpoint_.set_script(
+      {{"default", {{"text", "abcdefgh"}, {"fault", "stall"}, {"faultAfter", 1}}}});
   ModelRoleConfig role = config();
   role.idle_timeout_ms = 300;
   Outcome outcome = chat(role, user_says("hi"));
@@ -158,11 +161,9 @@ TEST_F(ClientTest, StallTriggersTheIdleTimeoutAndKeepsWhatArrived) {
 TEST_F(ClientTest, HeartbeatCommentsDoNotResetTheIdleTimeout) {
   for (std::string provider : {"openai-chat", "anthropic"}) {
     endpoint_.clear_requests();
-    endpoint_.set_script({{"default",
-                           {{"text", "abcdefgh"},
-                            {"fault", "stall"},
-                            {"faultAfter", 1},
-                            {"heartbeatMs", 50}}}});
+    endpoint_.set_script(
+        {{"default",
+          {{"text", "abcdefgh"}, {"fault", "stall"}, {"faultAfter", 1}, {"heartbeatMs", 50}}}});
     ModelRoleConfig role = config(provider);
     role.idle_timeout_ms = 500;
     auto started = std::chrono::steady_clock::now();
@@ -174,7 +175,8 @@ TEST_F(ClientTest, HeartbeatCommentsDoNotResetTheIdleTimeout) {
 }
 
 TEST_F(ClientTest, CutMidStreamIsInterruptedAndNotRetried) {
-  endpoint_.set_script({{"default", {{"text", std::string(200, 'x')}, {"fault", "cut"}, {"faultAfter", 3}}}});
+  endpoint_.set_script(
+      {{"default", {{"text", std::string(200, 'x')}, {"fault", "cut"}, {"faultAfter", 3}}}});
   Outcome outcome = chat(config(), user_says("hi"));
   ASSERT_TRUE(outcome.error);
   EXPECT_EQ(outcome.error->kind, Kind::Interrupted) << outcome.error->message;
@@ -183,8 +185,9 @@ TEST_F(ClientTest, CutMidStreamIsInterruptedAndNotRetried) {
 }
 
 TEST_F(ClientTest, CutBeforeTheFirstTokenIsRetried) {
-  endpoint_.set_script({{"rules", {reply_rule({{"text", "zzz"}, {"fault", "cut"}, {"faultAfter", 0}}, 1)}},
-                        {"default", {{"text", "whole"}}}});
+  endpoint_.set_script(
+      {{"rules", {reply_rule({{"text", "zzz"}, {"fault", "cut"}, {"faultAfter", 0}}, 1)}},
+       {"default", {{"text", "whole"}}}});
   Outcome outcome = chat(config("ollama"), user_says("hi"));
   ASSERT_FALSE(outcome.error) << outcome.error->message;
   EXPECT_EQ(outcome.text(), "whole");
@@ -193,7 +196,8 @@ TEST_F(ClientTest, CutBeforeTheFirstTokenIsRetried) {
 
 TEST_F(ClientTest, GarbageIsAMalformedStream) {
   for (std::string provider : {"openai-chat", "openai-responses", "ollama", "anthropic"}) {
-    endpoint_.set_script({{"default", {{"text", "abcdefgh"}, {"fault", "garbage"}, {"faultAfter", 1}}}});
+    endpoint_.set_script(
+        {{"default", {{"text", "abcdefgh"}, {"fault", "garbage"}, {"faultAfter", 1}}}});
     endpoint_.clear_requests();
     Outcome outcome = chat(config(provider), user_says("hi"));
     ASSERT_TRUE(outcome.error) << provider;
@@ -218,8 +222,9 @@ TEST_F(ClientTest, ErrorEventAfterTokensEndsTheStream) {
 }
 
 TEST_F(ClientTest, ErrorEventBeforeAnyTokenIsRetried) {
-  endpoint_.set_script({{"rules", {reply_rule({{"fault", "error"}, {"faultAfter", 0}, {"text", "x"}}, 1)}},
-                        {"default", {{"text", "recovered"}}}});
+  endpoint_.set_script(
+      {{"rules", {reply_rule({{"fault", "error"}, {"faultAfter", 0}, {"text", "x"}}, 1)}},
+       {"default", {{"text", "recovered"}}}});
   Outcome outcome = chat(config("anthropic"), user_says("hi"));
   ASSERT_FALSE(outcome.error) << outcome.error->message;
   EXPECT_EQ(outcome.text(), "recovered");
@@ -227,7 +232,8 @@ TEST_F(ClientTest, ErrorEventBeforeAnyTokenIsRetried) {
 }
 
 TEST_F(ClientTest, SlowHeadersTriggerTheFirstByteTimeout) {
-  endpoint_.set_script({{"default", {{"text", "late"}, {"fault", "slowHeaders"}, {"delayMs", 10000}}}});
+  endpoint_.set_script(
+      {{"default", {{"text", "late"}, {"fault", "slowHeaders"}, {"delayMs", 10000}}}});
   ModelRoleConfig role = config();
   role.first_byte_timeout_ms = 300;
   auto started = std::chrono::steady_clock::now();

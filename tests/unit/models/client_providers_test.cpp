@@ -9,12 +9,15 @@
 namespace flint::models::testing {
 namespace {
 
-constexpr const char* kAnswer = "fn add(a: i32, b: i32) -> i32 { a + b } // \xC3\xA9t\xC3\xA9 \xF0\x9F\x94\xA5";
+constexpr const char* kAnswer =
+    "fn add(a: i32, b: i32) -> i32 { a + b } // \xC3\xA9t\xC3\xA9 \xF0\x9F\x94\xA5";
 
 class EveryChatProvider : public ClientTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(EveryChatProvider, StreamsTheScriptedText) {
-  endpoint_.set_script({{"rules", {{{"match", "add two numbers"}, {"reply", {{"text", kAnswer}, {"chunkSize", 5}}}}}}});
+  endpoint_.set_script(
+      {{"rules",
+        {{{"match", "add two numbers"}, {"reply", {{"text", kAnswer}, {"chunkSize", 5}}}}}}});
   Outcome outcome = chat(config(GetParam()), user_says("add two numbers"));
   ASSERT_FALSE(outcome.error) << outcome.error->message;
   EXPECT_EQ(outcome.text(), kAnswer);
@@ -85,7 +88,9 @@ TEST_P(EveryChatProvider, MultiTurnToolConversation) {
          {{"match", "what does main.c do"},
           {"reply",
            {{"toolCalls",
-             {{{"id", "call_r"}, {"name", "read_file"}, {"arguments", {{"path", "main.c"}}}}}}}}}}}});
+             {{{"id", "call_r"},
+               {"name", "read_file"},
+               {"arguments", {{"path", "main.c"}}}}}}}}}}}});
   ChatRequest request = user_says("what does main.c do");
   request.tools.push_back({"read_file", "Read a file", {{"type", "object"}}});
   Outcome first = chat(config(GetParam()), request);
@@ -115,8 +120,10 @@ INSTANTIATE_TEST_SUITE_P(Providers, EveryChatProvider,
 class FimProvider : public ClientTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(FimProvider, FillsTheMiddle) {
-  endpoint_.set_script({{"rules", {{{"match", "SUFFIX-MARK"}, {"reply", {{"text", "return a + b"}}}}}}});
-  Outcome outcome = fim(config(GetParam()), FimRequest{"def add(a, b):\n    ", "\nSUFFIX-MARK", 32, {}});
+  endpoint_.set_script(
+      {{"rules", {{{"match", "SUFFIX-MARK"}, {"reply", {{"text", "return a + b"}}}}}}});
+  Outcome outcome =
+      fim(config(GetParam()), FimRequest{"def add(a, b):\n    ", "\nSUFFIX-MARK", 32, {}});
   ASSERT_FALSE(outcome.error) << outcome.error->message;
   EXPECT_EQ(outcome.text(), "return a + b");
   auto requests = endpoint_.requests();

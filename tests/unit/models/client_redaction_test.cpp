@@ -40,12 +40,15 @@ TEST_F(RedactionTest, TheKeyNeverAppearsInLogsOrErrors) {
         {{{"match", "case-401"},
           {"reply",
            {{"status", 401},
-            {"errorMessage", "Incorrect API key provided: " + key + ". You can find your key..."}}}},
+            {"errorMessage",
+             "Incorrect API key provided: " + key + ". You can find your key..."}}}},
          {{"match", "case-masked"},
           {"reply", {{"status", 401}, {"errorMessage", "Incorrect API key: " + masked_echo}}}},
          {{"match", "case-500"},
-          {"reply", {{"status", 500}, {"body", "{\"error\":\"upstream rejected key " + key + "\"}"}}}},
-         {{"match", "case-raw"}, {"reply", {{"status", 502}, {"body", "<html>" + key + "</html>"}}}},
+          {"reply",
+           {{"status", 500}, {"body", "{\"error\":\"upstream rejected key " + key + "\"}"}}}},
+         {{"match", "case-raw"},
+          {"reply", {{"status", 502}, {"body", "<html>" + key + "</html>"}}}},
          {{"match", "case-garbage"},
           {"reply",
            {{"text", "abcd"},
@@ -67,11 +70,13 @@ TEST_F(RedactionTest, TheKeyNeverAppearsInLogsOrErrors) {
       Outcome outcome = chat(role, user_says(name + " " + key));
       if (outcome.error) errors.push_back(outcome.error->message);
     }
-    Outcome bad = chat([&] {
-      ModelRoleConfig unknown = role;
-      unknown.provider = "nonsense-" + key;
-      return unknown;
-    }(), user_says("x"));
+    Outcome bad = chat(
+        [&] {
+          ModelRoleConfig unknown = role;
+          unknown.provider = "nonsense-" + key;
+          return unknown;
+        }(),
+        user_says("x"));
     ASSERT_TRUE(bad.error);
     errors.push_back(bad.error->message);
   }

@@ -36,7 +36,8 @@ TEST_F(ClientTest, CancelInsideACallbackSilencesTheStreamAndAbortsTheTransfer) {
   ASSERT_TRUE(endpoint_.wait_for_requests(1, 5s));
   uint64_t connection = endpoint_.requests()[0].connection;
   // The endpoint sees the connection close: the transfer was aborted, not left to finish.
-  ASSERT_TRUE(run_until([&] { return endpoint_.connection_closed_at(connection).has_value(); }, 10s));
+  ASSERT_TRUE(
+      run_until([&] { return endpoint_.connection_closed_at(connection).has_value(); }, 10s));
   auto abort_latency = *endpoint_.connection_closed_at(connection) - cancelled_at;
   std::cout << "[ measured ] cancel -> endpoint saw the connection close: "
             << std::chrono::duration_cast<std::chrono::microseconds>(abort_latency).count()
@@ -113,7 +114,8 @@ TEST_F(ClientTest, TwentyConcurrentStreams) {
                                     record_into(outcomes[i])));
   }
   auto ended = [&] {
-    return std::count_if(outcomes.begin(), outcomes.end(), [](const Outcome& o) { return o.ended(); });
+    return std::count_if(outcomes.begin(), outcomes.end(),
+                         [](const Outcome& o) { return o.ended(); });
   };
   ASSERT_TRUE(run_until([&] { return endpoint_.requests().size() == 20 || ended() > 0; }, 20s));
   EXPECT_EQ(endpoint_.requests().size(), 20u);
@@ -151,7 +153,8 @@ TEST_F(ClientTest, PrewarmOpensTheConnectionTheFirstStreamUses) {
   EXPECT_EQ(head.path, "/v1/chat/completions");
   EXPECT_TRUE(head.header("authorization").empty()) << "prewarm sends no key";
   // Let the HEAD finish so that its connection is back in the pool.
-  for (int i = 0; i < 500 && !endpoint_.requests()[0].completed; ++i) std::this_thread::sleep_for(2ms);
+  for (int i = 0; i < 500 && !endpoint_.requests()[0].completed; ++i)
+    std::this_thread::sleep_for(2ms);
   std::this_thread::sleep_for(50ms);
   Outcome outcome = chat(config(), user_says("hi"));
   ASSERT_TRUE(outcome.summary);

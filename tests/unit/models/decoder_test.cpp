@@ -45,8 +45,7 @@ struct Decoded {
   uint64_t counted = 0;
 };
 
-Decoded decode(const std::string& provider_name, RequestKind kind,
-               const testing::Chunks& chunks) {
+Decoded decode(const std::string& provider_name, RequestKind kind, const testing::Chunks& chunks) {
   const Provider* provider = find_provider(provider_name);
   EXPECT_NE(provider, nullptr);
   auto decoder = provider->decoder(kind);
@@ -89,42 +88,73 @@ TEST_P(SampleStreams, DecodeTheSameWhereverTheBytesAreCut) {
 INSTANTIATE_TEST_SUITE_P(
     Providers, SampleStreams,
     ::testing::Values(
-        Case{"openai-chat", RequestKind::Chat, "openai_chat_text.sse",
+        Case{"openai-chat",
+             RequestKind::Chat,
+             "openai_chat_text.sse",
              {"text:Hello", "text: world", "text:! \xC3\xA9 \xF0\x9F\x94\xA5", "end:stop|12/4"},
              7},
-        Case{"openai-chat", RequestKind::Chat, "openai_chat_tools_crlf.sse",
+        Case{"openai-chat",
+             RequestKind::Chat,
+             "openai_chat_tools_crlf.sse",
              {"tool:call_DdmO9pD3xa9XTPNJ32zg2hcA|get_weather|{\"location\": \"Paris\"}",
               "tool:call_Xy2|get_time|{}", "end:tool_calls"},
              7},
-        Case{"openai-chat", RequestKind::Chat, "openai_chat_error.sse",
-             {"text:Par", "error:server error"}, 3},
-        Case{"openai-completions", RequestKind::Fim, "openai_completions.sse",
-             {"text:    return", "text: a", "text: +", "text: b\n", "end:length"}, 6},
-        Case{"openai-responses", RequestKind::Chat, "openai_responses_text.sse",
-             {"text:Hi", "text: there", "text:!", "end:stop|37/11"}, 11},
-        Case{"openai-responses", RequestKind::Chat, "openai_responses_tools.sse",
+        Case{"openai-chat",
+             RequestKind::Chat,
+             "openai_chat_error.sse",
+             {"text:Par", "error:server error"},
+             3},
+        Case{"openai-completions",
+             RequestKind::Fim,
+             "openai_completions.sse",
+             {"text:    return", "text: a", "text: +", "text: b\n", "end:length"},
+             6},
+        Case{"openai-responses",
+             RequestKind::Chat,
+             "openai_responses_text.sse",
+             {"text:Hi", "text: there", "text:!", "end:stop|37/11"},
+             11},
+        Case{"openai-responses",
+             RequestKind::Chat,
+             "openai_responses_tools.sse",
              {"tool:call_12345xyz|get_weather|{\"location\":\"Paris, France\"}",
               "end:tool_calls|291/23"},
              10},
-        Case{"openai-responses", RequestKind::Chat, "openai_responses_failed.sse",
-             {"error:server error"}, 2},
-        Case{"anthropic", RequestKind::Chat, "anthropic_text.sse",
-             {"text:Hello", "text:!", "end:stop|25/15"}, 7},
-        Case{"anthropic", RequestKind::Chat, "anthropic_tools.sse",
+        Case{"openai-responses",
+             RequestKind::Chat,
+             "openai_responses_failed.sse",
+             {"error:server error"},
+             2},
+        Case{"anthropic",
+             RequestKind::Chat,
+             "anthropic_text.sse",
+             {"text:Hello", "text:!", "end:stop|25/15"},
+             7},
+        Case{"anthropic",
+             RequestKind::Chat,
+             "anthropic_tools.sse",
              {"text:Let me check.",
               "tool:toolu_01T1x1fJ34qAmk2tNTrN7Up6|get_weather|{\"location\": \"San Francisco, "
               "CA\", \"unit\": \"fahrenheit\"}",
               "end:tool_calls|472/89"},
              17},
         Case{"anthropic", RequestKind::Chat, "anthropic_error.sse", {"error:server error"}, 2},
-        Case{"ollama", RequestKind::Chat, "ollama_chat.ndjson",
-             {"text:The", "text: sky", "text: is blue.", "end:stop|26/282"}, 4},
-        Case{"ollama", RequestKind::Chat, "ollama_tools.ndjson",
+        Case{"ollama",
+             RequestKind::Chat,
+             "ollama_chat.ndjson",
+             {"text:The", "text: sky", "text: is blue.", "end:stop|26/282"},
+             4},
+        Case{"ollama",
+             RequestKind::Chat,
+             "ollama_tools.ndjson",
              {"tool:call_0|get_current_weather|{\"format\":\"celsius\",\"location\":\"Paris, FR\"}",
               "end:tool_calls|122/33"},
              2},
-        Case{"ollama", RequestKind::Fim, "ollama_generate.ndjson",
-             {"text:\n  if n", "text: < 2:\n", "end:length|26/259"}, 3}),
+        Case{"ollama",
+             RequestKind::Fim,
+             "ollama_generate.ndjson",
+             {"text:\n  if n", "text: < 2:\n", "end:length|26/259"},
+             3}),
     [](const ::testing::TestParamInfo<Case>& info) {
       std::string name = info.param.file;
       for (char& c : name) {
@@ -166,9 +196,8 @@ TEST(Decoders, GarbageIsAMalformedStream) {
            {"anthropic", "event: content_block_delta\ndata: [1,2\n\n"},
            {"openai-completions", "data: 42\n\n"},
            {"ollama", "{\"message\": {\"content\": \"ab\n"}}) {
-    Decoded out = decode(provider, provider == "openai-completions" ? RequestKind::Fim
-                                                                     : RequestKind::Chat,
-                         {bytes});
+    Decoded out = decode(
+        provider, provider == "openai-completions" ? RequestKind::Fim : RequestKind::Chat, {bytes});
     ASSERT_EQ(out.events, (std::vector<std::string>{"error:malformed stream"})) << provider;
     EXPECT_NE(out.error_messages[0].find("starts with"), std::string::npos);
   }
@@ -176,7 +205,8 @@ TEST(Decoders, GarbageIsAMalformedStream) {
 
 TEST(Decoders, StreamsThatStopEarlyAreMalformed) {
   std::string text = sample("anthropic_text.sse");
-  Decoded cut = decode("anthropic", RequestKind::Chat, {text.substr(0, text.find("message_delta"))});
+  Decoded cut =
+      decode("anthropic", RequestKind::Chat, {text.substr(0, text.find("message_delta"))});
   EXPECT_EQ(cut.events.back(), "error:malformed stream");
   std::string ollama = sample("ollama_chat.ndjson");
   Decoded cut_ollama =
@@ -194,7 +224,8 @@ TEST(Decoders, OpenAiChatWithoutDoneEndsWhenTheChoiceFinished) {
 }
 
 TEST(Decoders, NothingAfterTheEnd) {
-  std::string text = sample("anthropic_text.sse") + "event: content_block_delta\ndata: {\"type\":"
+  std::string text = sample("anthropic_text.sse") +
+                     "event: content_block_delta\ndata: {\"type\":"
                      "\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
                      "\"text\":\"late\"}}\n\n";
   Decoded out = decode("anthropic", RequestKind::Chat, {text});
@@ -212,12 +243,15 @@ TEST(Decoders, HeartbeatsAreNotCountedAsEvents) {
 TEST(Decoders, JsonOfTheWrongShapeNeverThrows) {
   // Valid JSON where objects are expected to be strings, arrays or missing.
   for (const auto& [provider, bytes] : std::vector<std::pair<std::string, std::string>>{
-           {"openai-chat", "data: {\"choices\":\"x\",\"usage\":5}\n\ndata: {\"choices\":[1,"
-                           "{\"delta\":3},{\"delta\":{\"tool_calls\":[7,{\"function\":1}]}}]}\n\n"},
-           {"openai-responses", "data: {\"type\":\"response.output_item.added\",\"item\":3}\n\n"
-                                "data: {\"type\":\"response.completed\",\"response\":\"x\"}\n\n"},
-           {"anthropic", "data: {\"type\":\"content_block_start\",\"content_block\":[]}\n\n"
-                         "data: {\"type\":\"message_delta\",\"delta\":1,\"usage\":2}\n\n"},
+           {"openai-chat",
+            "data: {\"choices\":\"x\",\"usage\":5}\n\ndata: {\"choices\":[1,"
+            "{\"delta\":3},{\"delta\":{\"tool_calls\":[7,{\"function\":1}]}}]}\n\n"},
+           {"openai-responses",
+            "data: {\"type\":\"response.output_item.added\",\"item\":3}\n\n"
+            "data: {\"type\":\"response.completed\",\"response\":\"x\"}\n\n"},
+           {"anthropic",
+            "data: {\"type\":\"content_block_start\",\"content_block\":[]}\n\n"
+            "data: {\"type\":\"message_delta\",\"delta\":1,\"usage\":2}\n\n"},
            {"ollama", "{\"message\":7,\"done\":\"yes\"}\n{\"message\":{\"tool_calls\":[1]}}\n"}}) {
     EXPECT_NO_THROW(decode(provider, RequestKind::Chat, {bytes})) << provider;
   }

@@ -2,7 +2,6 @@
 // keep-alive, and the flint-fake-endpoint executable.
 
 #include "tests/fake_endpoint/fake_endpoint.h"
-#include "tests/fake_endpoint/stream_formats.h"
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>
@@ -16,6 +15,8 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+
+#include "tests/fake_endpoint/stream_formats.h"
 
 extern char** environ;
 
@@ -94,13 +95,13 @@ TEST(Script, ErrorsNameTheJsonPath) {
 }
 
 TEST(Script, RulesTimesRepliesRegexAndPath) {
-  Script script = parse_script({{"rules",
-                                 {{{"match", "alpha"}, {"times", 2}, {"reply", {{"text", "A"}}}},
-                                  {{"match", "alpha"},
-                                   {"replies", {{{"text", "turn 1"}}, {{"text", "turn 2"}}}}},
-                                  {{"matchRegex", "be+ta"}, {"reply", {{"text", "B"}}}},
-                                  {{"path", "/api/"}, {"reply", {{"text", "ollama"}}}}}},
-                                {"default", {{"text", "D"}}}});
+  Script script = parse_script(
+      {{"rules",
+        {{{"match", "alpha"}, {"times", 2}, {"reply", {{"text", "A"}}}},
+         {{"match", "alpha"}, {"replies", {{{"text", "turn 1"}}, {{"text", "turn 2"}}}}},
+         {{"matchRegex", "be+ta"}, {"reply", {{"text", "B"}}}},
+         {{"path", "/api/"}, {"reply", {{"text", "ollama"}}}}}},
+       {"default", {{"text", "D"}}}});
   int rule = 0;
   auto text = [&](std::string_view path, std::string_view body) {
     return choose_reply(script, path, body, rule).text;
@@ -155,9 +156,9 @@ TEST_F(EndpointTest, ControlApiReplacesTheScriptAndListsRequestsWithoutSecrets) 
   EXPECT_EQ(http(curl_, "GET", endpoint_.url("/_flint/script")).body,
             R"({"default":{"text":"from the control API"}})");
 
-  Response stream = http(curl_, "POST", endpoint_.url("/v1/chat/completions"),
-                         R"({"model":"m","stream":true})",
-                         {"Authorization: Bearer sk-secret-value-123", "Content-Type: application/json"});
+  Response stream =
+      http(curl_, "POST", endpoint_.url("/v1/chat/completions"), R"({"model":"m","stream":true})",
+           {"Authorization: Bearer sk-secret-value-123", "Content-Type: application/json"});
   EXPECT_EQ(stream.status, 200);
   EXPECT_NE(stream.headers.find("text/event-stream"), std::string::npos);
   EXPECT_NE(stream.body.find("\"content\":\"from\""), std::string::npos);
@@ -207,7 +208,8 @@ TEST_F(EndpointTest, ErrorStatusesUseTheProviderErrorShape) {
 
 TEST_F(EndpointTest, PacingAndFirstTokenDelayAreLowerBounds) {
   endpoint_.set_script(
-      {{"default", {{"text", std::string(40, 'x')}, {"tokensPerSecond", 50}, {"firstTokenMs", 200}}}});
+      {{"default",
+        {{"text", std::string(40, 'x')}, {"tokensPerSecond", 50}, {"firstTokenMs", 200}}}});
   auto started = std::chrono::steady_clock::now();
   Response response = http(curl_, "POST", endpoint_.url("/v1/chat/completions"), "{}");
   auto elapsed = std::chrono::steady_clock::now() - started;
@@ -242,17 +244,16 @@ TEST_F(EndpointTest, StampedEventsCarryTheWriteTime) {
 TEST(FakeEndpointExecutable, ListensWritesThePortFileAndStopsOnSigterm) {
   std::string binary = std::string(FLINT_BINARY_DIR) + "/bin/flint-fake-endpoint";
   ASSERT_TRUE(std::filesystem::exists(binary)) << binary;
-  auto dir = std::filesystem::temp_directory_path() /
-             ("flint-fake-" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() / ("flint-fake-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string port_file = (dir / "port").string();
   std::string script_file = (dir / "script.json").string();
   std::string log_file = (dir / "log.txt").string();
   std::ofstream(script_file) << R"({"default": {"text": "from a file"}})";
 
-  std::vector<std::string> args = {binary,        "--port",   "0",      "--port-file",
-                                   port_file,     "--script", script_file, "--log",
-                                   log_file,      "--tokens-per-second", "1000"};
+  std::vector<std::string> args = {
+      binary,      "--port", "0",      "--port-file",         port_file, "--script",
+      script_file, "--log",  log_file, "--tokens-per-second", "1000"};
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -269,7 +270,8 @@ TEST(FakeEndpointExecutable, ListensWritesThePortFileAndStopsOnSigterm) {
   Curl curl;
   Response response = http(curl, "POST", "http://127.0.0.1:" + port + "/api/chat", "{}");
   EXPECT_NE(response.body.find("from"), std::string::npos);
-  json listed = json::parse(http(curl, "GET", "http://127.0.0.1:" + port + "/_flint/requests").body);
+  json listed =
+      json::parse(http(curl, "GET", "http://127.0.0.1:" + port + "/_flint/requests").body);
   EXPECT_EQ(listed.size(), 1u);
 
   kill(pid, SIGTERM);

@@ -1,6 +1,5 @@
-#include <gtest/gtest.h>
-
 #include <curl/curl.h>
+#include <gtest/gtest.h>
 
 #include <set>
 
@@ -156,7 +155,8 @@ TEST(ModelErrors, DetailFromBodies) {
   EXPECT_EQ(error_detail_from_body(R"({"type":"error","error":{"type":"x","message":"b"}})"), "b");
   EXPECT_EQ(error_detail_from_body(R"({"error":"c"})"), "c");
   EXPECT_EQ(error_detail_from_body(R"({"object":"error","message":"d"})"), "d");
-  EXPECT_EQ(error_detail_from_body("<html>\n  Bad   gateway\n</html>"), "<html> Bad gateway </html>");
+  EXPECT_EQ(error_detail_from_body("<html>\n  Bad   gateway\n</html>"),
+            "<html> Bad gateway </html>");
   EXPECT_EQ(error_detail_from_body(""), "");
   EXPECT_LE(error_detail_from_body(std::string(5000, 'x')).size(), 310u);
 }

@@ -27,24 +27,23 @@ ChatRequest conversation() {
   ChatRequest request;
   request.messages.push_back({"system", "Be brief.", {}, "", ""});
   request.messages.push_back({"user", "Weather in Paris and time?", {}, "", ""});
-  request.messages.push_back({"assistant",
-                              "",
-                              {{"call_1", "get_weather", "{\"city\":\"Paris\"}"},
-                               {"call_2", "get_time", "{}"}},
-                              "",
-                              ""});
+  request.messages.push_back(
+      {"assistant",
+       "",
+       {{"call_1", "get_weather", "{\"city\":\"Paris\"}"}, {"call_2", "get_time", "{}"}},
+       "",
+       ""});
   request.messages.push_back({"tool", "18C", {}, "call_1", "get_weather"});
   request.messages.push_back({"tool", "12:00", {}, "call_2", "get_time"});
-  request.tools.push_back({"get_weather", "Weather by city",
-                           json{{"type", "object"},
-                                {"properties", {{"city", {{"type", "string"}}}}}}});
+  request.tools.push_back(
+      {"get_weather", "Weather by city",
+       json{{"type", "object"}, {"properties", {{"city", {{"type", "string"}}}}}}});
   request.stop = {"\n\n"};
   return request;
 }
 
 bool has_header(const HttpRequest& request, const std::string& header) {
-  return std::find(request.headers.begin(), request.headers.end(), header) !=
-         request.headers.end();
+  return std::find(request.headers.begin(), request.headers.end(), header) != request.headers.end();
 }
 
 TEST(RequestBuilders, OpenAiChat) {
@@ -82,21 +81,22 @@ TEST(RequestBuilders, NoKeyNoAuthorizationHeader) {
   ModelRoleConfig config = role("openai-chat", "http://h/v1");
   config.api_key.clear();
   HttpRequest http = find_provider("openai-chat")->chat_request(config, conversation());
-  for (const std::string& header : http.headers) EXPECT_EQ(header.rfind("Authorization", 0), std::string::npos);
+  for (const std::string& header : http.headers)
+    EXPECT_EQ(header.rfind("Authorization", 0), std::string::npos);
 }
 
 TEST(RequestBuilders, RequestMaxTokensWinsOverTheRole) {
   ChatRequest request = conversation();
   request.max_tokens = 17;
-  HttpRequest http = find_provider("openai-chat")->chat_request(role("openai-chat", "http://h/v1"),
-                                                                 request);
+  HttpRequest http =
+      find_provider("openai-chat")->chat_request(role("openai-chat", "http://h/v1"), request);
   EXPECT_EQ(json::parse(http.body)["max_tokens"], 17);
 }
 
 TEST(RequestBuilders, OpenAiResponses) {
-  HttpRequest http = find_provider("openai-responses")
-                         ->chat_request(role("openai-responses", "https://api.openai.com/v1"),
-                                        conversation());
+  HttpRequest http =
+      find_provider("openai-responses")
+          ->chat_request(role("openai-responses", "https://api.openai.com/v1"), conversation());
   EXPECT_EQ(http.url, "https://api.openai.com/v1/responses");
   EXPECT_TRUE(has_header(http, "Authorization: Bearer sk-secret-123456"));
   json body = json::parse(http.body);
@@ -111,12 +111,12 @@ TEST(RequestBuilders, OpenAiResponses) {
                             {"call_id", "call_1"},
                             {"name", "get_weather"},
                             {"arguments", "{\"city\":\"Paris\"}"}}));
-  EXPECT_EQ(input[4], (json{{"type", "function_call_output"}, {"call_id", "call_1"}, {"output", "18C"}}));
-  EXPECT_EQ(body["tools"][0],
-            (json{{"type", "function"},
-                  {"name", "get_weather"},
-                  {"description", "Weather by city"},
-                  {"parameters", conversation().tools[0].parameters}}));
+  EXPECT_EQ(input[4],
+            (json{{"type", "function_call_output"}, {"call_id", "call_1"}, {"output", "18C"}}));
+  EXPECT_EQ(body["tools"][0], (json{{"type", "function"},
+                                    {"name", "get_weather"},
+                                    {"description", "Weather by city"},
+                                    {"parameters", conversation().tools[0].parameters}}));
 }
 
 TEST(RequestBuilders, OpenAiCompletionsIsFimOnly) {
@@ -144,7 +144,8 @@ TEST(RequestBuilders, OllamaChatAndGenerate) {
   EXPECT_EQ(body["options"]["num_predict"], 256);
   EXPECT_DOUBLE_EQ(body["options"]["temperature"].get<double>(), 0.2);
   EXPECT_EQ(body["options"]["stop"], json::array({"\n\n"}));
-  EXPECT_EQ(body["messages"][2]["tool_calls"][0]["function"]["arguments"], (json{{"city", "Paris"}}));
+  EXPECT_EQ(body["messages"][2]["tool_calls"][0]["function"]["arguments"],
+            (json{{"city", "Paris"}}));
   EXPECT_EQ(body["messages"][3]["tool_name"], "get_weather");
   EXPECT_EQ(body["tools"][0]["function"]["name"], "get_weather");
 
@@ -157,9 +158,9 @@ TEST(RequestBuilders, OllamaChatAndGenerate) {
 }
 
 TEST(RequestBuilders, Anthropic) {
-  HttpRequest http = find_provider("anthropic")
-                         ->chat_request(role("anthropic", "https://api.anthropic.com"),
-                                        conversation());
+  HttpRequest http =
+      find_provider("anthropic")
+          ->chat_request(role("anthropic", "https://api.anthropic.com"), conversation());
   EXPECT_EQ(http.url, "https://api.anthropic.com/v1/messages");
   EXPECT_TRUE(has_header(http, "x-api-key: sk-secret-123456"));
   EXPECT_TRUE(has_header(http, "anthropic-version: 2023-06-01"));
@@ -170,11 +171,10 @@ TEST(RequestBuilders, Anthropic) {
   const json& messages = body["messages"];
   ASSERT_EQ(messages.size(), 3u);  // user, assistant (tool_use x2), user (tool_result x2)
   EXPECT_EQ(messages[0], (json{{"role", "user"}, {"content", "Weather in Paris and time?"}}));
-  EXPECT_EQ(messages[1]["content"][0],
-            (json{{"type", "tool_use"},
-                  {"id", "call_1"},
-                  {"name", "get_weather"},
-                  {"input", {{"city", "Paris"}}}}));
+  EXPECT_EQ(messages[1]["content"][0], (json{{"type", "tool_use"},
+                                             {"id", "call_1"},
+                                             {"name", "get_weather"},
+                                             {"input", {{"city", "Paris"}}}}));
   EXPECT_EQ(messages[2]["role"], "user");
   ASSERT_EQ(messages[2]["content"].size(), 2u);
   EXPECT_EQ(messages[2]["content"][1],

@@ -89,13 +89,23 @@ TEST(SseParser, EventTypeWithoutDataIsDropped) {
 }
 
 TEST(SseParser, LeadingBomIsSkippedEvenWhenSplit) {
-  expect_events("\xEF\xBB\xBF" "data: a\n\n", {"message|a|"});
+  expect_events(
+      "\xEF\xBB\xBF"
+      "data: a\n\n",
+      {"message|a|"});
   // Only at the very start: a second BOM is part of the field name.
-  expect_events("\xEF\xBB\xBF" "data: a\n\n\xEF\xBB\xBF" "data: b\n\n", {"message|a|"});
+  expect_events(
+      "\xEF\xBB\xBF"
+      "data: a\n\n\xEF\xBB\xBF"
+      "data: b\n\n",
+      {"message|a|"});
 }
 
 TEST(SseParser, AlmostBomBytesAreKept) {
-  expect_events("\xEF\xBB" "data: a\n\ndata: b\n\n", {"message|b|"});
+  expect_events(
+      "\xEF\xBB"
+      "data: a\n\ndata: b\n\n",
+      {"message|b|"});
 }
 
 TEST(SseParser, FinalEventWithoutBlankLineIsDispatchedAtEof) {
@@ -127,13 +137,13 @@ TEST(SseParser, OversizedEventFailsTheParser) {
   EXPECT_EQ(out.events.size(), 1u);
 
   SseParser lines(64);
-  EXPECT_FALSE(lines.feed("data: " + std::string(40, 'a') + "\ndata: " + std::string(40, 'b') +
-                              "\n",
-                          out));
+  EXPECT_FALSE(
+      lines.feed("data: " + std::string(40, 'a') + "\ndata: " + std::string(40, 'b') + "\n", out));
 }
 
 TEST(SseParser, Utf8IsPassedThroughUntouched) {
-  expect_events("data: h\xC3\xA9llo \xF0\x9F\x94\xA5\n\n", {"message|h\xC3\xA9llo \xF0\x9F\x94\xA5|"});
+  expect_events("data: h\xC3\xA9llo \xF0\x9F\x94\xA5\n\n",
+                {"message|h\xC3\xA9llo \xF0\x9F\x94\xA5|"});
 }
 
 }  // namespace

@@ -14,9 +14,7 @@ struct Extracted {
 
 Extracted extract(std::string_view id, std::string_view annotated, uint32_t budget = 4096) {
   Annotated source = annotate(annotated);
-  static std::string code;  // kept alive for the views in the result's lifetime of one test
-  code = source.code;
-  StringTextInput input(code);
+  StringTextInput input(source.code);
   Tree tree = parse_text(language(id), input);
   Scope scope = find_scope(&tree, input, ByteRange{source.begin, source.end});
   return {scope, extract_context(&tree, input, scope, ContextOptions{budget, 32})};
@@ -63,13 +61,12 @@ def main(argv: List[str]) -> int:
 TEST(Context, ImportsEnclosingAndSiblingsInStableOrder) {
   auto [scope, context] = extract("python", kPython);
   EXPECT_EQ(scope.node_kind, "function_definition");
-  EXPECT_EQ(describe(context),
-            (std::vector<std::string>{
-                "import@1: import os\nfrom typing import List",
-                "enclosing@11: class Shape:",
-                "sibling@14: def area(self) -> float:",
-                "sibling@21: @property\n    def label(self) -> str:",
-            }));
+  EXPECT_EQ(describe(context), (std::vector<std::string>{
+                                   "import@1: import os\nfrom typing import List",
+                                   "enclosing@11: class Shape:",
+                                   "sibling@14: def area(self) -> float:",
+                                   "sibling@21: @property\n    def label(self) -> str:",
+                               }));
   EXPECT_FALSE(context.truncated);
   uint32_t bytes = 0;
   for (const auto& item : context.items) bytes += static_cast<uint32_t>(item.text.size()) + 1;
@@ -88,14 +85,16 @@ def b():
 class C:
     pass
 )");
-  EXPECT_EQ(describe(context), (std::vector<std::string>{"import@1: import os", "sibling@3: def a():",
-                                                         "sibling@9: class C:"}));
+  EXPECT_EQ(describe(context),
+            (std::vector<std::string>{"import@1: import os",
+                                      "sibling@3: def a():", "sibling@9: class C:"}));
 }
 
 TEST(Context, BudgetKeepsEnclosingFirstThenImportsThenNearestSiblings) {
   // Budget for the enclosing signature and the imports only.
-  uint32_t budget = static_cast<uint32_t>(std::string("class Shape:").size() + 1 +
-                                          std::string("import os\nfrom typing import List").size() + 1);
+  uint32_t budget =
+      static_cast<uint32_t>(std::string("class Shape:").size() + 1 +
+                            std::string("import os\nfrom typing import List").size() + 1);
   auto [scope, context] = extract("python", kPython, budget);
   EXPECT_EQ(describe(context),
             (std::vector<std::string>{"import@1: import os\nfrom typing import List",

@@ -47,8 +47,8 @@ inline void check_scope(std::string_view language_id, std::string_view annotated
   ASSERT_TRUE(source.expected_first) << "the golden source marks no region (⟦ ... ⟧)";
   StringTextInput input(source.code);
   Tree tree = parse_text(language(language_id), input);
-  Scope scope = find_scope(&tree, input, ByteRange{source.begin, source.end},
-                           ScopeOptions{expect.max_lines});
+  Scope scope =
+      find_scope(&tree, input, ByteRange{source.begin, source.end}, ScopeOptions{expect.max_lines});
   EXPECT_EQ(scope.first_line + 1, *source.expected_first + 1) << "first line (1-based)";
   EXPECT_EQ(scope.last_line + 1, *source.expected_last + 1) << "last line (1-based)";
   EXPECT_EQ(scope.node_kind, expect.kind);

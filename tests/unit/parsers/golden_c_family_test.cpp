@@ -260,5 +260,152 @@ class A {
               Expect("class_declaration"));
 }
 
+TEST(GoldenC, UnicodeIdentifiersAndBlankLine) {
+  check_scope("c", R"(
+⟦int größe(int länge) {
+  int doppelt = länge * 2;
+‸
+  return doppelt;
+}⟧
+)",
+              Expect("function_definition"));
+}
+
+TEST(GoldenC, BlankLineBetweenFunctionsAndNestedBlock) {
+  check_scope("c", R"(
+int a(void) { return 1; }
+⟦‸⟧
+int b(void) { return 2; }
+)",
+              Expect("translation_unit").as("blank"));
+  check_scope("c", R"(
+int f(int n) {
+  int s = 0;
+⟦  for (int i = 0; i < n; ++i) {
+    s += ‸i;
+  }⟧
+  return s;
+}
+)",
+              Expect("for_statement").in({"f"}).max(3));
+}
+
+TEST(GoldenC, PointerReturningFunctionIsNamed) {
+  check_scope("c", R"(
+struct node { int v; };
+⟦static struct node *make(int v) {
+  «return 0;
+}
+static int other(void) {
+  return 1;»
+}⟧
+)",
+              Expect("translation_unit").not_local("(make, other)"));
+}
+
+TEST(GoldenCpp, UnicodeAndBlankLineInNamespace) {
+  check_scope("cpp", R"(
+namespace größen {
+int a() { return 1; }
+⟦‸⟧
+int b() { return 2; }
+}  // namespace größen
+)",
+              Expect("declaration_list").in({"größen"}).as("blank"));
+}
+
+TEST(GoldenCpp, SelectionOverTwoFunctionsInANamespaceIsNotLocal) {
+  check_scope("cpp", R"(
+namespace n {
+⟦int a() {
+  «return 1;
+}
+int b() {
+  return» 2;
+}⟧
+}  // namespace n
+)",
+              Expect("declaration_list").in({"n"}).not_local("2 top-level definitions"));
+}
+
+TEST(GoldenGo, InterfaceAndStructDefinitions) {
+  check_scope("go", R"(
+package main
+
+⟦// Shape has an area.
+type Shape interface {
+	Area() float64
+	‸Perimeter() float64
+}⟧
+)",
+              Expect("type_declaration"));
+}
+
+TEST(GoldenGo, NestedClosureAssignedToAVariable) {
+  check_scope("go", R"(
+package main
+
+func outer() int {
+	x := 1
+⟦	add := func(y int) int {
+		return x + ‸y
+	}⟧
+	return add(2)
+}
+)",
+              Expect("func_literal").in({"outer"}));
+}
+
+TEST(GoldenRust, UnicodeIdentifiersAndBlankLine) {
+  check_scope("rust", R"(
+⟦fn größe(länge: i32) -> i32 {
+    let doppelt = länge * 2;
+‸
+    doppelt
+}⟧
+)",
+              Expect("function_item"));
+}
+
+TEST(GoldenRust, SelectionOverTwoTopLevelItemsIsNotLocal) {
+  check_scope("rust", R"(
+⟦fn a() -> i32 {
+    «1
+}
+
+struct S {
+    x: i32,»
+}⟧
+)",
+              Expect("source_file").not_local("(a, S)"));
+}
+
+TEST(GoldenJava, NestedClassMethodAndComment) {
+  check_scope("java", R"(
+class Outer {
+    static class Inner {
+⟦        // Doubles.
+        int twice(int x) {
+            return x ‸* 2;
+        }⟧
+    }
+}
+)",
+              Expect("method_declaration").in({"Outer", "Inner"}));
+}
+
+TEST(GoldenJava, SelectionOverTwoTopLevelTypesIsNotLocal) {
+  check_scope("java", R"(
+⟦class A {
+    «int a;
+}
+
+class B {
+    int b;»
+}⟧
+)",
+              Expect("program").not_local("2 top-level definitions"));
+}
+
 }  // namespace
 }  // namespace flint::parsers::testing

@@ -171,5 +171,81 @@ TEST(GoldenTsx, BlankLineInsideComponentSelectsIt) {
               Expect("lexical_declaration"));
 }
 
+TEST(GoldenTypeScript, NestedFunctionsAndUnicode) {
+  check_scope("typescript", R"(
+function äußere(n: number): number {
+⟦  function innere(m: number): number {
+    return m * ‸n;
+  }⟧
+  return innere(2);
+}
+)",
+              Expect("function_declaration").in({"äußere"}));
+}
+
+TEST(GoldenTypeScript, DocCommentAndBlankLineBetweenMembers) {
+  check_scope("typescript", R"(
+⟦/** A point. */
+export class Point {
+  x = 0;
+‸
+  y = 0;
+}⟧
+)",
+              Expect("class_declaration"));
+}
+
+TEST(GoldenTsx, NestedComponentFunction) {
+  check_scope("tsx", R"(
+export function Outer() {
+⟦  function Inner({ v }: { v: number }) {
+    return <b>{‸v}</b>;
+  }⟧
+  return <Inner v={1} />;
+}
+)",
+              Expect("function_declaration").in({"Outer"}));
+}
+
+TEST(GoldenTsx, ClassComponentWithDecoratedMethod) {
+  check_scope("tsx", R"(
+class View extends React.Component {
+⟦  @bound
+  handle() {
+    this.setState({ n: ‸1 });
+  }⟧
+
+  render() {
+    return <div onClick={this.handle} />;
+  }
+}
+)",
+              Expect("method_definition").in({"View"}));
+}
+
+TEST(GoldenTsx, CommentBeforeComponentAndUnicode) {
+  check_scope("tsx", R"(
+const a = 1;
+
+⟦// Grüße an alle.
+export const Grüße = () => {
+  return <p>‸Hallo</p>;
+};⟧
+)",
+              Expect("lexical_declaration"));
+}
+
+TEST(GoldenTsx, SelectionOverTwoComponentsIsNotLocal) {
+  check_scope("tsx", R"(
+⟦export function A() {
+  return «<a />;
+}
+export function B() {
+  return <b />;»
+}⟧
+)",
+              Expect("program").not_local("2 top-level definitions"));
+}
+
 }  // namespace
 }  // namespace flint::parsers::testing

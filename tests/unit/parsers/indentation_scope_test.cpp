@@ -9,11 +9,9 @@ namespace {
 
 Scope fallback(std::string_view annotated, uint32_t max_lines = 200) {
   Annotated source = annotate(annotated);
-  static std::string code;
-  code = source.code;
-  StringTextInput input(code);
-  Scope scope = find_scope(nullptr, input, ByteRange{source.begin, source.end},
-                           ScopeOptions{max_lines});
+  StringTextInput input(source.code);
+  Scope scope =
+      find_scope(nullptr, input, ByteRange{source.begin, source.end}, ScopeOptions{max_lines});
   EXPECT_EQ(scope.first_line, *source.expected_first);
   EXPECT_EQ(scope.last_line, *source.expected_last);
   return scope;

@@ -12,9 +12,8 @@
 namespace flint::parsers::testing {
 namespace {
 
-const std::vector<std::string> kLanguages = {"bash", "c",      "cpp",    "go",
-                                             "java", "javascript", "json", "lua",
-                                             "python", "rust", "tsx", "typescript"};
+const std::vector<std::string> kLanguages = {"bash", "c",   "cpp",    "go",   "java", "javascript",
+                                             "json", "lua", "python", "rust", "tsx",  "typescript"};
 
 TEST(LanguageRegistry, LoadsEveryGrammarAndQueryWithoutErrors) {
   const auto& reg = registry();
@@ -31,7 +30,8 @@ TEST(LanguageRegistry, LoadsEveryGrammarAndQueryWithoutErrors) {
 }
 
 TEST(LanguageRegistry, EveryGrammarParsesItsSampleWithoutErrors) {
-  std::filesystem::path dir = std::filesystem::path(FLINT_SOURCE_DIR) / "tests/unit/parsers/samples";
+  std::filesystem::path dir =
+      std::filesystem::path(FLINT_SOURCE_DIR) / "tests/unit/parsers/samples";
   size_t checked = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     const Language* language = registry().for_path(entry.path().string());

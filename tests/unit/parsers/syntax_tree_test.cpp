@@ -94,15 +94,16 @@ TEST(SyntaxTree, CopiesAreIndependentSnapshots) {
 // and a fresh parse (tree-sitter's own randomized tests compare only after undoing the edits),
 // so each step applies random edits, compares when the fresh parse is clean, then undoes the
 // edits incrementally and compares with the original parse.
-class IncrementalEqualsFresh : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
+class IncrementalEqualsFresh
+    : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
 
 TEST_P(IncrementalEqualsFresh, AfterRandomEditsAndTheirUndo) {
   auto [id, sample] = GetParam();
   std::string code = read_sample(sample);
   const std::string original = code;
   const std::string original_dump = dump_tree(parse_text(language(id), StringTextInput(code)));
-  const std::vector<std::string> snippets = {"x", " ", "\n", "(", ")", "{", "}", "\"", "foo(1)",
-                                             "if", ";", ",", "\n  ", "é", "// c\n", "#"};
+  const std::vector<std::string> snippets = {"x",      " ",  "\n", "(", ")",    "{", "}",      "\"",
+                                             "foo(1)", "if", ";",  ",", "\n  ", "é", "// c\n", "#"};
   uint32_t seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 random(seed);
@@ -121,18 +122,22 @@ TEST_P(IncrementalEqualsFresh, AfterRandomEditsAndTheirUndo) {
     for (int e = 0; e < edits; ++e) {
       uint32_t size = static_cast<uint32_t>(code.size());
       uint32_t start = size ? static_cast<uint32_t>(random() % (size + 1)) : 0;
-      uint32_t end = std::min(size, start + (random() % 2 ? static_cast<uint32_t>(random() % 4) : 0));
+      uint32_t end =
+          std::min(size, start + (random() % 2 ? static_cast<uint32_t>(random() % 4) : 0));
       // Edits land on character boundaries, as an editor's do.
-      while (start > 0 && start < size && (static_cast<unsigned char>(code[start]) & 0xC0) == 0x80) --start;
+      while (start > 0 && start < size && (static_cast<unsigned char>(code[start]) & 0xC0) == 0x80)
+        --start;
       while (end < size && (static_cast<unsigned char>(code[end]) & 0xC0) == 0x80) ++end;
       end = std::max(start, end);
       std::string inserted = random() % 3 ? snippets[random() % snippets.size()] : "";
-      undo.push_back({start, static_cast<uint32_t>(inserted.size()), code.substr(start, end - start)});
+      undo.push_back(
+          {start, static_cast<uint32_t>(inserted.size()), code.substr(start, end - start)});
       tree.apply(replace(code, start, end, inserted));
     }
     StringTextInput edited(code);
     ASSERT_TRUE(tree.reparse(edited));
-    ASSERT_EQ(ts_node_end_byte(tree.tree().root()), ts_node_end_byte(parse_text(language(id), edited).root()));
+    ASSERT_EQ(ts_node_end_byte(tree.tree().root()),
+              ts_node_end_byte(parse_text(language(id), edited).root()));
     Tree fresh = parse_text(language(id), edited);
     if (!ts_node_has_error(fresh.root())) {
       ++clean_comparisons;

@@ -62,7 +62,9 @@ Annotated annotate(std::string_view text) {
   return result;
 }
 
-const LanguageRegistry& registry() { return LanguageRegistry::shared(); }
+const LanguageRegistry& registry() {
+  return LanguageRegistry::shared();
+}
 
 const Language& language(std::string_view id) {
   const Language* found = registry().find(id);

@@ -18,9 +18,9 @@
 namespace flint::parsers::testing {
 
 struct Annotated {
-  std::string code;          // the source without markers
-  uint32_t begin = 0;        // cursor or selection start (byte)
-  uint32_t end = 0;          // selection end (== begin for a cursor)
+  std::string code;                        // the source without markers
+  uint32_t begin = 0;                      // cursor or selection start (byte)
+  uint32_t end = 0;                        // selection end (== begin for a cursor)
   std::optional<uint32_t> expected_first;  // 0-based lines of the expected region
   std::optional<uint32_t> expected_last;
 };

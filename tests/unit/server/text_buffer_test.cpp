@@ -120,7 +120,7 @@ TEST(TextBuffer, LargeTextIsChunked) {
   std::string text;
   for (int i = 0; i < 50000; ++i) text += "line " + std::to_string(i) + " of the document\n";
   TextBuffer buffer(text);
-  EXPECT_GT(buffer.chunk_count(), text.size() / (2 * 4096));
+  EXPECT_GT(buffer.chunk_count(), text.size() / 8192);
   EXPECT_LT(buffer.chunk_count(), text.size() / 4096 + 2);
   EXPECT_EQ(buffer.line(31337), "line 31337 of the document");
 }

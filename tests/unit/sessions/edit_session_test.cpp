@@ -12,6 +12,7 @@
 namespace flint {
 namespace {
 
+using std::chrono::milliseconds;
 using testing::join_lines;
 using testing::numbered_region;
 using testing::Origin;
@@ -19,7 +20,6 @@ using testing::ReportStyle;
 using testing::RigOptions;
 using testing::SessionRig;
 using testing::VirtualLoop;
-using std::chrono::milliseconds;
 
 const std::string kAbove = "import os\n\n";  // lines 0-1; the region starts at line 2
 const std::string kBelow = "\nprint('end')\n";
@@ -28,7 +28,9 @@ std::string document(const std::vector<std::string>& region) {
   return kAbove + join_lines(region) + kBelow;
 }
 
-VirtualLoop::TimePoint at_ms(int ms) { return VirtualLoop::TimePoint{} + milliseconds(ms); }
+VirtualLoop::TimePoint at_ms(int ms) {
+  return VirtualLoop::TimePoint{} + milliseconds(ms);
+}
 
 void expect_clean(SessionRig& rig) {
   EXPECT_TRUE(rig.editor().violations().empty()) << rig.editor().violations().front();
@@ -43,8 +45,9 @@ TEST(EditSession, StreamsTheRewriteAndLeavesTheRestAlone) {
   rewritten.erase(rewritten.begin() + 30);
   rewritten.insert(rewritten.begin() + 12, "    check(items)");
   SessionRig rig(document(region), 2, 40, {});
-  rig.stream(at_ms(1), "Here is the updated function:\n```python\n" + join_lines(rewritten) +
-                           "```\nThis adds a check.",
+  rig.stream(at_ms(1),
+             "Here is the updated function:\n```python\n" + join_lines(rewritten) +
+                 "```\nThis adds a check.",
              5000);
   rig.loop.run();
 
@@ -83,8 +86,8 @@ void expect_only_line_touched(SessionRig& rig, const std::vector<std::string>& r
 
 TEST(EditSession, ChangingOneLineOfFortyTouchesOnlyThatLine) {
   std::vector<std::string> region = numbered_region(40);
-  for (std::string changed : {region[20] + ", extra=True)",
-                              std::string("    flag = compute_flag()")}) {
+  for (std::string changed :
+       {region[20] + ", extra=True)", std::string("    flag = compute_flag()")}) {
     std::vector<std::string> rewritten = region;
     rewritten[20] = changed;
     SessionRig rig(document(region), 2, 40, {});
@@ -105,13 +108,14 @@ TEST(EditSession, ChangingOneLineOfFortyTouchesOnlyThatLine) {
 TEST(EditSession, InsertingLinesOnlyInserts) {
   std::vector<std::string> region = numbered_region(40);
   std::vector<std::string> rewritten = region;
-  rewritten.insert(rewritten.begin() + 21, {"    log.debug('a')", "    assert ready()", "    # ok"});
+  rewritten.insert(rewritten.begin() + 21,
+                   {"    log.debug('a')", "    assert ready()", "    # ok"});
   SessionRig rig(document(region), 2, 40, {});
   rig.stream(at_ms(1), join_lines(rewritten), 3000);
   rig.loop.run();
   EXPECT_EQ(rig.editor().text(), document(rewritten));
-  size_t original_bytes = std::count(rig.editor().origins().begin(),
-                                     rig.editor().origins().end(), Origin::kOriginal);
+  size_t original_bytes =
+      std::count(rig.editor().origins().begin(), rig.editor().origins().end(), Origin::kOriginal);
   EXPECT_EQ(original_bytes, document(region).size());
   for (const LineEdit& edit : rig.edits) {
     for (const TextReplacement& r : edit.replacements) EXPECT_EQ(r.start_byte, r.end_byte);
@@ -317,9 +321,8 @@ TEST(EditSession, SteerAfterDoneStreamsAgain) {
   rig.loop.run();
   EXPECT_EQ(rig.session->state(), SessionState::kDone);
   EXPECT_EQ(rig.editor().text(), kAbove + "x = 2\n" + kBelow);
-  EXPECT_EQ(rig.states,
-            (std::vector<SessionState>{SessionState::kDone, SessionState::kStreaming,
-                                       SessionState::kDone}));
+  EXPECT_EQ(rig.states, (std::vector<SessionState>{SessionState::kDone, SessionState::kStreaming,
+                                                   SessionState::kDone}));
 }
 
 TEST(EditSession, CancelStopsEditing) {

@@ -84,7 +84,8 @@ TEST(OutputCleaner, MarkdownHeadingBeforeTheFence) {
 }
 
 TEST(OutputCleaner, CommentFirstLineWithoutFenceIsCode) {
-  expect_split_invariant("# compute the sum\ntotal = a + b\n", "# compute the sum\ntotal = a + b\n");
+  expect_split_invariant("# compute the sum\ntotal = a + b\n",
+                         "# compute the sum\ntotal = a + b\n");
 }
 
 TEST(OutputCleaner, BackticksInsideCodeAreNotFences) {
@@ -94,7 +95,8 @@ TEST(OutputCleaner, BackticksInsideCodeAreNotFences) {
 
 TEST(OutputCleaner, IndentedFenceLineInsideCodeIsContent) {
   // Four spaces of indentation make it code, not a fence (CommonMark).
-  expect_split_invariant("```\ndoc = \"\"\"\n    ```\n\"\"\"\n```\n", "doc = \"\"\"\n    ```\n\"\"\"\n");
+  expect_split_invariant("```\ndoc = \"\"\"\n    ```\n\"\"\"\n```\n",
+                         "doc = \"\"\"\n    ```\n\"\"\"\n");
 }
 
 TEST(OutputCleaner, LongerFenceContainsShorterOnes) {

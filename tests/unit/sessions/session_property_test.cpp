@@ -43,12 +43,29 @@ std::string cleaned(std::string_view answer) {
 }
 
 // What the region must hold once a stream of `answer` is done.
-std::string expected_region(std::string_view answer, bool final_newline) {
+std::string expected_region(std::string_view answer, bool final_newline, std::string_view eol) {
   std::string code = cleaned(answer);
   if (code.empty()) return code;
   if (final_newline && code.back() != '\n') code.push_back('\n');
   if (!final_newline && code.back() == '\n') code.pop_back();
-  return code;
+  std::string text;
+  for (char c : code) {
+    if (c == '\n') {
+      text += eol;
+    } else {
+      text += c;
+    }
+  }
+  return text;
+}
+
+std::string with_eol(const std::vector<std::string>& lines, std::string_view eol) {
+  std::string text;
+  for (const std::string& line : lines) {
+    text += line;
+    text += eol;
+  }
+  return text;
 }
 
 std::string wrap_like_a_chat_model(std::string code, std::mt19937& rng) {
@@ -98,10 +115,16 @@ void run_one(uint32_t seed) {
   std::vector<std::string> above = random_lines(rng, 4);
   std::vector<std::string> region = testing::random_region(rng);
   std::vector<std::string> below = random_lines(rng, 4);
-  std::string region_text = testing::join_lines(region);
-  std::string below_text = testing::join_lines(below);
-  if (below.empty() && !region_text.empty() && rng() % 2) region_text.pop_back();
-  std::string doc = testing::join_lines(above) + region_text + below_text;
+  // Now and then a Windows file: every line ends with "\r\n", new lines too.
+  bool windows = rng() % 5 == 0;
+  std::string eol = windows ? "\r\n" : "\n";
+  std::string region_text = with_eol(region, eol);
+  std::string below_text = with_eol(below, eol);
+  if (below.empty() && !region_text.empty() && rng() % 2) {
+    region_text.resize(region_text.size() - eol.size());
+  }
+  std::string doc = with_eol(above, eol) + region_text + below_text;
+  if (doc.find('\n') == std::string::npos) eol = "\n";  // no line break: no convention either
   const bool final_newline = region_text.empty() || region_text.back() == '\n';
 
   RigOptions options;
@@ -121,8 +144,9 @@ void run_one(uint32_t seed) {
   const char* trace = std::getenv("FLINT_SESSION_TRACE");
   if (trace && std::to_string(seed) == trace) {
     rig.trace = &std::cerr;
-    std::cerr << "document:\n" << doc << "---\nregion " << above.size() << "+" << region.size()
-              << "\nanswer:\n" << answer << "\n---\n";
+    std::cerr << "document:\n"
+              << doc << "---\nregion " << above.size() << "+" << region.size() << "\nanswer:\n"
+              << answer << "\n---\n";
   }
   double speed = std::vector<double>{500, 1000, 5000, 20000}[rng() % 4];
   VirtualLoop::TimePoint start = VirtualLoop::TimePoint{} + microseconds(rng() % 5000);
@@ -135,7 +159,7 @@ void run_one(uint32_t seed) {
 
   // The user: keystrokes outside the region, and maybe inside it. The text above and below
   // the region is followed on the side, to check at the end that it is exactly what they typed.
-  std::string above_model = testing::join_lines(above);
+  std::string above_model = with_eol(above, eol);
   std::string below_model = below_text;
   uint32_t typed_bytes = 0;
   int keystrokes = run.typing == Typing::kNone ? 0 : static_cast<int>(1 + rng() % 12);
@@ -204,7 +228,8 @@ void run_one(uint32_t seed) {
       steered_answer = wrap_like_a_chat_model(testing::mutate(region, rng), rng);
       rig.loop.at(random_time(), [&] {
         rig.stop_stream();
-        if (rig.session->steer()) rig.stream(rig.loop.now() + milliseconds(2), steered_answer, speed);
+        if (rig.session->steer())
+          rig.stream(rig.loop.now() + milliseconds(2), steered_answer, speed);
       });
       break;
   }
@@ -239,16 +264,22 @@ void run_one(uint32_t seed) {
   }
   if (user_inside) return;  // typed inside after the session was over: it stays as it was
   std::string region_now = text.substr(begin, end_byte - begin);
+  // A region that was the unterminated end of the file keeps a line break once the user has
+  // typed below it.
+  auto separated = [&](std::string expected) {
+    if (!below_model.empty() && !expected.empty() && expected.back() != '\n') expected += eol;
+    return expected;
+  };
   switch (run.ending) {
     case Ending::kNone:
       ASSERT_EQ(state, SessionState::kDone) << rig.session->reason();
-      EXPECT_EQ(region_now, expected_region(answer, final_newline));
+      EXPECT_EQ(region_now, separated(expected_region(answer, final_newline, eol)));
       EXPECT_EQ(rig.session->region_text(), region_now);
       break;
     case Ending::kRejectAfter:
     case Ending::kRejectDuring:
       ASSERT_EQ(state, SessionState::kRejected) << rig.session->reason();
-      EXPECT_EQ(region_now, region_text);
+      EXPECT_EQ(region_now, separated(region_text));
       break;
     case Ending::kCancel:
       if (cancelled_while_streaming) {
@@ -256,12 +287,12 @@ void run_one(uint32_t seed) {
         EXPECT_EQ(rig.edits.size(), edits_at_cancel);
       } else {
         EXPECT_EQ(state, SessionState::kDone);
-        EXPECT_EQ(region_now, expected_region(answer, final_newline));
+        EXPECT_EQ(region_now, separated(expected_region(answer, final_newline, eol)));
       }
       break;
     case Ending::kSteer:
       ASSERT_EQ(state, SessionState::kDone) << rig.session->reason();
-      EXPECT_EQ(region_now, expected_region(steered_answer, final_newline));
+      EXPECT_EQ(region_now, separated(expected_region(steered_answer, final_newline, eol)));
       break;
   }
 }

@@ -59,8 +59,8 @@ class SessionRig {
       states.push_back(state);
       reasons.push_back(reason);
     };
-    session = std::make_unique<EditSession>(server_doc_, 1, first_line, line_count,
-                                            options.session, hooks);
+    session = std::make_unique<EditSession>(server_doc_, 1, first_line, line_count, options.session,
+                                            hooks);
     SessionRegion region = session->region();
     editor_ = SimulatedEditor(document, region.start_byte, region.end_byte, options.style);
   }
@@ -73,8 +73,8 @@ class SessionRig {
   // --- what happened ---
   std::vector<SessionState> states;
   std::vector<std::string> reasons;
-  std::vector<LineEdit> edits;            // every edit the session sent
-  std::vector<std::string> errors;        // broken invariants seen by the rig itself
+  std::vector<LineEdit> edits;                           // every edit the session sent
+  std::vector<std::string> errors;                       // broken invariants seen by the rig itself
   std::optional<VirtualLoop::TimePoint> inside_seen_at;  // server saw a keystroke inside
   SessionState state_when_inside_seen = SessionState::kStreaming;
   uint32_t edits_after_inside_seen = 0;
@@ -159,8 +159,8 @@ class SessionRig {
     if (trace) {
       std::string what = "send v" + std::to_string(edit.version);
       for (const TextReplacement& r : edit.replacements) {
-        what += " [" + std::to_string(r.start_byte) + "," + std::to_string(r.end_byte) + ")=" +
-                quoted(r.text);
+        what += " [" + std::to_string(r.start_byte) + "," + std::to_string(r.end_byte) +
+                ")=" + quoted(r.text);
       }
       log(what);
     }
@@ -216,8 +216,8 @@ class SessionRig {
         std::string what = "didChange v" + std::to_string(version);
         for (const ReportedChange& c : changes) {
           what += " (" + std::to_string(c.start.row) + ":" + std::to_string(c.start.column) + "-" +
-                  std::to_string(c.end.row) + ":" + std::to_string(c.end.column) + ")=" +
-                  quoted(c.text);
+                  std::to_string(c.end.row) + ":" + std::to_string(c.end.column) +
+                  ")=" + quoted(c.text);
         }
         log(what);
       }

@@ -84,7 +84,7 @@ TEST(StreamDiff, ReproducedRegionIsNeverTouched) {
 
 TEST(StreamDiff, ChangingOneLineOfFortyTouchesOnlyThatLine) {
   std::vector<std::string> lines = numbered_region(40);
-  for (std::string changed : {lines[20] + ", extra=True)",            // grows at the end
+  for (std::string changed : {lines[20] + ", extra=True)",               // grows at the end
                               std::string("    flag = compute_flag()"),  // a different line
                               std::string("        nested = 1"),         // re-indented, new
                               std::string("")}) {                        // blanked
@@ -256,14 +256,17 @@ TEST(StreamDiff, EveryIntermediateTextIsWholeLinesInTheRegionsLineEndings) {
       diff.push(output.substr(i, 1));
       std::string desired = diff.desired_text();
       ASSERT_TRUE(desired.empty() || desired.ends_with("\r\n")) << desired;
-      for (size_t at = desired.find('\n'); at != std::string::npos; at = desired.find('\n', at + 1)) {
+      for (size_t at = desired.find('\n'); at != std::string::npos;
+           at = desired.find('\n', at + 1)) {
         ASSERT_TRUE(at > 0 && desired[at - 1] == '\r') << "round " << round << ": " << desired;
       }
     }
   }
 }
 
-TEST(MinimalHunks, EqualTextsNeedNothing) { EXPECT_TRUE(minimal_hunks("a\nb\n", "a\nb\n").empty()); }
+TEST(MinimalHunks, EqualTextsNeedNothing) {
+  EXPECT_TRUE(minimal_hunks("a\nb\n", "a\nb\n").empty());
+}
 
 TEST(MinimalHunks, GrowingLineIsAnInsertionOfTheNewCharacters) {
   std::vector<TextHunk> hunks = minimal_hunks("a\nfoo(x\nb\n", "a\nfoo(x, y)\nb\n");

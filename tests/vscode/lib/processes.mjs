@@ -1,19 +1,24 @@
 // Child processes of the test: started with their output in a log file, stopped at the end
 // whatever happens, and waited for by what they write (a port file, a log line).
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import {spawn, spawnSync} from 'node:child_process';
+import {closeSync, existsSync, openSync, readFileSync} from 'node:fs';
+import {createServer} from 'node:net';
+import {setTimeout as sleep} from 'node:timers/promises';
 
 const started = [];
 
-export function startProcess(command, args, { log, env, cwd } = {}) {
+export function startProcess(command, args, {log, env, cwd} = {}) {
   const fd = openSync(log, 'a');
-  const child = spawn(command, args, { stdio: ['ignore', fd, fd], env: env ?? process.env, cwd, detached: true });
+  const child = spawn(
+      command, args, {stdio: ['ignore', fd, fd], env: env ?? process.env, cwd, detached: true});
   closeSync(fd);
   child.exitInfo = null;
   child.on('exit', (code, signal) => {
-    child.exitInfo = { code, signal };
+    child.exitInfo = {code, signal};
+  });
+  // A missing binary is an 'error' event: it ends the wait for the process, not the test run.
+  child.on('error', (error) => {
+    child.exitInfo = {error: error.message};
   });
   started.push(child);
   return child;
@@ -42,7 +47,7 @@ export async function stopAll() {
   }
 }
 
-export async function waitFor(what, predicate, { timeoutMs = 30000, intervalMs = 100 } = {}) {
+export async function waitFor(what, predicate, {timeoutMs = 30000, intervalMs = 100} = {}) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {
@@ -53,7 +58,8 @@ export async function waitFor(what, predicate, { timeoutMs = 30000, intervalMs =
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${
+          last instanceof Error ? `: ${last.message}` : ''}`);
     }
     await sleep(intervalMs);
   }
@@ -65,7 +71,7 @@ export async function waitForPortFile(path, child, timeoutMs = 20000) {
     if (!existsSync(path)) return undefined;
     const port = Number(readFileSync(path, 'utf8').trim());
     return port > 0 ? port : undefined;
-  }, { timeoutMs });
+  }, {timeoutMs});
 }
 
 export async function freePort() {
@@ -73,16 +79,17 @@ export async function freePort() {
     const server = createServer();
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const {port} = server.address();
       server.close(() => resolve(port));
     });
   });
 }
 
 export function runChecked(command, args, options = {}) {
-  const run = spawnSync(command, args, { encoding: 'utf8', ...options });
+  const run = spawnSync(command, args, {encoding: 'utf8', ...options});
   if (run.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+    throw new Error(
+        `${command} ${args.join(' ')} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
   }
   return run.stdout;
 }

@@ -78,10 +78,21 @@ local MESSAGE_LEVEL = {
   [4] = vim.log.levels.DEBUG,
 }
 
+-- The messages shown so far, newest last (edit.lua does not repeat one of them).
+M.shown_messages = {}
+
 -- Errors a person must see (endpoint down, bad key) arrive as window/showMessage.
 local function on_show_message(_, params)
   if type(params) == 'table' and type(params.message) == 'string' then
-    vim.notify('flint: ' .. params.message, MESSAGE_LEVEL[params.type] or vim.log.levels.INFO)
+    local text = params.message
+    if not text:match('^flint') then
+      text = 'flint: ' .. text
+    end
+    table.insert(M.shown_messages, text)
+    if #M.shown_messages > 20 then
+      table.remove(M.shown_messages, 1)
+    end
+    vim.notify(text, MESSAGE_LEVEL[params.type] or vim.log.levels.INFO)
   end
   return vim.NIL
 end
@@ -116,7 +127,8 @@ end
 
 local function enable_ghost_text(client, bufnr)
   local inline = compat.inline_completion()
-  local provider = client.server_capabilities and client.server_capabilities.inlineCompletionProvider
+  local capabilities = client.server_capabilities or {}
+  local provider = capabilities.inlineCompletionProvider
   if inline and config.options.inline_completion and provider then
     pcall(inline.enable, true, { bufnr = bufnr, client_id = client.id })
   end
@@ -169,7 +181,8 @@ end
 
 --- Starts (or reuses) the client for the workspace of `bufnr` and attaches it.
 function M.attach(bufnr)
-  if vim.api.nvim_buf_get_option(bufnr, 'buftype') ~= '' or vim.api.nvim_buf_get_name(bufnr) == '' then
+  local buftype = vim.api.nvim_buf_get_option(bufnr, 'buftype')
+  if buftype ~= '' or vim.api.nvim_buf_get_name(bufnr) == '' then
     return nil
   end
   local root = M.root_dir(bufnr)

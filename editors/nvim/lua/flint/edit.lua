@@ -42,6 +42,12 @@ local function report_result(result)
   if result.state == 'done' then
     notify('edit ready (' .. stats .. '): :FlintAccept or :FlintReject')
   elseif result.state == 'failed' then
+    -- flint usually said why already (window/showMessage): do not say it twice.
+    for _, shown in ipairs(require('flint.client').shown_messages) do
+      if result.reason and shown:find(result.reason, 1, true) then
+        return
+      end
+    end
     notify('edit failed' .. (result.reason and (': ' .. result.reason) or ''), vim.log.levels.WARN)
   elseif result.state == 'escalated' then
     notify('the change is not local: handed to agent job ' .. tostring(result.jobId))
@@ -165,31 +171,38 @@ function M.agent(args)
   end, true)
 end
 
---- Client-side commands: code actions whose command is flint.inlineEdit go through here,
---- so the session is tracked like one started with :FlintEdit, and an action that needs an
---- instruction asks for one.
+--- Client-side commands, run when a code action is chosen. flint.inlineEdit goes through here
+--- so the session is tracked like one started with :FlintEdit; flint.promptEdit (offered to
+--- clients that declare experimental.flint.editSessions) asks for the instruction first.
 function M.client_commands()
+  local function run(command, ctx, always_ask)
+    local argument = (command.arguments or {})[1] or {}
+    local uri = type(argument.textDocument) == 'table' and argument.textDocument.uri
+    local bufnr = uri and vim.uri_to_bufnr(uri) or (ctx and ctx.bufnr) or 0
+    local function start(instruction)
+      M.inline_edit({
+        bufnr = bufnr,
+        range = argument.range,
+        instruction = instruction,
+        extra = argument,
+      })
+    end
+    if not always_ask and type(argument.instruction) == 'string' and argument.instruction ~= '' then
+      return start(argument.instruction)
+    end
+    local title = (command.title or 'flint edit'):gsub('^flint: ', ''):gsub('\226\128\166$', '')
+    vim.ui.input({ prompt = 'flint ' .. title:lower() .. ': ' }, function(input)
+      if input and input:match('%S') then
+        start(input)
+      end
+    end)
+  end
   return {
     ['flint.inlineEdit'] = function(command, ctx)
-      local argument = (command.arguments or {})[1] or {}
-      local uri = type(argument.textDocument) == 'table' and argument.textDocument.uri
-      local bufnr = uri and vim.uri_to_bufnr(uri) or (ctx and ctx.bufnr) or 0
-      local function start(instruction)
-        M.inline_edit({
-          bufnr = bufnr,
-          range = argument.range,
-          instruction = instruction,
-          extra = argument,
-        })
-      end
-      if type(argument.instruction) == 'string' and argument.instruction ~= '' then
-        return start(argument.instruction)
-      end
-      vim.ui.input({ prompt = (command.title or 'flint edit') .. ': ' }, function(input)
-        if input and input ~= '' then
-          start(input)
-        end
-      end)
+      run(command, ctx, false)
+    end,
+    ['flint.promptEdit'] = function(command, ctx)
+      run(command, ctx, true)
     end,
   }
 end

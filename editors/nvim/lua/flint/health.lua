@@ -8,7 +8,8 @@ function M.check()
   health.start('flint')
 
   local version = vim.version()
-  health.info(string.format('Neovim %d.%d.%d: vim.lsp.start %s, LspProgress %s, inline completion %s',
+  health.info(string.format(
+    'Neovim %d.%d.%d: vim.lsp.start %s, LspProgress %s, inline completion %s',
     version.major, version.minor, version.patch,
     compat.has_lsp_start and 'yes' or 'no (vim.lsp.start_client)',
     compat.has_lsp_progress_event and 'yes' or 'no ($/progress handler)',

@@ -35,7 +35,8 @@ function M.setup(opts)
   })
   -- Buffers opened before setup (e.g. lazy-loaded plugins, `nvim file.py`).
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
-    local filetype = vim.api.nvim_buf_is_loaded(bufnr) and vim.api.nvim_buf_get_option(bufnr, 'filetype')
+    local filetype = vim.api.nvim_buf_is_loaded(bufnr)
+      and vim.api.nvim_buf_get_option(bufnr, 'filetype')
     if filetype and filetype ~= '' and (all or vim.tbl_contains(options.filetypes, filetype)) then
       client.attach(bufnr)
     end

@@ -6,7 +6,7 @@ local status = require('flint.status')
 local M = {}
 
 -- sessionId -> { id, bufnr, uri, client_id, state, region, reason, jobId, mark, last_tick,
---                result, started_ms }
+--                result }
 M.by_id = {}
 local latest_by_buf = {}
 
@@ -33,7 +33,7 @@ end
 local function upsert(id, uri, client_id)
   local session = M.by_id[id]
   if not session then
-    session = { id = id, uri = uri, client_id = client_id, started_ms = require('flint.compat').now_ms() }
+    session = { id = id, uri = uri, client_id = client_id }
     M.by_id[id] = session
   end
   if uri and not session.bufnr then
@@ -186,7 +186,8 @@ end
 
 --- Streaming rate: tokens over the time from the first token to the end of the stream.
 function M.tokens_per_second(stats)
-  if type(stats) ~= 'table' or type(stats.tokens) ~= 'number' or type(stats.durationMs) ~= 'number' then
+  if type(stats) ~= 'table' or type(stats.tokens) ~= 'number'
+      or type(stats.durationMs) ~= 'number' then
     return nil
   end
   local span = stats.durationMs - (type(stats.firstTokenMs) == 'number' and stats.firstTokenMs or 0)

@@ -43,7 +43,11 @@ function M.render(bufnr)
   end
 
   -- Jobs, with the freshest message from either flint/jobChanged or their $/progress token
-  -- (matched by title: flint reports a job's progress under the job's title).
+  -- (flint's token for a job is "flint/<jobId>", its title the job's, maybe "flint: "-prefixed).
+  local function same_job(token, entry, job)
+    return token == 'flint/' .. tostring(job.jobId) or entry.title == job.title
+      or entry.title == 'flint: ' .. tostring(job.title)
+  end
   local used_tokens = {}
   local active_jobs = jobs.active()
   for i, job in ipairs(active_jobs) do
@@ -53,7 +57,7 @@ function M.render(bufnr)
     end
     local message, percentage, updated = job.message, job.percentage, job.updated or 0
     for token, entry in pairs(progress.active) do
-      if entry.title == job.title then
+      if same_job(token, entry, job) then
         used_tokens[token] = true
         if (entry.updated or 0) >= updated then
           message = entry.message or message

@@ -1,0 +1,54 @@
+#pragma once
+// The workspace an agent job may touch: its folders, and the one rule that every path a job
+// reads, lists, searches or edits goes through. A path is resolved against the first folder
+// (or taken as given when absolute), made canonical with every symlink that exists resolved,
+// and accepted only when the result lies inside a folder's canonical path. So `..` that climbs
+// out, absolute paths elsewhere and symlinks pointing out are refused alike; `a/../b` inside
+// the workspace is fine.
+//
+// Thread contract: immutable after construction; safe to use from any thread.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace flint::jobs {
+
+// file:// URI -> local path (percent-decoded); nullopt for other schemes or remote hosts.
+std::optional<std::filesystem::path> path_from_uri(std::string_view uri);
+// Absolute path -> file:// URI, percent-encoding what RFC 3986 does not allow in a path.
+std::string uri_from_path(const std::filesystem::path& path);
+
+// A path that passed the confinement check.
+struct ConfinedPath {
+  std::filesystem::path absolute;  // canonical (symlinks resolved)
+  std::string relative;            // to its workspace folder, with "/" separators; "." = the folder
+};
+
+class Workspace {
+ public:
+  Workspace() = default;
+  // Folders as file:// URIs (others are ignored). A folder that does not exist still confines.
+  static Workspace from_uris(const std::vector<std::string>& folder_uris);
+  explicit Workspace(const std::vector<std::filesystem::path>& folders);
+
+  bool empty() const { return folders_.empty(); }
+  // The first folder: where relative paths start and where commands run.
+  const std::filesystem::path& root() const { return folders_.front(); }
+  const std::vector<std::filesystem::path>& folders() const { return folders_; }
+
+  // The confined path, or a refusal a model can read ("... is outside the workspace").
+  std::variant<ConfinedPath, std::string> resolve(std::string_view path) const;
+  // Whether a canonical absolute path lies in a folder.
+  bool contains(const std::filesystem::path& canonical) const;
+  // Path relative to the folder holding `canonical` ("" when none does).
+  std::string relative(const std::filesystem::path& canonical) const;
+
+ private:
+  std::vector<std::filesystem::path> folders_;  // canonical
+};
+
+}  // namespace flint::jobs

@@ -1,0 +1,209 @@
+#include "server/jobs/workspace_edit.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "server/documents.h"
+
+namespace flint::jobs {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::optional<std::string> read_disk(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+fs::path canonical_path(const fs::path& path) {
+  std::error_code ec;
+  fs::path canonical = fs::weakly_canonical(path, ec);
+  return ec ? path.lexically_normal() : canonical;
+}
+
+// Byte offset of a UTF-16 LSP position in `text`; nullopt when the line does not exist.
+std::optional<uint32_t> offset_of(std::string_view text, const json& position) {
+  if (!position.is_object() || !position.contains("line") || !position.contains("character") ||
+      !position["line"].is_number_unsigned() || !position["character"].is_number_unsigned()) {
+    return std::nullopt;
+  }
+  uint64_t line = position["line"].get<uint64_t>();
+  uint64_t character = position["character"].get<uint64_t>();
+  size_t start = 0;
+  for (uint64_t l = 0; l < line; ++l) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) {
+      // One past the last line addresses the end of a text that ends with a newline.
+      if (l + 1 == line && character == 0 && !text.empty() && text.back() == '\n') {
+        return static_cast<uint32_t>(text.size());
+      }
+      return std::nullopt;
+    }
+    start = nl + 1;
+  }
+  size_t end = text.find('\n', start);
+  if (end == std::string_view::npos) end = text.size();
+  std::string_view line_text = text.substr(start, end - start);
+  return static_cast<uint32_t>(
+      start + protocol::byte_of_character(
+                  line_text, static_cast<uint32_t>(std::min<uint64_t>(character, UINT32_MAX)),
+                  protocol::PositionEncoding::Utf16));
+}
+
+}  // namespace
+
+std::string files_changed(size_t n) {
+  return std::to_string(n) + (n == 1 ? " file changed" : " files changed");
+}
+
+Document* find_open_document(DocumentStore& store, const fs::path& canonical) {
+  Document* found = nullptr;
+  store.for_each([&](Document& doc) {
+    if (found) return;
+    auto path = path_from_uri(doc.uri);
+    if (path && canonical_path(*path) == canonical) found = &doc;
+  });
+  return found;
+}
+
+std::variant<BuiltWorkspaceEdit, std::string> build_workspace_edit(
+    DocumentStore& store, const std::vector<FileEdit>& edits, const WorkspaceEditOptions& options) {
+  BuiltWorkspaceEdit built;
+  json document_changes = json::array();
+  json changes = json::object();
+  for (const FileEdit& edit : edits) {
+    if (edit.replacements.empty()) continue;
+    fs::path path = canonical_path(edit.path);
+    std::string name = path.filename().string();
+    Document* doc = find_open_document(store, path);
+    std::optional<Document> disk_doc;
+    std::optional<int64_t> version;
+    std::string current;
+    if (doc) {
+      version = doc->version;
+      if (edit.base_version && *edit.base_version == doc->version) {
+        current = edit.base_text;  // unchanged since the job read it: no need to copy
+      } else {
+        current = doc->text.text();
+      }
+    } else {
+      auto text = read_disk(path);
+      if (!text) return name + " no longer exists; nothing was changed";
+      current = std::move(*text);
+      disk_doc.emplace(uri_from_path(path), "", 0, current, store.encoding());
+    }
+    auto placed = rebase(edit, current);
+    if (!placed) {
+      return name +
+             " changed since the job read it, and the job's edits no longer fit the "
+             "text there; nothing was changed (run the job again)";
+    }
+    const Document& target = doc ? *doc : *disk_doc;
+    std::string uri = doc ? doc->uri : (edit.uri.empty() ? uri_from_path(path) : edit.uri);
+    json text_edits = json::array();
+    for (const Replacement& r : *placed) {
+      json e{{"range", target.range_of(r.begin, r.end)}, {"newText", r.text}};
+      if (options.document_changes && !options.annotation_id.empty())
+        e["annotationId"] = options.annotation_id;
+      text_edits.push_back(std::move(e));
+    }
+    if (options.document_changes) {
+      document_changes.push_back(json{
+          {"textDocument", {{"uri", uri}, {"version", version ? json(*version) : json(nullptr)}}},
+          {"edits", std::move(text_edits)}});
+    } else {
+      changes[uri] = std::move(text_edits);
+    }
+    if (version) built.versions[uri] = *version;
+    ++built.files;
+  }
+  if (options.document_changes) {
+    built.edit["documentChanges"] = std::move(document_changes);
+    if (!options.annotation_id.empty()) {
+      json annotation{{"label", options.label}, {"needsConfirmation", true}};
+      if (!options.annotation_description.empty())
+        annotation["description"] = options.annotation_description;
+      built.edit["changeAnnotations"] = json{{options.annotation_id, std::move(annotation)}};
+    }
+  } else {
+    built.edit["changes"] = std::move(changes);
+  }
+  return built;
+}
+
+std::variant<std::vector<FileEdit>, std::string> file_edits_from_workspace_edit(
+    const json& workspace_edit, const Workspace& workspace) {
+  if (!workspace_edit.is_object()) return std::string("workspaceEdit must be an object");
+  // uri -> its TextEdits, from either form.
+  std::vector<std::pair<std::string, json>> per_file;
+  if (auto dc = workspace_edit.find("documentChanges"); dc != workspace_edit.end()) {
+    if (!dc->is_array()) return std::string("documentChanges must be an array");
+    for (const json& change : *dc) {
+      if (!change.is_object() || !change.contains("textDocument") || !change.contains("edits")) {
+        return std::string("only TextDocumentEdits are supported (no create, rename or delete)");
+      }
+      const json& doc = change["textDocument"];
+      if (!doc.is_object() || !doc.contains("uri") || !doc["uri"].is_string()) {
+        return std::string("a TextDocumentEdit has no textDocument.uri");
+      }
+      per_file.emplace_back(doc["uri"].get<std::string>(), change["edits"]);
+    }
+  } else if (auto ch = workspace_edit.find("changes"); ch != workspace_edit.end()) {
+    if (!ch->is_object()) return std::string("changes must be an object");
+    for (const auto& [uri, list] : ch->items()) per_file.emplace_back(uri, list);
+  } else {
+    return std::string("workspaceEdit has neither changes nor documentChanges");
+  }
+
+  std::map<fs::path, FileEdit> files;
+  for (const auto& [uri, list] : per_file) {
+    auto path = path_from_uri(uri);
+    if (!path) return "'" + uri + "' is not a file:// URI";
+    auto resolved = workspace.resolve(path->string());
+    if (auto* refusal = std::get_if<std::string>(&resolved)) return *refusal;
+    const fs::path& canonical = std::get<ConfinedPath>(resolved).absolute;
+    if (!list.is_array()) return "the edits for '" + uri + "' must be an array";
+    auto [it, inserted] = files.try_emplace(canonical);
+    FileEdit& edit = it->second;
+    if (inserted) {
+      auto text = read_disk(canonical);
+      if (!text) return "'" + uri + "' does not exist (creating files is not supported)";
+      edit.uri = uri;
+      edit.path = canonical.string();
+      edit.base_text = std::move(*text);
+    }
+    for (const json& e : list) {
+      if (!e.is_object() || !e.contains("range") || !e.contains("newText") ||
+          !e["newText"].is_string() || !e["range"].is_object()) {
+        return "a TextEdit for '" + uri + "' needs a range and a newText";
+      }
+      auto begin = offset_of(edit.base_text, e["range"].value("start", json()));
+      auto end = offset_of(edit.base_text, e["range"].value("end", json()));
+      if (!begin || !end || *end < *begin)
+        return "a TextEdit for '" + uri + "' has an impossible range";
+      edit.replacements.push_back({*begin, *end, e["newText"].get<std::string>()});
+    }
+  }
+  std::vector<FileEdit> out;
+  for (auto& [path, edit] : files) {
+    std::stable_sort(edit.replacements.begin(), edit.replacements.end(),
+                     [](const Replacement& a, const Replacement& b) { return a.begin < b.begin; });
+    for (size_t i = 1; i < edit.replacements.size(); ++i) {
+      if (edit.replacements[i].begin < edit.replacements[i - 1].end) {
+        return "the edits for '" + edit.uri + "' overlap";
+      }
+    }
+    if (!edit.replacements.empty()) out.push_back(std::move(edit));
+  }
+  return out;
+}
+
+}  // namespace flint::jobs

@@ -1,0 +1,61 @@
+#pragma once
+// A job's result as LSP: the one WorkspaceEdit that lands it, and the reading of a
+// WorkspaceEdit that an external command produced.
+//
+// Thread contract: on the server's thread (the DocumentStore lives there). Files that are not
+// open are read from disk here; they are a job's few result files, not a tree walk.
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "protocol/position_encoding.h"
+#include "server/jobs/file_edits.h"
+#include "server/jobs/workspace.h"
+
+namespace flint {
+class DocumentStore;
+struct Document;
+}  // namespace flint
+
+namespace flint::jobs {
+
+// The open document for a file (compared by canonical path, so any spelling of its URI
+// matches), or null.
+Document* find_open_document(DocumentStore& store, const std::filesystem::path& canonical);
+
+struct WorkspaceEditOptions {
+  std::string label;          // "flint: <title>"
+  std::string annotation_id;  // one change annotation for the whole job
+  std::string annotation_description;
+  bool document_changes = true;  // client supports versioned TextDocumentEdits
+};
+
+struct BuiltWorkspaceEdit {
+  nlohmann::json edit;  // the WorkspaceEdit
+  size_t files = 0;
+  // Open documents edited, with the version each edit was made for.
+  std::map<std::string, int64_t> versions;
+};
+
+// One WorkspaceEdit for every file. Open documents get edits for their current version, moved
+// (rebased) when the document changed since the job read it; files that are not open get
+// `version: null` edits against their text on disk, rebased likewise. The error names the
+// first file whose edits cannot be placed any more, or that is gone.
+std::variant<BuiltWorkspaceEdit, std::string> build_workspace_edit(
+    DocumentStore& store, const std::vector<FileEdit>& edits, const WorkspaceEditOptions& options);
+
+// Reads an LSP WorkspaceEdit (`changes` or `documentChanges` with TextDocumentEdits; positions
+// in UTF-16, against the files on disk) into file edits. Refuses files outside the workspace,
+// missing files, resource operations and overlapping edits.
+std::variant<std::vector<FileEdit>, std::string> file_edits_from_workspace_edit(
+    const nlohmann::json& workspace_edit, const Workspace& workspace);
+
+// "1 file changed", "3 files changed".
+std::string files_changed(size_t n);
+
+}  // namespace flint::jobs

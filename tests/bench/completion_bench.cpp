@@ -1,0 +1,184 @@
+// Inline completion latency that flint adds, over pipes with the real flint-lsp binary and the
+// loopback endpoint as an openai-completions (FIM) provider:
+//   - BM_ServerTimeOnMiss: from sending textDocument/inlineCompletion to receiving the answer,
+//     minus the endpoint's own time (from the moment it had read the HTTP request to the moment
+//     it wrote its last token, which it stamps into the text: stampTimes). What remains is
+//     flint: reading the request, cutting the windows and tree-sitter context, building the
+//     FIM request, HTTP, SSE parsing, the stop rule, the answer, and both pipe hops.
+//   - BM_CacheHit: the same request again, answered from the cache (one pipe round trip plus
+//     the query building that keys the cache).
+//   - BM_BuildQuery: cutting the query out of a 5,000-line document in process (windows,
+//     scope, context), the CPU part of every request.
+// Each reports p50 / p99 in ms as counters; the iteration time is the manual time measured.
+//
+// Run: scripts/bench completion   (or build/release/bench/completion_bench)
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "parsers/language_registry.h"
+#include "parsers/syntax_tree.h"
+#include "server/completion/query.h"
+#include "tests/fake_endpoint/fake_endpoint.h"
+#include "tests/support/editor_client.h"
+
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+const std::string kUri = "file:///work/bench/inventory.py";
+
+// A realistic module: imports, a class with methods, functions; the cursor goes at the end of
+// the line "        total = " in the middle of it.
+std::string python_module(int functions) {
+  std::string text = "import math\nimport os\nfrom typing import Dict, List, Optional\n\n\n";
+  text += "class Inventory:\n    def __init__(self):\n        self.items: Dict[str, int] = {}\n\n";
+  for (int i = 0; i < functions; ++i) {
+    std::string n = std::to_string(i);
+    text += "    def method_" + n + "(self, key: str, amount: int = " + n + ") -> int:\n";
+    text += "        \"\"\"Adjusts the stock of key by amount.\"\"\"\n";
+    text += "        current = self.items.get(key, 0)\n";
+    text += "        if current + amount < 0:\n            raise ValueError(key)\n";
+    text += "        self.items[key] = current + amount\n        return self.items[key]\n\n";
+  }
+  return text;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
+  return v[i];
+}
+
+void report(benchmark::State& state, const std::vector<double>& ms) {
+  state.counters["p50_ms"] = percentile(ms, 0.5);
+  state.counters["p99_ms"] = percentile(ms, 0.99);
+  state.counters["max_ms"] = percentile(ms, 1.0);
+}
+
+struct Session {
+  explicit Session(bool stamp) : endpoint(json{{"default", {{"text", "abcdefgh"}, {"stampTimes", stamp}}}}) {
+    endpoint.start();
+    flint::testing::EditorOptions options;
+    options.env = {"FLINT_BASE_URL=" + endpoint.url("/v1"), "FLINT_MODEL=bench",
+                   "FLINT_PROVIDER=openai-completions"};
+    options.args = {"--log-level", "warn"};
+    editor = std::make_unique<flint::testing::EditorClient>(options);
+    text = python_module(60);
+    editor->open(kUri, "python", text);
+    // The cursor: the end of a fresh line in the middle of the class.
+    size_t at = text.find("    def method_30(");
+    line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+    editor->type(kUri, line, 0, line, 0, "        total = \n");
+    column = 16;
+  }
+  json params() const {
+    return json{{"textDocument", {{"uri", kUri}}},
+                {"position", {{"line", line}, {"character", column}}},
+                {"context", {{"triggerKind", 2}}}};
+  }
+  json complete() {
+    json response = editor->request("textDocument/inlineCompletion", params());
+    if (!response.contains("result")) throw std::runtime_error(response.dump());
+    return response["result"]["items"];
+  }
+  // A keystroke that makes the next request a cache miss.
+  void type_key() {
+    editor->type(kUri, line, column, line, column, "x");
+    ++column;
+  }
+
+  flint::fake::FakeEndpoint endpoint;
+  std::unique_ptr<flint::testing::EditorClient> editor;
+  std::string text;
+  int line = 0;
+  int column = 0;
+};
+
+void BM_ServerTimeOnMiss(benchmark::State& state) {
+  Session session(true);
+  session.complete();  // warm: connection, grammar queries
+  std::vector<double> samples;
+  for (auto _ : state) {
+    session.type_key();
+    size_t index = session.endpoint.requests().size();
+    auto sent = Clock::now();
+    json response = session.editor->request("textDocument/inlineCompletion", session.params());
+    auto answered = Clock::now();
+    auto requests = session.endpoint.requests();
+    if (requests.size() != index + 1 || !response.contains("result") ||
+        response["result"]["items"].empty()) {
+      state.SkipWithError("no completion from the model");
+      break;
+    }
+    // The text is the endpoint's stamps ("T1 T2 "): the last one is its last write.
+    std::string text = response["result"]["items"][0]["insertText"];
+    size_t last = text.find_last_of("0123456789");
+    size_t first = text.find_last_not_of("0123456789", last);
+    first = first == std::string::npos ? 0 : first + 1;
+    Clock::time_point last_write{Clock::duration(std::stoll(text.substr(first, last + 1 - first)))};
+    auto flint_time = (requests.back().received_at - sent) + (answered - last_write);
+    double ms = std::chrono::duration<double, std::milli>(flint_time).count();
+    samples.push_back(ms);
+    state.SetIterationTime(ms / 1000.0);
+  }
+  report(state, samples);
+}
+BENCHMARK(BM_ServerTimeOnMiss)->UseManualTime()->Iterations(300)->Unit(benchmark::kMillisecond);
+
+void BM_CacheHit(benchmark::State& state) {
+  Session session(false);
+  session.complete();
+  size_t models_calls = session.endpoint.requests().size();
+  std::vector<double> samples;
+  for (auto _ : state) {
+    auto sent = Clock::now();
+    json items = session.complete();
+    double ms = std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
+    benchmark::DoNotOptimize(items);
+    samples.push_back(ms);
+    state.SetIterationTime(ms / 1000.0);
+  }
+  if (session.endpoint.requests().size() != models_calls) state.SkipWithError("cache missed");
+  report(state, samples);
+}
+BENCHMARK(BM_CacheHit)->UseManualTime()->Iterations(1000)->Unit(benchmark::kMillisecond);
+
+void BM_BuildQuery(benchmark::State& state) {
+  std::string text = python_module(700);  // ~5,000 lines
+  size_t at = text.find("    def method_350(");
+  text.insert(at, "        total = \n");
+  auto cursor = static_cast<uint32_t>(at + 16);
+  flint::parsers::StringTextInput input(text);
+  const auto* grammar = flint::parsers::LanguageRegistry::shared().for_language_id("python");
+  flint::parsers::Tree tree = flint::parsers::parse_text(*grammar, input);
+  flint::CompletionQueryInput in;
+  in.text = &input;
+  in.tree = &tree;
+  in.cursor = cursor;
+  in.uri = kUri;
+  in.language = "python";
+  in.path = "bench/inventory.py";
+  std::vector<double> samples;
+  for (auto _ : state) {
+    auto start = Clock::now();
+    flint::CompletionQuery query = flint::build_completion_query(in);
+    double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    benchmark::DoNotOptimize(query);
+    samples.push_back(ms);
+    state.SetIterationTime(ms / 1000.0);
+  }
+  state.counters["lines"] = static_cast<double>(input.line_count());
+  report(state, samples);
+}
+BENCHMARK(BM_BuildQuery)->UseManualTime()->Iterations(2000)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

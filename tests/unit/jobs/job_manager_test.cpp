@@ -1,0 +1,228 @@
+// The job manager with scripted runners: queueing, limits, cancel, timeout, progress
+// coalescing, and the observer's started/ended exactly once on every path.
+#include "server/job_manager.h"
+
+#include <gtest/gtest.h>
+
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+
+namespace flint {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A runner the test drives by hand through its sink.
+struct ManualRunner : JobRunner {
+  explicit ManualRunner(JobSink s, int* cancels) : sink(std::move(s)), cancels(cancels) {}
+  void cancel() override { ++*cancels; }
+  JobSink sink;
+  int* cancels;
+};
+
+struct Events : JobObserver {
+  explicit Events(std::vector<std::string>* log, const std::string& id) : log(log), id(id) {}
+  void queued(const JobInfo& i) override {
+    log->push_back(id + " queued " + std::string(to_string(i.state)));
+  }
+  void started(const JobInfo&) override { log->push_back(id + " started"); }
+  void progressed(const JobInfo& i) override {
+    log->push_back(id + " progress " + i.message + " " +
+                   (i.percentage ? std::to_string(*i.percentage) : "-"));
+  }
+  void ended(const JobInfo& i) override {
+    log->push_back(id + " ended " + std::string(to_string(i.state)) + " " + i.summary);
+  }
+  std::vector<std::string>* log;
+  std::string id;
+};
+
+struct Rig {
+  explicit Rig(JobManagerOptions options = {}) {
+    hooks.observe = [this](const JobInfo& info) { return std::make_unique<Events>(&log, info.id); };
+    hooks.apply = [this](const JobInfo&, std::vector<jobs::FileEdit> edits,
+                         std::function<void(ApplyResult)> done) {
+      applied.push_back(edits.size());
+      pending_apply = std::move(done);
+    };
+    manager = std::make_unique<JobManager>(io.get_executor(), hooks, options);
+  }
+  std::string submit(const std::string& instruction) {
+    return manager->submit(
+        JobRequest{instruction, {}, std::nullopt}, [this](const JobInfo& info, JobSink sink) {
+          auto runner = std::make_unique<ManualRunner>(std::move(sink), &cancels);
+          runners[info.id] = runner.get();
+          return runner;
+        });
+  }
+  void run() {
+    io.restart();
+    io.poll();
+  }
+  void run_for(std::chrono::milliseconds d) {
+    io.restart();
+    io.run_for(d);
+  }
+  int count(const std::string& needle) const {
+    int n = 0;
+    for (const auto& l : log) n += l.rfind(needle, 0) == 0 ? 1 : 0;
+    return n;
+  }
+  asio::io_context io;
+  JobHooks hooks;
+  std::unique_ptr<JobManager> manager;
+  std::vector<std::string> log;
+  std::map<std::string, ManualRunner*> runners;
+  std::vector<size_t> applied;
+  std::function<void(ApplyResult)> pending_apply;
+  int cancels = 0;
+};
+
+TEST(JobManager, IdsTitlesAndTheConcurrencyLimit) {
+  Rig rig(JobManagerOptions{.max_concurrent = 2});
+  std::string a = rig.submit("first task\nwith details");
+  std::string b = rig.submit(std::string(100, 'x'));
+  std::string c = rig.submit("third");
+  EXPECT_EQ(a, "job-1");
+  EXPECT_EQ(c, "job-3");
+  EXPECT_EQ(rig.manager->find(a)->title, "first task");
+  EXPECT_LE(rig.manager->find(b)->title.size(), 64u);
+  EXPECT_EQ(rig.manager->find(a)->state, JobState::kRunning);
+  EXPECT_EQ(rig.manager->find(b)->state, JobState::kRunning);
+  EXPECT_EQ(rig.manager->find(c)->state, JobState::kQueued);
+  EXPECT_EQ(rig.count("job-3 started"), 0);
+  // When one ends, the queued one starts.
+  rig.runners[a]->sink.finish(JobOutcome::failure("boom"));
+  rig.run();
+  EXPECT_EQ(rig.manager->find(a)->state, JobState::kFailed);
+  EXPECT_EQ(rig.manager->find(a)->summary, "boom");
+  EXPECT_EQ(rig.manager->find(c)->state, JobState::kRunning);
+  EXPECT_EQ(rig.count("job-3 started"), 1);
+  auto list = rig.manager->list();
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0].id, "job-1");
+}
+
+TEST(JobManager, SuccessWithEditsGoesThroughApply) {
+  Rig rig;
+  std::string id = rig.submit("edit things");
+  jobs::FileEdit edit;
+  edit.path = "/x";
+  edit.replacements.push_back({0, 0, "y"});
+  rig.runners[id]->sink.finish(JobOutcome::success("renamed", {edit, edit}));
+  rig.run();
+  ASSERT_EQ(rig.applied, std::vector<size_t>{2});
+  EXPECT_EQ(rig.manager->find(id)->state, JobState::kRunning);
+  // A cancel while the editor holds the edit does not pretend to stop it.
+  EXPECT_EQ(rig.manager->cancel(id), JobState::kRunning);
+  rig.pending_apply(ApplyResult{true, "2 files changed"});
+  EXPECT_EQ(rig.manager->find(id)->state, JobState::kDone);
+  EXPECT_EQ(rig.manager->find(id)->summary, "2 files changed: renamed");
+  EXPECT_EQ(rig.count("job-1 ended"), 1);
+}
+
+TEST(JobManager, RefusedApplyFailsTheJob) {
+  Rig rig;
+  std::string id = rig.submit("edit");
+  jobs::FileEdit edit;
+  edit.replacements.push_back({0, 0, "y"});
+  rig.runners[id]->sink.finish(JobOutcome::success("", {edit}));
+  rig.run();
+  rig.pending_apply(ApplyResult{false, "a.py changed since"});
+  EXPECT_EQ(rig.manager->find(id)->state, JobState::kFailed);
+  EXPECT_EQ(rig.manager->find(id)->summary, "a.py changed since");
+}
+
+TEST(JobManager, NoEditsIsDoneWithoutApply) {
+  Rig rig;
+  std::string id = rig.submit("look only");
+  rig.runners[id]->sink.finish(JobOutcome::success("nothing to do"));
+  rig.run();
+  EXPECT_TRUE(rig.applied.empty());
+  EXPECT_EQ(rig.manager->find(id)->state, JobState::kDone);
+  EXPECT_EQ(rig.manager->find(id)->summary, "no changes: nothing to do");
+}
+
+TEST(JobManager, CancelQueuedAndRunningJobsEndsThemOnce) {
+  Rig rig(JobManagerOptions{.max_concurrent = 1});
+  std::string a = rig.submit("a");
+  std::string b = rig.submit("b");
+  EXPECT_EQ(rig.manager->cancel(b), JobState::kCancelled);
+  EXPECT_EQ(rig.count("job-2 started"), 0);
+  EXPECT_EQ(rig.count("job-2 ended cancelled"), 1);
+  EXPECT_EQ(rig.manager->cancel(a), JobState::kCancelled);
+  EXPECT_EQ(rig.cancels, 1);
+  // Late reports of a cancelled runner are ignored.
+  rig.runners[a]->sink.progress(JobProgress{"late", 50});
+  rig.runners[a]->sink.finish(JobOutcome::success("late"));
+  rig.run();
+  EXPECT_EQ(rig.manager->find(a)->state, JobState::kCancelled);
+  EXPECT_EQ(rig.count("job-1 ended"), 1);
+  EXPECT_EQ(rig.count("job-1 progress"), 0);
+  EXPECT_EQ(rig.manager->cancel(a), JobState::kCancelled);  // idempotent
+  EXPECT_FALSE(rig.manager->cancel("job-99"));
+}
+
+TEST(JobManager, TimeoutFailsAndCancelsTheRunner) {
+  Rig rig(JobManagerOptions{.timeout = 30ms});
+  std::string id = rig.submit("slow");
+  for (int i = 0; i < 200 && !is_final(rig.manager->find(id)->state); ++i) rig.run_for(10ms);
+  EXPECT_EQ(rig.manager->find(id)->state, JobState::kFailed);
+  EXPECT_NE(rig.manager->find(id)->summary.find("timed out"), std::string::npos);
+  EXPECT_GE(rig.cancels, 1);
+  EXPECT_EQ(rig.count("job-1 ended"), 1);
+}
+
+TEST(JobManager, ProgressIsCoalescedToTheLatest) {
+  Rig rig(JobManagerOptions{.progress_interval = 200ms});
+  std::string id = rig.submit("busy");
+  auto& sink = rig.runners[id]->sink;
+  sink.progress(JobProgress{"one", 10});  // first: at once
+  for (int i = 0; i < 50; ++i) sink.progress(JobProgress{"step " + std::to_string(i), i});
+  EXPECT_EQ(rig.count("job-1 progress"), 1);
+  for (int i = 0; i < 100 && rig.count("job-1 progress") < 2; ++i) rig.run_for(10ms);
+  ASSERT_EQ(rig.count("job-1 progress"), 2);
+  EXPECT_EQ(rig.log.back(), "job-1 progress step 49 49");
+  // A message-only report keeps the last percentage.
+  rig.run_for(250ms);
+  sink.progress(JobProgress{"msg", std::nullopt});
+  EXPECT_EQ(rig.log.back(), "job-1 progress msg 49");
+}
+
+TEST(JobManager, ShutdownEndsEverythingAndKills) {
+  Rig rig(JobManagerOptions{.max_concurrent = 1});
+  rig.submit("a");
+  rig.submit("b");
+  rig.manager->shutdown();
+  EXPECT_EQ(rig.count("job-1 ended cancelled"), 1);
+  EXPECT_EQ(rig.count("job-2 ended cancelled"), 1);
+  EXPECT_EQ(rig.count("job-2 started"), 0);
+  EXPECT_EQ(rig.cancels, 1);
+  rig.manager.reset();
+  EXPECT_EQ(rig.count("job-1 ended"), 1);
+}
+
+TEST(JobManager, AFactoryThatThrowsFailsTheJob) {
+  Rig rig;
+  std::string id = rig.manager->submit(
+      JobRequest{"x", {}, std::nullopt}, [](const JobInfo&, JobSink) -> std::unique_ptr<JobRunner> {
+        throw std::runtime_error("cannot run 'agent': No such file or directory");
+      });
+  EXPECT_EQ(rig.manager->find(id)->state, JobState::kFailed);
+  EXPECT_NE(rig.manager->find(id)->summary.find("No such file"), std::string::npos);
+  EXPECT_EQ(rig.manager->running_count(), 0u);
+}
+
+TEST(JobManager, OldFinishedJobsAreForgotten) {
+  Rig rig(JobManagerOptions{.max_kept_finished = 3});
+  for (int i = 0; i < 6; ++i) rig.manager->cancel(rig.submit("t"));
+  rig.run();
+  auto list = rig.manager->list();
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list.front().id, "job-4");
+  EXPECT_EQ(rig.manager->find("job-1"), nullptr);
+}
+
+}  // namespace
+}  // namespace flint
