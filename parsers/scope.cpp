@@ -95,9 +95,13 @@ class ScopeFinder {
   Scope unit_scope(const std::vector<LogicalUnit>& units, size_t index) {
     // A unit that spans the same lines as the definition around it is reported as that one
     // (`const f = () => {...}` is the declaration of f, not an anonymous arrow function).
+    // (Compared without wrappers and attached comments: those widen the region afterwards.)
+    auto own_lines = [](const LogicalUnit& unit) {
+      return Lines{first_row(unit.node), last_row(unit.node)};
+    };
     while (index > 0 && is_definition_like(units[index - 1].kind) &&
            units[index - 1].kind != UnitKind::kNamespace &&
-           lines_of(units[index - 1]) == lines_of(units[index])) {
+           own_lines(units[index - 1]) == own_lines(units[index])) {
       --index;
     }
     const LogicalUnit& unit = units[index];
@@ -257,9 +261,15 @@ class ScopeFinder {
     std::vector<TSNode> members;
     uint32_t definitions = 0;
     std::string names;
-    uint32_t count = ts_node_named_child_count(container);
-    for (uint32_t i = 0; i < count; ++i) {
-      TSNode child = ts_node_named_child(container, i);
+    // A cursor walk (ts_node_named_child(i) restarts from the first child each time), starting
+    // at the first child that reaches the selection.
+    TreeCursor cursor(container);
+    if (ts_tree_cursor_goto_first_child_for_byte(cursor.get(), range.begin) < 0) {
+      return std::nullopt;
+    }
+    for (bool more = true; more; more = ts_tree_cursor_goto_next_sibling(cursor.get())) {
+      TSNode child = cursor.node();
+      if (!ts_node_is_named(child)) continue;
       if (ts_node_end_byte(child) <= range.begin) continue;
       if (ts_node_start_byte(child) >= range.end) break;
       if (ts_node_start_byte(child) == ts_node_end_byte(child)) continue;

@@ -9,12 +9,14 @@ namespace flint {
 using nlohmann::json;
 
 void Server::reload_config() {
-  std::vector<json> layers{default_settings(), options_.file_settings,
-                           environment_settings(options_.getenv), init_options_,
-                           workspace_settings_};
-  ConfigResult result = resolve_config(layers, options_.getenv);
-  register_secret(result.config.fast.api_key);
-  register_secret(result.config.agent.api_key);
+  // Named layers, so that a bad value's message says where it came from.
+  std::vector<SettingsLayer> layers{{"defaults", default_settings()},
+                                    {"--config", options_.file_settings},
+                                    {"environment", environment_settings(options_.getenv)},
+                                    {"initializationOptions", init_options_},
+                                    {"workspace settings", workspace_settings_}};
+  ConfigResult result = resolve_config_layers(layers, options_.getenv);
+  for (const auto& secret : secrets_of(result.config)) register_secret(secret);
   bool changed_errors = result.errors != last_config_errors_;
   last_config_errors_ = result.errors;
   config_ = std::move(result.config);

@@ -27,7 +27,7 @@ void Server::bind_documents() {
         auto result = documents_->change(p.textDocument, p.contentChanges);
         if (!result.message.empty()) {
           spdlog::warn("didChange {}: {}", p.textDocument.uri, result.message);
-          if (!result.document) log_message(2, "flint: " + result.message);
+          if (!result.document) log_message(2, "flint: " + p.textDocument.uri + ": " + result.message);
         }
         if (result.document) {
           on_document_changed(*result.document);

@@ -177,6 +177,7 @@ class JobManager {
   std::map<uint64_t, std::unique_ptr<Job>> jobs_;  // by sequence number
   std::map<std::string, uint64_t> by_id_;
   uint64_t next_ = 1;
+  uint64_t next_run_ = 1;  // each start of a job gets its own, so stale reports are told apart
   size_t running_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::unique_ptr<asio::thread_pool> workers_;  // created on first use; joined last

@@ -66,9 +66,11 @@ class LspJobObserver final : public JobObserver {
     channel_.report(info.message.empty() ? std::nullopt : std::optional(info.message),
                     info.percentage);
   }
+  // The progress ends before the final state is told, so a client that sees the state has
+  // its progress closed already.
   void ended(const JobInfo& info) override {
-    changed(info);
     channel_.end(info.summary, info.state == JobState::kFailed);
+    changed(info);
   }
 
  private:

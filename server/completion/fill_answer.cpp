@@ -74,8 +74,9 @@ std::string FillAnswer::strip_echo(std::string code, bool at_end) {
   echo_decided_ = true;
   std::string out = std::move(held_);
   held_.clear();
-  if (start.substr(0, echo_.size()) != echo_) return out;
-  std::string_view rest = start.substr(echo_.size());
+  std::string_view answer = trim_left(out);
+  if (answer.substr(0, echo_.size()) != echo_) return out;
+  std::string_view rest = answer.substr(echo_.size());
   // "x = " answered "x = 5": the blank after the echo is already in the buffer.
   if (echo_ended_blank_) rest = trim_left(rest);
   return std::string(rest);

@@ -66,7 +66,6 @@ std::optional<std::vector<Hunk>> myers(const std::vector<int>& a, const std::vec
     if (found_d >= 0) break;
   }
   // Walk back through the trace: each step is one deleted or inserted line.
-  std::vector<std::pair<long, long>> path;  // (x, y) points where a non-diagonal move ends
   long x = n, y = m;
   std::vector<bool> deleted(static_cast<size_t>(n), false), inserted(static_cast<size_t>(m), false);
   for (long d = found_d; d > 0; --d) {

@@ -28,7 +28,8 @@ bool is_final(JobState state) {
 }
 
 struct JobManager::Job {
-  Job(asio::any_io_executor executor) : timeout(executor), progress_timer(executor) {}
+  explicit Job(const asio::any_io_executor& executor)
+      : timeout(executor), progress_timer(executor) {}
   uint64_t seq = 0;
   JobInfo info;
   RunnerFactory factory;
@@ -41,15 +42,6 @@ struct JobManager::Job {
   bool progress_pending = false;
   std::chrono::steady_clock::time_point last_progress{};
 };
-
-namespace {
-
-uint64_t next_run() {
-  static uint64_t counter = 0;
-  return ++counter;
-}
-
-}  // namespace
 
 JobManager::JobManager(asio::any_io_executor executor, JobHooks hooks, JobManagerOptions options)
     : executor_(std::move(executor)), hooks_(std::move(hooks)), options_(options) {}
@@ -136,7 +128,7 @@ void JobManager::start_ready() {
 void JobManager::start(Job& job) {
   ++running_;
   job.info.state = JobState::kRunning;
-  job.run = next_run();
+  job.run = next_run_++;
   spdlog::info("{}: running", job.info.id);
   if (job.observer) job.observer->started(job.info);
 

@@ -275,6 +275,9 @@ step('a second edit, accepted from its CodeLens, is one undo step', async () => 
       .click();
   await waitForStatus(page, 'idle after accept', (s) => s.label === 'flint' && !s.spinning, 15000);
   assertEqual(await editorText(page), EXPECTED, 'text after Accept');
+  await waitFor(
+      'the CodeLens to go once the edit is accepted',
+      async () => (await codeLensTitles(page)).length === 0, {timeoutMs: 10000});
   await screenshot('accepted');
   await focusEditor(page);
   await page.keyboard.press('Control+Z');

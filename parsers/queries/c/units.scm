@@ -19,7 +19,14 @@
 
 (compound_statement) @block
 
-(statement) @statement
+; Statements are listed by kind: a supertype pattern such as (statement) cannot match when
+; the query runs rooted at the node itself (see ../README.md).
+[
+  (attributed_statement) (break_statement) (case_statement) (compound_statement)
+  (continue_statement) (do_statement) (expression_statement) (for_statement)
+  (goto_statement) (if_statement) (labeled_statement) (return_statement)
+  (seh_leave_statement) (seh_try_statement) (switch_statement) (while_statement)
+] @statement
 (declaration) @statement
 (type_definition) @statement
 (field_declaration) @statement

@@ -12,6 +12,10 @@
 (linkage_specification body: (declaration_list) @body) @namespace
 (template_declaration) @wrapper
 
+[
+  (co_return_statement) (co_yield_statement) (for_range_loop) (throw_statement)
+  (try_statement)
+] @statement
 (alias_declaration) @statement
 (using_declaration) @statement
 (static_assert_declaration) @statement

@@ -25,6 +25,16 @@
 (statement_block) @block
 (class_static_block) @block
 
-(statement) @statement
+; Statements are listed by kind: a supertype pattern such as (statement) cannot match when
+; the query runs rooted at the node itself (see ../README.md).
+[
+  (break_statement) (class_declaration) (continue_statement) (debugger_statement)
+  (do_statement) (empty_statement) (export_statement) (expression_statement)
+  (for_in_statement) (for_statement) (function_declaration)
+  (generator_function_declaration) (if_statement) (import_statement) (labeled_statement)
+  (lexical_declaration) (return_statement) (statement_block) (switch_statement)
+  (throw_statement) (try_statement) (variable_declaration) (while_statement)
+  (with_statement)
+] @statement
 
 (comment) @attached

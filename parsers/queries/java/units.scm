@@ -15,7 +15,17 @@
 (constructor_body) @block
 (static_initializer) @block
 
-(statement) @statement
+; Statements are listed by kind: a supertype pattern such as (statement) cannot match when
+; the query runs rooted at the node itself (see ../README.md).
+[
+  (assert_statement) (break_statement) (continue_statement) (do_statement)
+  (enhanced_for_statement) (expression_statement) (for_statement) (if_statement)
+  (labeled_statement) (local_variable_declaration) (return_statement)
+  (switch_expression) (synchronized_statement) (throw_statement) (try_statement)
+  (try_with_resources_statement) (while_statement) (yield_statement)
+  (class_declaration) (interface_declaration) (enum_declaration) (record_declaration)
+  (annotation_type_declaration) (module_declaration)
+] @statement
 (field_declaration) @statement
 (constant_declaration) @statement
 (enum_constant) @statement

@@ -14,7 +14,13 @@
 
 (block) @block
 
-(statement) @statement
+; Statements are listed by kind: a supertype pattern such as (statement) cannot match when
+; the query runs rooted at the node itself (see ../README.md).
+[
+  (assignment_statement) (break_statement) (do_statement) (empty_statement)
+  (for_statement) (function_call) (function_declaration) (goto_statement) (if_statement)
+  (label_statement) (repeat_statement) (variable_declaration) (while_statement)
+] @statement
 (return_statement) @statement
 
 (comment) @attached

@@ -12,6 +12,10 @@
 (module name: (_) @name body: (statement_block) @body) @namespace
 (ambient_declaration) @wrapper
 
+[
+  (abstract_class_declaration) (ambient_declaration) (enum_declaration) (function_signature)
+  (import_alias) (interface_declaration) (internal_module) (module) (type_alias_declaration)
+] @statement
 (public_field_definition) @statement
 (method_signature) @statement
 (abstract_method_signature) @statement

@@ -30,7 +30,6 @@ struct JobsEditorOptions {
   std::string workspace_uri;
   bool work_done_progress = true;
   json initialization_options = json::object();
-  std::function<void(const json& params)> before_apply;
 };
 
 class JobsEditor {
@@ -191,7 +190,6 @@ class JobsEditor {
   }
 
   json apply(const json& params) {
-    if (options_.before_apply) options_.before_apply(params);
     const json& edit = params["edit"];
     for (const json& change : edit.value("documentChanges", json::array())) {
       std::string uri = change["textDocument"]["uri"];
@@ -273,6 +271,17 @@ const std::string kGeometry =
     "\n"
     "def report(r):\n"
     "    print(area(r))\n";
+
+json range_json(int l1, int c1, int l2, int c2) {
+  return json{{"start", {{"line", l1}, {"character", c1}}},
+              {"end", {{"line", l2}, {"character", c2}}}};
+}
+
+JobsEditorOptions with_settings(json initialization_options) {
+  JobsEditorOptions options;
+  options.initialization_options = std::move(initialization_options);
+  return options;
+}
 
 json call(const std::string& name, json arguments) {
   return json{{"name", name}, {"arguments", std::move(arguments)}};
@@ -446,7 +455,7 @@ TEST(Jobs, StepBoundFailsTheJobWithoutEditing) {
   std::vector<json> replies;
   for (int i = 0; i < 5; ++i) replies.push_back(tool_reply({call("list_dir", {{"path", "."}})}));
   Harness h(json{{"rules", {conversation("never ends", replies)}}},
-            JobsEditorOptions{.initialization_options = {{"jobs", {{"maxSteps", 3}}}}});
+            with_settings({{"jobs", {{"maxSteps", 3}}}}));
   std::string id = h.start_job("never ends");
   ASSERT_TRUE(h.wait_final(id));
   auto state = *h.editor->job_state(id);
@@ -469,55 +478,43 @@ bool gone(pid_t pid) {
 }
 
 TEST(Jobs, CancelKillsTheCommandsProcessGroup) {
-  Harness h(json::object(),
-            JobsEditorOptions{.initialization_options = command_settings(
-                                  "cat > task.json; sleep 300 & echo $! > child.pid; "
-                                  "echo '{\"message\": \"working\", \"percentage\": 5}'; wait")});
+  Harness h(json::object(), with_settings(command_settings(
+                                "cat > task.json; sleep 300 & echo $! > child.pid; "
+                                "echo '{\"message\": \"working\", \"percentage\": 5}'; wait")));
   h.editor->open(h.shapes, kShapes);
-  std::string id = h.start_job("long haul", {
-    {"textDocument", {{"uri", h.shapes}}}, {
-      "range", {
-        {"start", {{"line", 3}, {"character", 0}}}, {
-          "end", {
-            {"line", 4}, {
-              "character", 5
-            }
-          }
-        }
-      }
-    }}
-});
-ASSERT_TRUE(h.editor->serve_until([&] {
-  auto s = h.editor->job_state(id);
-  return s && s->value("message", "") == "working";
-})) << h.editor->stderr_text();
-std::string child_text = h.tmp.read("child.pid");
-ASSERT_FALSE(child_text.empty());
-pid_t child = static_cast<pid_t>(std::stol(child_text));
-// The task arrived on stdin.
-json task = json::parse(h.tmp.read("task.json"));
-EXPECT_EQ(task["instruction"], "long haul");
-EXPECT_EQ(task["files"], json::array({"src/shapes.py"}));
-EXPECT_EQ(task["region"], json({{"path", "src/shapes.py"}, {"firstLine", 4}, {"lastLine", 5}}));
+  std::string id = h.start_job(
+      "long haul", {{"textDocument", {{"uri", h.shapes}}}, {"range", range_json(3, 0, 4, 5)}});
+  ASSERT_TRUE(h.editor->serve_until([&] {
+    auto s = h.editor->job_state(id);
+    return s && s->value("message", "") == "working";
+  })) << h.editor->stderr_text();
+  std::string child_text = h.tmp.read("child.pid");
+  ASSERT_FALSE(child_text.empty());
+  pid_t child = static_cast<pid_t>(std::stol(child_text));
+  // The task arrived on stdin.
+  json task = json::parse(h.tmp.read("task.json"));
+  EXPECT_EQ(task["instruction"], "long haul");
+  EXPECT_EQ(task["files"], json::array({"src/shapes.py"}));
+  EXPECT_EQ(task["region"], json({{"path", "src/shapes.py"}, {"firstLine", 4}, {"lastLine", 5}}));
 
-json cancelled = h.editor->execute("flint.cancelJob", json{{"jobId", id}});
-EXPECT_EQ(cancelled["result"]["state"], "cancelled") << cancelled.dump();
-bool dead = false;
-for (int i = 0; i < 200 && !dead; ++i) {
-  dead = gone(child);
-  if (!dead) h.editor->serve_for(50ms);
-}
-EXPECT_TRUE(dead);
-h.editor->serve_for(200ms);
-expect_progress_sequence(h.editor->progress_of(id));
-EXPECT_EQ((*h.editor->job_state(id))["state"], "cancelled");
-json unknown = h.editor->execute("flint.cancelJob", json{{"jobId", "job-77"}});
-EXPECT_EQ(unknown["error"]["code"], -32602);
+  json cancelled = h.editor->execute("flint.cancelJob", json{{"jobId", id}});
+  EXPECT_EQ(cancelled["result"]["state"], "cancelled") << cancelled.dump();
+  bool dead = false;
+  for (int i = 0; i < 200 && !dead; ++i) {
+    dead = gone(child);
+    if (!dead) h.editor->serve_for(50ms);
+  }
+  EXPECT_TRUE(dead);
+  h.editor->serve_for(200ms);
+  expect_progress_sequence(h.editor->progress_of(id));
+  EXPECT_EQ((*h.editor->job_state(id))["state"], "cancelled");
+  json unknown = h.editor->execute("flint.cancelJob", json{{"jobId", "job-77"}});
+  EXPECT_EQ(unknown["error"]["code"], -32602);
 }
 
 TEST(Jobs, ProgressCancelFromTheEditorStopsTheJob) {
-  Harness h(json::object(), JobsEditorOptions{.initialization_options = command_settings(
-                                                  "echo '{\"message\": \"busy\"}'; sleep 300")});
+  Harness h(json::object(),
+            with_settings(command_settings("echo '{\"message\": \"busy\"}'; sleep 300")));
   std::string id = h.start_job("cancel me from the status bar");
   ASSERT_TRUE(h.editor->serve_until([&] {
     auto s = h.editor->job_state(id);
@@ -535,8 +532,7 @@ const char* kGatedEditScript =
     "echo '{\"message\": \"thinking\"}'; while [ ! -f go ]; do sleep 0.05; done; cat edit.json";
 
 TEST(Jobs, CommandResultIsRebasedOverTheUsersTyping) {
-  Harness h(json::object(),
-            JobsEditorOptions{.initialization_options = command_settings(kGatedEditScript)});
+  Harness h(json::object(), with_settings(command_settings(kGatedEditScript)));
   json edit{
       {"changes",
        {{h.shapes,
@@ -565,8 +561,7 @@ TEST(Jobs, CommandResultIsRebasedOverTheUsersTyping) {
 }
 
 TEST(Jobs, AnEditWhoseLinesTheUserChangedIsReportedNotApplied) {
-  Harness h(json::object(),
-            JobsEditorOptions{.initialization_options = command_settings(kGatedEditScript)});
+  Harness h(json::object(), with_settings(command_settings(kGatedEditScript)));
   json edit{
       {"changes",
        {{h.shapes,
@@ -595,8 +590,8 @@ TEST(Jobs, AnEditWhoseLinesTheUserChangedIsReportedNotApplied) {
 }
 
 TEST(Jobs, ACommandThatFailsReportsItsStderr) {
-  Harness h(json::object(), JobsEditorOptions{.initialization_options = command_settings(
-                                                  "echo 'agent-cli: not logged in' >&2; exit 2")});
+  Harness h(json::object(),
+            with_settings(command_settings("echo 'agent-cli: not logged in' >&2; exit 2")));
   std::string id = h.start_job("anything");
   ASSERT_TRUE(h.wait_final(id));
   auto state = *h.editor->job_state(id);
@@ -658,16 +653,13 @@ TEST(Jobs, TwoJobsAndAnInlineEditAtOnce) {
 }
 
 TEST(Jobs, MaxConcurrentQueuesTheRest) {
-  Harness h(
-      json::object(),
-      JobsEditorOptions{
-          .initialization_options = {
-              {"jobs",
-               {{"backend", "command"},
-                {"maxConcurrent", 1},
-                {"command",
-                 {"sh", "-c",
-                  "echo '{\"message\": \"on it\"}'; while [ ! -f go ]; do sleep 0.05; done"}}}}}});
+  json settings{{"jobs",
+                 {{"backend", "command"},
+                  {"maxConcurrent", 1},
+                  {"command",
+                   {"sh", "-c",
+                    "echo '{\"message\": \"on it\"}'; while [ ! -f go ]; do sleep 0.05; done"}}}}};
+  Harness h(json::object(), with_settings(settings));
   std::string a = h.start_job("first");
   std::string b = h.start_job("second");
   ASSERT_TRUE(h.editor->serve_until([&] {
@@ -687,7 +679,11 @@ TEST(Jobs, WithoutWorkDoneProgressTheStartAndEndAreMessages) {
   json script{{"rules",
                {conversation("quiet job",
                              {tool_reply({call("finish", {{"summary", "nothing to do"}})})})}}};
-  Harness h(script, JobsEditorOptions{.work_done_progress = false});
+  Harness h(script, [] {
+    JobsEditorOptions o;
+    o.work_done_progress = false;
+    return o;
+  }());
   std::string id = h.start_job("quiet job");
   ASSERT_TRUE(h.wait_final(id));
   EXPECT_EQ((*h.editor->job_state(id))["state"], "done");
@@ -728,8 +724,7 @@ TEST(Jobs, ANonLocalInlineEditBecomesAJob) {
 }
 
 TEST(Jobs, BadArgumentsAndUnavailableBackends) {
-  Harness h(json::object(),
-            JobsEditorOptions{.initialization_options = {{"jobs", {{"backend", "command"}}}}});
+  Harness h(json::object(), with_settings({{"jobs", {{"backend", "command"}}}}));
   json empty = h.editor->execute("flint.agentTask", json{{"instruction", "  "}});
   EXPECT_EQ(empty["error"]["code"], -32602);
   json missing = h.editor->execute("flint.agentTask", json::object());

@@ -49,12 +49,11 @@ struct Rig {
     manager = std::make_unique<JobManager>(io.get_executor(), hooks, options);
   }
   std::string submit(const std::string& instruction) {
-    return manager->submit(
-        JobRequest{instruction, {}, std::nullopt}, [this](const JobInfo& info, JobSink sink) {
-          auto runner = std::make_unique<ManualRunner>(std::move(sink), &cancels);
-          runners[info.id] = runner.get();
-          return runner;
-        });
+    return manager->submit(JobRequest{instruction, {}, std::nullopt},
+                           [this](const JobInfo& info, JobSink sink) {
+                             sinks[info.id] = sink;  // outlives the runner, to test late reports
+                             return std::make_unique<ManualRunner>(std::move(sink), &cancels);
+                           });
   }
   void run() {
     io.restart();
@@ -71,12 +70,12 @@ struct Rig {
   }
   asio::io_context io;
   JobHooks hooks;
-  std::unique_ptr<JobManager> manager;
   std::vector<std::string> log;
-  std::map<std::string, ManualRunner*> runners;
+  std::map<std::string, JobSink> sinks;
   std::vector<size_t> applied;
   std::function<void(ApplyResult)> pending_apply;
   int cancels = 0;
+  std::unique_ptr<JobManager> manager;  // last: its destructor still reports to the above
 };
 
 TEST(JobManager, IdsTitlesAndTheConcurrencyLimit) {
@@ -93,7 +92,7 @@ TEST(JobManager, IdsTitlesAndTheConcurrencyLimit) {
   EXPECT_EQ(rig.manager->find(c)->state, JobState::kQueued);
   EXPECT_EQ(rig.count("job-3 started"), 0);
   // When one ends, the queued one starts.
-  rig.runners[a]->sink.finish(JobOutcome::failure("boom"));
+  rig.sinks[a].finish(JobOutcome::failure("boom"));
   rig.run();
   EXPECT_EQ(rig.manager->find(a)->state, JobState::kFailed);
   EXPECT_EQ(rig.manager->find(a)->summary, "boom");
@@ -110,7 +109,7 @@ TEST(JobManager, SuccessWithEditsGoesThroughApply) {
   jobs::FileEdit edit;
   edit.path = "/x";
   edit.replacements.push_back({0, 0, "y"});
-  rig.runners[id]->sink.finish(JobOutcome::success("renamed", {edit, edit}));
+  rig.sinks[id].finish(JobOutcome::success("renamed", {edit, edit}));
   rig.run();
   ASSERT_EQ(rig.applied, std::vector<size_t>{2});
   EXPECT_EQ(rig.manager->find(id)->state, JobState::kRunning);
@@ -127,7 +126,7 @@ TEST(JobManager, RefusedApplyFailsTheJob) {
   std::string id = rig.submit("edit");
   jobs::FileEdit edit;
   edit.replacements.push_back({0, 0, "y"});
-  rig.runners[id]->sink.finish(JobOutcome::success("", {edit}));
+  rig.sinks[id].finish(JobOutcome::success("", {edit}));
   rig.run();
   rig.pending_apply(ApplyResult{false, "a.py changed since"});
   EXPECT_EQ(rig.manager->find(id)->state, JobState::kFailed);
@@ -137,7 +136,7 @@ TEST(JobManager, RefusedApplyFailsTheJob) {
 TEST(JobManager, NoEditsIsDoneWithoutApply) {
   Rig rig;
   std::string id = rig.submit("look only");
-  rig.runners[id]->sink.finish(JobOutcome::success("nothing to do"));
+  rig.sinks[id].finish(JobOutcome::success("nothing to do"));
   rig.run();
   EXPECT_TRUE(rig.applied.empty());
   EXPECT_EQ(rig.manager->find(id)->state, JobState::kDone);
@@ -154,8 +153,8 @@ TEST(JobManager, CancelQueuedAndRunningJobsEndsThemOnce) {
   EXPECT_EQ(rig.manager->cancel(a), JobState::kCancelled);
   EXPECT_EQ(rig.cancels, 1);
   // Late reports of a cancelled runner are ignored.
-  rig.runners[a]->sink.progress(JobProgress{"late", 50});
-  rig.runners[a]->sink.finish(JobOutcome::success("late"));
+  rig.sinks[a].progress(JobProgress{"late", 50});
+  rig.sinks[a].finish(JobOutcome::success("late"));
   rig.run();
   EXPECT_EQ(rig.manager->find(a)->state, JobState::kCancelled);
   EXPECT_EQ(rig.count("job-1 ended"), 1);
@@ -177,7 +176,7 @@ TEST(JobManager, TimeoutFailsAndCancelsTheRunner) {
 TEST(JobManager, ProgressIsCoalescedToTheLatest) {
   Rig rig(JobManagerOptions{.progress_interval = 200ms});
   std::string id = rig.submit("busy");
-  auto& sink = rig.runners[id]->sink;
+  auto& sink = rig.sinks[id];
   sink.progress(JobProgress{"one", 10});  // first: at once
   for (int i = 0; i < 50; ++i) sink.progress(JobProgress{"step " + std::to_string(i), i});
   EXPECT_EQ(rig.count("job-1 progress"), 1);

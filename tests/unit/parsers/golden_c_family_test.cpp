@@ -394,6 +394,32 @@ class Outer {
               Expect("method_declaration").in({"Outer", "Inner"}));
 }
 
+TEST(GoldenJava, SelectionOfStatementsAndBigMethodFallback) {
+  check_scope("java", R"(
+class A {
+    int f(int n) {
+        int s = 0;
+⟦        «s += n;
+        s *= 2;»⟧
+        return s;
+    }
+}
+)",
+              Expect("block").in({"A", "f"}).as("members"));
+  check_scope("java", R"(
+class A {
+    int f(int n) {
+        int s = 0;
+⟦        while (s < n) {
+            s += ‸2;
+        }⟧
+        return s;
+    }
+}
+)",
+              Expect("while_statement").in({"A", "f"}).max(3));
+}
+
 TEST(GoldenJava, SelectionOverTwoTopLevelTypesIsNotLocal) {
   check_scope("java", R"(
 ⟦class A {

@@ -94,6 +94,18 @@ function b() {
               Expect("program").as("members").not_local("2 top-level definitions"));
 }
 
+TEST(GoldenJavaScript, SelectionOfStatementsSelectsJustThem) {
+  check_scope("javascript", R"(
+function f() {
+  const a = 1;
+⟦  «let b = 2;
+  b++;»⟧
+  return a + b;
+}
+)",
+              Expect("statement_block").in({"f"}).as("members"));
+}
+
 TEST(GoldenTypeScript, DecoratedMethodsTravelWithTheirDecorators) {
   check_scope("typescript", R"(
 class Service {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -238,6 +239,34 @@ TEST(EditSession, RefusedEditsAreRecomputedAndRetried) {
   EXPECT_EQ(rig.editor().text(), document(rewritten));
   EXPECT_EQ(rig.session->stats().edits_refused, 3u);
   expect_clean(rig);
+}
+
+TEST(EditSession, AnEditOvertakenByAKeystrokeIsRefusedThenRebased) {
+  std::vector<std::string> region = numbered_region(10);
+  std::vector<std::string> rewritten = region;
+  rewritten[1] = "    total_1 = 1";
+  RigOptions options;
+  options.editor_work = milliseconds(5);  // the user types while the editor holds the edit
+  SessionRig rig(document(region), 2, 10, options);
+  rig.stream(at_ms(1), join_lines(rewritten), 1000);
+  // As soon as the first edit is on its way, the user types above the region.
+  bool typed = false;
+  std::function<void()> type_when_in_flight = [&] {
+    if (!typed && !rig.edits.empty()) {
+      typed = true;
+      rig.user_replace(0, 0, "#!/usr/bin/env python\n");
+      return;
+    }
+    if (!typed) rig.loop.after(std::chrono::microseconds(200), type_when_in_flight);
+  };
+  rig.loop.at(at_ms(1), type_when_in_flight);
+  rig.loop.run();
+  EXPECT_TRUE(typed);
+  EXPECT_EQ(rig.session->state(), SessionState::kDone);
+  EXPECT_GE(rig.session->stats().edits_refused, 1u);
+  EXPECT_EQ(rig.editor().text(), "#!/usr/bin/env python\n" + document(rewritten));
+  EXPECT_EQ(rig.session->region().first_line, 3u);
+  expect_clean(rig);  // every edit named the latest version the server had seen
 }
 
 TEST(EditSession, TooManyRefusalsInARowFail) {
