@@ -184,14 +184,17 @@ vim.cmd('silent wall')
 -- 3. The figures.
 local stats = outcome.result.stats or {}
 local rate = require('flint.sessions').tokens_per_second(stats)
+local function ms(value)
+  return type(value) == 'number' and string.format('%.0f ms', value) or '-'
+end
 out('')
 out('== inline edit session')
-out(string.format('  time to first edit   %s ms', tostring(stats.firstEditMs)))
-out(string.format('  time to first token  %s ms', tostring(stats.firstTokenMs)))
+out('  time to first edit   ' .. ms(stats.firstEditMs))
+out('  time to first token  ' .. ms(stats.firstTokenMs))
 out(string.format('  tokens               %s%s', tostring(stats.tokens),
   rate and string.format(' (%.0f tokens/s)', rate) or ''))
-out(string.format('  edits sent           %s', tostring(stats.edits)))
-out(string.format('  duration             %s ms', tostring(stats.durationMs)))
+out('  edits sent           ' .. tostring(stats.edits))
+out('  duration             ' .. ms(stats.durationMs))
 out('== agent job ' .. tostring(job.jobId) .. ': ' .. job.state
   .. (job.summary and (' - ' .. job.summary) or ''))
 

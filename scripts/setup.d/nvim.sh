@@ -20,6 +20,19 @@ works() {
   [[ -x "$DEST/nvim" ]] && "$DEST/nvim" --version 2>/dev/null | head -1 | grep -q '^NVIM v0\.10\.'
 }
 
+# The URI of the system's main Debian archive, read from deb822 or one-line sources.
+debian_mirror() {
+  local uri
+  uri=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' |
+    grep -E '/debian/?$' | head -1)
+  if [[ -z $uri ]]; then
+    uri=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list |
+      awk '{for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' |
+      grep -E '/debian/?$' | head -1)
+  fi
+  [[ -n $uri ]] && echo "${uri%/}"
+}
+
 fetch() {
   local work=$1
   local apt_opts=(
@@ -31,8 +44,11 @@ fetch() {
   )
   mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs" "$work/root" ||
     return 1
+  # The machine's own Debian mirror (from its apt configuration), with the newer suite.
+  local mirror
+  mirror=$(debian_mirror) || return 1
   echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
-    "http://deb.debian.org/debian $SUITE main" >"$work/sources.list"
+    "$mirror $SUITE main" >"$work/sources.list"
   apt-get "${apt_opts[@]}" -qq update >"$work/log" 2>&1 || return 1
   # The whole dependency closure, as if nothing were installed: the unpacked Neovim must not
   # mix trixie's binaries with bookworm's C library.

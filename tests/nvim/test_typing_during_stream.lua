@@ -74,7 +74,8 @@ local expected = table.concat({
   '# utilities',
   'import math  # typed',
   '',
-} , '\n') .. new_area .. table.concat({
+  '',
+}, '\n') .. new_area .. table.concat({
   '',
   '',
   'def volume(r, height):',
