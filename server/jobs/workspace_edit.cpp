@@ -201,6 +201,10 @@ std::variant<std::vector<FileEdit>, std::string> file_edits_from_workspace_edit(
         return "the edits for '" + edit.uri + "' overlap";
       }
     }
+    // Tools often replace whole files: keep only the lines that differ, so the review shows
+    // the real change and typing elsewhere in the file does not stop the edit from landing.
+    edit.replacements =
+        diff_lines(edit.base_text, apply_replacements(edit.base_text, edit.replacements));
     if (!edit.replacements.empty()) out.push_back(std::move(edit));
   }
   return out;

@@ -51,7 +51,8 @@ std::variant<BuiltWorkspaceEdit, std::string> build_workspace_edit(
 
 // Reads an LSP WorkspaceEdit (`changes` or `documentChanges` with TextDocumentEdits; positions
 // in UTF-16, against the files on disk) into file edits. Refuses files outside the workspace,
-// missing files, resource operations and overlapping edits.
+// missing files, resource operations and overlapping edits. The edits are reduced to the lines
+// that differ (a whole-file replacement becomes its changed lines).
 std::variant<std::vector<FileEdit>, std::string> file_edits_from_workspace_edit(
     const nlohmann::json& workspace_edit, const Workspace& workspace);
 
