@@ -1,6 +1,6 @@
 // textDocument/codeAction: flint's presets for a range (server/completion/code_action_presets.h),
 // each a flint.inlineEdit command with its instruction, "Fix" a quickfix when the client sent
-// diagnostics that intersect the range.
+// diagnostics on the range's lines.
 #include <spdlog/spdlog.h>
 
 #include "server/completion/code_action_presets.h"
@@ -54,8 +54,10 @@ void from_json(const json& j, CodeActionParams& p) {
   }
 }
 
-bool intersects(const protocol::Range& a, const protocol::Range& b) {
-  return a.start <= b.end && b.start <= a.end;
+// By lines: Neovim sends the diagnostics of the cursor's line with a cursor that may sit
+// outside their columns, and the model fixes whole lines anyway.
+bool on_same_lines(const protocol::Range& diagnostic, const protocol::Range& range) {
+  return diagnostic.start.line <= range.end.line && range.start.line <= diagnostic.end.line;
 }
 
 }  // namespace
@@ -89,7 +91,7 @@ void Server::bind_code_actions() {
         request.client_can_prompt = client_.flint_edit_sessions;
         json fixed = json::array();
         for (const ClientDiagnostic& d : p.diagnostics) {
-          if (!intersects(d.range, p.range)) continue;
+          if (!on_same_lines(d.range, p.range)) continue;
           request.diagnostics.push_back(
               {d.message, d.source, static_cast<int>(d.range.start.line) + 1});
           fixed.push_back(d.raw);

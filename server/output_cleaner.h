@@ -44,7 +44,7 @@ class OutputCleaner {
   size_t fence_length_ = 0;
   std::string held_lines_;  // complete leading lines that may be chatter, with their "\n"
   size_t held_line_count_ = 0;
-  std::string line_;          // the current line, while it is undecided
+  std::string line_;           // the current line, while it is undecided
   bool line_is_code_ = false;  // the current line can no longer be a fence: it streams through
   bool pending_cr_ = false;    // the last delta ended in "\r": its "\n" may follow
 };

@@ -266,7 +266,8 @@ std::string StreamDiff::desired_text() const {
     if (placement_ == Placement::kReplace) ++rest;
   }
   for (size_t i = rest; i < orig_.size(); ++i) emit(line_text(i), orig_[i].eol);
-  if (have_line && final_newline_) text.append(last_eol.empty() ? std::string_view(eol_) : last_eol);
+  if (have_line && final_newline_)
+    text.append(last_eol.empty() ? std::string_view(eol_) : last_eol);
   return text;
 }
 
@@ -285,7 +286,9 @@ std::vector<std::string_view> split_lines(std::string_view text) {
   return lines;
 }
 
-bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool is_continuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
 
 // A cut at `i` splits neither a UTF-8 sequence nor a "\r\n".
 bool clean_cut(std::string_view s, size_t i) {
@@ -309,7 +312,8 @@ std::vector<LineRange> differing_runs(const std::vector<std::string_view>& a, si
   auto at = [&](size_t i, size_t j) -> uint32_t& { return lcs[i * (m + 1) + j]; };
   for (size_t i = n; i-- > 0;) {
     for (size_t j = m; j-- > 0;) {
-      at(i, j) = a[a0 + i] == b[b0 + j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
+      at(i, j) =
+          a[a0 + i] == b[b0 + j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
     }
   }
   std::vector<LineRange> runs;
@@ -363,8 +367,8 @@ std::vector<TextHunk> minimal_hunks(std::string_view before, std::string_view af
   std::vector<TextHunk> hunks;
   for (const LineRange& run :
        differing_runs(a, prefix, a.size() - suffix, b, prefix, b.size() - suffix)) {
-    std::string_view x = before.substr(a_at[run.before_begin],
-                                       a_at[run.before_end] - a_at[run.before_begin]);
+    std::string_view x =
+        before.substr(a_at[run.before_begin], a_at[run.before_end] - a_at[run.before_begin]);
     std::string_view y =
         after.substr(b_at[run.after_begin], b_at[run.after_end] - b_at[run.after_begin]);
     size_t head = common_prefix(x, y);

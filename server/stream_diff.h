@@ -96,8 +96,8 @@ class StreamDiff {
   bool final_newline_ = true;
 
   std::vector<OutputLine> out_;
-  size_t next_ = 0;             // first original line not reached
-  std::string partial_;         // the unfinished output line
+  size_t next_ = 0;      // first original line not reached
+  std::string partial_;  // the unfinished output line
   Placement placement_ = Placement::kHidden;
   std::vector<std::string> tentative_;  // lines matching ahead, waiting for confirmation
   size_t tentative_target_ = 0;         // the original line the first tentative line matches

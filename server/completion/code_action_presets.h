@@ -16,7 +16,7 @@ inline constexpr std::string_view kInlineEditCommand = "flint.inlineEdit";
 // instruction, then run flint.inlineEdit with it.
 inline constexpr std::string_view kPromptEditCommand = "flint.promptEdit";
 
-// A diagnostic the client sent in the code action's context that intersects the range.
+// A diagnostic the client sent in the code action's context, on the lines of the range.
 struct DiagnosticNote {
   std::string message;
   std::string source;  // may be empty
@@ -33,7 +33,7 @@ struct CodeActionPreset {
 
 struct CodeActionRequest {
   std::string language;  // LSP languageId
-  std::vector<DiagnosticNote> diagnostics;  // those intersecting the range
+  std::vector<DiagnosticNote> diagnostics;  // those on the lines of the range
   bool client_can_prompt = false;           // the client runs flint.promptEdit
 };
 

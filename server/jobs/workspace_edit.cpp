@@ -31,10 +31,11 @@ fs::path canonical_path(const fs::path& path) {
 
 // Byte offset of a UTF-16 LSP position in `text`; nullopt when the line does not exist.
 std::optional<uint32_t> offset_of(std::string_view text, const json& position) {
-  if (!position.is_object() || !position.contains("line") || !position.contains("character") ||
-      !position["line"].is_number_unsigned() || !position["character"].is_number_unsigned()) {
-    return std::nullopt;
-  }
+  auto natural = [&](const char* key) {
+    auto it = position.find(key);
+    return it != position.end() && it->is_number_integer() && it->get<int64_t>() >= 0;
+  };
+  if (!position.is_object() || !natural("line") || !natural("character")) return std::nullopt;
   uint64_t line = position["line"].get<uint64_t>();
   uint64_t character = position["character"].get<uint64_t>();
   size_t start = 0;

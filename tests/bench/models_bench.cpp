@@ -22,6 +22,7 @@
 #include <charconv>
 #include <chrono>
 #include <numeric>
+#include <thread>
 #include <vector>
 
 #include "server/models/model_client.h"
@@ -79,11 +80,12 @@ void run_until(asio::io_context& io, Done done) {
 void ClientOverhead(benchmark::State& state) {
   const int rate = static_cast<int>(state.range(0));
   const int events = rate;  // one second of stream
-  flint::fake::FakeEndpoint endpoint({{"default",
-                                       {{"text", std::string(static_cast<size_t>(events) * 4, 'x')},
-                                        {"chunkSize", 4},
-                                        {"tokensPerSecond", rate},
-                                        {"stampTimes", true}}}});
+  flint::fake::FakeEndpoint endpoint(
+      json{{"default",
+            {{"text", std::string(static_cast<size_t>(events) * 4, 'x')},
+             {"chunkSize", 4},
+             {"tokensPerSecond", rate},
+             {"stampTimes", true}}}});
   endpoint.start();
   asio::io_context io;
   auto work = asio::make_work_guard(io);
@@ -136,7 +138,7 @@ BENCHMARK(ClientOverhead)
 
 void TimeToFirstByte(benchmark::State& state) {
   const bool warm = state.range(0) == 1;
-  flint::fake::FakeEndpoint endpoint({{"default", {{"text", "x"}}}});
+  flint::fake::FakeEndpoint endpoint(json{{"default", {{"text", "x"}}}});
   endpoint.start();
   asio::io_context io;
   auto work = asio::make_work_guard(io);
@@ -178,7 +180,7 @@ BENCHMARK(TimeToFirstByte)
 
 void CancelAbort(benchmark::State& state) {
   flint::fake::FakeEndpoint endpoint(
-      {{"default", {{"text", std::string(40000, 'x')}, {"tokensPerSecond", 1000}}}});
+      json{{"default", {{"text", std::string(40000, 'x')}, {"tokensPerSecond", 1000}}}});
   endpoint.start();
   asio::io_context io;
   auto work = asio::make_work_guard(io);

@@ -253,7 +253,9 @@ void Connection::tick() {
     if (at_end) {
       bool had_tools = !tools_.empty();
       out += s.format->end(reply.finish_reason, s.content, had_tools);
-      write_chunk(out);
+      // The end marker and the body's terminator leave in one write: a client that starts its
+      // next request on seeing the marker finds the connection already free.
+      append_chunk(out);
       record_progress();
       end_body();
       return;
@@ -308,7 +310,7 @@ bool Connection::apply_fault(std::string& out) {
       out += s.format->error_event(s.reply.error_message.empty()
                                        ? "The server had an error while processing your request."
                                        : s.reply.error_message);
-      write_chunk(out);
+      append_chunk(out);
       end_body();
       return true;
     case Fault::Cut:
@@ -368,12 +370,16 @@ void Connection::write(std::string_view bytes) {
   flush();
 }
 
-void Connection::write_chunk(std::string_view payload) {
+void Connection::append_chunk(std::string_view payload) {
   if (payload.empty()) return;
   output_ += hex(payload.size());
   output_ += "\r\n";
   output_.append(payload);
   output_ += "\r\n";
+}
+
+void Connection::write_chunk(std::string_view payload) {
+  append_chunk(payload);
   flush();
 }
 

@@ -61,6 +61,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                const std::vector<std::pair<std::string, std::string>>& headers, uint64_t record_id);
   void write(std::string_view bytes);
   void write_chunk(std::string_view payload);
+  void append_chunk(std::string_view payload);  // without flushing
   void flush();
   void after_writes();
   void peer_closed();

@@ -99,8 +99,10 @@ TEST(CodeActions, ARangeGetsTheFlintPresets) {
   }
 }
 
-TEST(CodeActions, ADiagnosticInTheRangeMakesFixAQuickfix) {
+TEST(CodeActions, ADiagnosticOnTheRangesLinesMakesFixAQuickfix) {
   Harness h;
+  // The cursor is on the diagnostic's line, not inside its columns (Neovim sends the
+  // diagnostics of the cursor's line).
   json inside = diagnostic(range(5, 7, 5, 13), "Condition is always true");
   json elsewhere = diagnostic(range(11, 0, 11, 5), "print is shadowed");
   json response = h.actions(range(5, 0, 5, 0), json{inside, elsewhere});

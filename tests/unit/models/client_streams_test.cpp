@@ -155,7 +155,7 @@ TEST_F(ClientTest, PrewarmOpensTheConnectionTheFirstStreamUses) {
   // Let the HEAD finish so that its connection is back in the pool.
   for (int i = 0; i < 500 && !endpoint_.requests()[0].completed; ++i)
     std::this_thread::sleep_for(2ms);
-  std::this_thread::sleep_for(50ms);
+  std::this_thread::sleep_for(500ms);
   Outcome outcome = chat(config(), user_says("hi"));
   ASSERT_TRUE(outcome.summary);
   auto requests = endpoint_.requests();

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -68,6 +69,9 @@ struct Case {
   std::vector<std::string> expected;
   uint64_t counted_events;  // heartbeats excluded
 };
+
+// Names the case in test listings (CTest shows the parameter).
+void PrintTo(const Case& c, std::ostream* out) { *out << c.file; }
 
 class SampleStreams : public ::testing::TestWithParam<Case> {};
 
