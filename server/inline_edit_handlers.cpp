@@ -452,6 +452,13 @@ void Server::send_session_edit(ActiveEdit& edit, const LineEdit& line_edit) {
 void Server::on_edit_state(ActiveEdit& edit, SessionState state, const std::string& reason) {
   std::string name(to_string(state));
   if (edit.escalating && state == SessionState::kCancelled) return;  // reported as escalated
+  // A flint.reject whose restoring edit could not land is answered either way.
+  if (edit.reject_reply && (state == SessionState::kFailed || state == SessionState::kCancelled)) {
+    auto r = std::move(*edit.reject_reply);
+    edit.reject_reply.reset();
+    r.error(ErrorCode::RequestFailed, "the original text could not be restored: " +
+                                          (reason.empty() ? std::string(to_string(state)) : reason));
+  }
   if (is_terminal_stream_state(state)) {
     if (edit.stream) {
       auto stream = edit.stream;
