@@ -272,7 +272,11 @@ TEST(InlineEdit, SelectionAcrossTopLevelDefinitionsIsNotLocal) {
   json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(3, 0, 9, 5), "merge"));
   ASSERT_TRUE(result.contains("result")) << result.dump();
   EXPECT_EQ(result["result"]["state"], "escalated");
-  EXPECT_TRUE(h.endpoint.requests().empty());
+  // Handed to an agent job: the only model requests are the job's, never an inline stream.
+  EXPECT_TRUE(result["result"].contains("jobId")) << result.dump();
+  for (const auto& r : h.endpoint.requests()) {
+    EXPECT_NE(r.body.find("Handed over from an inline edit"), std::string::npos);
+  }
   EXPECT_EQ(h.editor->text(kUri), kPython);
 }
 
