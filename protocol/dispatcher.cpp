@@ -31,7 +31,7 @@ void Dispatcher::handle_message(std::string_view body) {
   json message;
   try {
     message = json::parse(body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for number overflow
     send_(make_error_response(nullptr, ResponseError{ErrorCode::ParseError,
                                                      std::string("parse error: ") + e.what(),
                                                      nullptr}));

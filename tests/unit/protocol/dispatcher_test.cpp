@@ -164,6 +164,14 @@ TEST(Dispatcher, MalformedMessages) {
   EXPECT_EQ(f.sent[4]["error"]["code"], -32601);
 }
 
+TEST(Dispatcher, NumberOverflowIsAParseError) {
+  // Found by the fuzzer: nlohmann throws out_of_range.406, not parse_error, for 1E400.
+  Fixture f;
+  f.dispatcher.handle_message("44444400E18446744073");
+  ASSERT_EQ(f.sent.size(), 1u);
+  EXPECT_EQ(f.sent[0]["error"]["code"], -32700);
+}
+
 TEST(JsonRpc, SerializeReplacesInvalidUtf8) {
   json j = std::string("cut \xe2\x82");
   std::string out = serialize(j);
