@@ -42,7 +42,8 @@ void from_json(const json& j, CodeActionParams& p) {
       ClientDiagnostic d;
       diagnostic.at("range").get_to(d.range);
       diagnostic.at("message").get_to(d.message);
-      if (auto source = diagnostic.find("source"); source != diagnostic.end() && source->is_string()) {
+      if (auto source = diagnostic.find("source");
+          source != diagnostic.end() && source->is_string()) {
         d.source = source->get<std::string>();
       }
       d.raw = diagnostic;

@@ -2,8 +2,9 @@
 // (server/completion.h) decides when to call the model and what to answer; this file cuts the
 // query out of the document, runs the engine's streams on the model client and its timers on
 // the io_context, and turns the outcome into the response.
-#include <asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
+
+#include <asio/steady_timer.hpp>
 
 #include "server/completion.h"
 #include "server/completion/query.h"
@@ -116,8 +117,7 @@ void Server::bind_inline_completion() {
   completion_ = std::make_unique<CompletionEngine>(std::move(hooks));
 
   dispatcher_.request<InlineCompletionParams, json>(
-      "textDocument/inlineCompletion",
-      [this](const InlineCompletionParams& p, Reply<json> reply) {
+      "textDocument/inlineCompletion", [this](const InlineCompletionParams& p, Reply<json> reply) {
         protocol::Range range{p.position, p.position};
         Document* doc = documents_->find(p.textDocument.uri);
         if (!doc) {
@@ -127,8 +127,8 @@ void Server::bind_inline_completion() {
         auto cursor = doc->offset_of(p.position, PositionCheck::Strict);
         if (!cursor) {
           reply.error(ErrorCode::InvalidParams,
-                      "impossible position " + json(p.position).dump() + " in " + doc->uri +
-                          " (" + std::to_string(doc->text.line_count()) + " lines, version " +
+                      "impossible position " + json(p.position).dump() + " in " + doc->uri + " (" +
+                          std::to_string(doc->text.line_count()) + " lines, version " +
                           std::to_string(doc->version) + ")");
           return;
         }

@@ -97,7 +97,9 @@ std::string document_instruction(std::string_view language) {
 
 }  // namespace
 
-bool has_optional_types(std::string_view language) { return !lookup(kTypeStyles, language).empty(); }
+bool has_optional_types(std::string_view language) {
+  return !lookup(kTypeStyles, language).empty();
+}
 
 std::vector<CodeActionPreset> code_action_presets(const CodeActionRequest& request) {
   std::vector<CodeActionPreset> presets;
@@ -110,12 +112,11 @@ std::vector<CodeActionPreset> code_action_presets(const CodeActionRequest& reque
   presets.push_back({"flint: Document", std::string(kRewriteKind), std::string(kInlineEditCommand),
                      document_instruction(request.language), false});
   if (std::string_view types = lookup(kTypeStyles, request.language); !types.empty()) {
-    presets.push_back({"flint: Add types", std::string(kRewriteKind),
-                       std::string(kInlineEditCommand),
-                       std::string(types) +
-                           " Use only names that are built in or already imported in the "
-                           "file, and do not change behaviour.",
-                       false});
+    presets.push_back(
+        {"flint: Add types", std::string(kRewriteKind), std::string(kInlineEditCommand),
+         std::string(types) + " Use only names that are built in or already imported in the "
+                              "file, and do not change behaviour.",
+         false});
   }
   if (request.client_can_prompt) {
     presets.push_back({"flint: Edit with instruction\u2026", std::string(kRewriteKind),

@@ -25,14 +25,14 @@ struct DiagnosticNote {
 
 struct CodeActionPreset {
   std::string title;
-  std::string kind;         // kQuickFixKind or kRewriteKind
-  std::string command;      // kInlineEditCommand or kPromptEditCommand
-  std::string instruction;  // empty for kPromptEditCommand
+  std::string kind;                // kQuickFixKind or kRewriteKind
+  std::string command;             // kInlineEditCommand or kPromptEditCommand
+  std::string instruction;         // empty for kPromptEditCommand
   bool fixes_diagnostics = false;  // the action lists the diagnostics it fixes
 };
 
 struct CodeActionRequest {
-  std::string language;  // LSP languageId
+  std::string language;                     // LSP languageId
   std::vector<DiagnosticNote> diagnostics;  // those on the lines of the range
   bool client_can_prompt = false;           // the client runs flint.promptEdit
 };

@@ -11,12 +11,18 @@ namespace flint {
 
 std::string_view to_string(CompletionOutcome::Source source) {
   switch (source) {
-    case CompletionOutcome::Source::kModel: return "model";
-    case CompletionOutcome::Source::kAttached: return "attached";
-    case CompletionOutcome::Source::kCache: return "cache";
-    case CompletionOutcome::Source::kSuperseded: return "superseded";
-    case CompletionOutcome::Source::kFailed: return "failed";
-    case CompletionOutcome::Source::kShutdown: return "shutdown";
+    case CompletionOutcome::Source::kModel:
+      return "model";
+    case CompletionOutcome::Source::kAttached:
+      return "attached";
+    case CompletionOutcome::Source::kCache:
+      return "cache";
+    case CompletionOutcome::Source::kSuperseded:
+      return "superseded";
+    case CompletionOutcome::Source::kFailed:
+      return "failed";
+    case CompletionOutcome::Source::kShutdown:
+      return "shutdown";
   }
   return "unknown";
 }

@@ -8,7 +8,9 @@ namespace {
 
 constexpr size_t kMinEcho = 3;
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
 
 std::string_view trim_left(std::string_view s) {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
@@ -17,8 +19,7 @@ std::string_view trim_left(std::string_view s) {
 
 }  // namespace
 
-FillAnswer::FillAnswer(const CompletionQuery& query)
-    : echo_(trim_left(line_before_cursor(query))) {
+FillAnswer::FillAnswer(const CompletionQuery& query) : echo_(trim_left(line_before_cursor(query))) {
   while (!echo_.empty() && (is_blank(echo_.back()) || echo_.back() == '\r')) {
     echo_.pop_back();
     echo_ended_blank_ = true;

@@ -27,9 +27,9 @@ class FillAnswer {
 
   OutputCleaner cleaner_;
   std::string marker_tail_;  // the end of the text so far, while it may begin a marker
-  std::string echo_;  // the cursor's line before the cursor, without surrounding blanks
+  std::string echo_;         // the cursor's line before the cursor, without surrounding blanks
   bool echo_ended_blank_ = false;  // that line ends in blanks (already in the buffer)
-  std::string held_;         // the start of the answer, while it may still be that echo
+  std::string held_;               // the start of the answer, while it may still be that echo
   bool echo_decided_ = false;
 };
 

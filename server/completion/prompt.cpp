@@ -10,21 +10,50 @@ namespace {
 
 // LSP language ids, plus the filetype names Neovim sends in their place.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 44> kLineComments{{
-    {"python", "# "},        {"shellscript", "# "},      {"sh", "# "},
-    {"bash", "# "},          {"zsh", "# "},              {"fish", "# "},
-    {"ruby", "# "},          {"perl", "# "},             {"r", "# "},
-    {"yaml", "# "},          {"toml", "# "},             {"makefile", "# "},
-    {"make", "# "},          {"dockerfile", "# "},       {"powershell", "# "},
-    {"elixir", "# "},        {"nim", "# "},              {"cmake", "# "},
-    {"lua", "-- "},          {"sql", "-- "},             {"haskell", "-- "},
-    {"c", "// "},            {"cpp", "// "},             {"objective-c", "// "},
-    {"objective-cpp", "// "}, {"csharp", "// "},         {"cs", "// "},
-    {"java", "// "},         {"javascript", "// "},      {"javascriptreact", "// "},
-    {"typescript", "// "},   {"typescriptreact", "// "}, {"go", "// "},
-    {"rust", "// "},         {"swift", "// "},           {"kotlin", "// "},
-    {"scala", "// "},        {"dart", "// "},            {"php", "// "},
-    {"zig", "// "},          {"jsonc", "// "},           {"fsharp", "// "},
-    {"groovy", "// "},       {"proto", "// "},
+    {"python", "# "},
+    {"shellscript", "# "},
+    {"sh", "# "},
+    {"bash", "# "},
+    {"zsh", "# "},
+    {"fish", "# "},
+    {"ruby", "# "},
+    {"perl", "# "},
+    {"r", "# "},
+    {"yaml", "# "},
+    {"toml", "# "},
+    {"makefile", "# "},
+    {"make", "# "},
+    {"dockerfile", "# "},
+    {"powershell", "# "},
+    {"elixir", "# "},
+    {"nim", "# "},
+    {"cmake", "# "},
+    {"lua", "-- "},
+    {"sql", "-- "},
+    {"haskell", "-- "},
+    {"c", "// "},
+    {"cpp", "// "},
+    {"objective-c", "// "},
+    {"objective-cpp", "// "},
+    {"csharp", "// "},
+    {"cs", "// "},
+    {"java", "// "},
+    {"javascript", "// "},
+    {"javascriptreact", "// "},
+    {"typescript", "// "},
+    {"typescriptreact", "// "},
+    {"go", "// "},
+    {"rust", "// "},
+    {"swift", "// "},
+    {"kotlin", "// "},
+    {"scala", "// "},
+    {"dart", "// "},
+    {"php", "// "},
+    {"zig", "// "},
+    {"jsonc", "// "},
+    {"fsharp", "// "},
+    {"groovy", "// "},
+    {"proto", "// "},
 }};
 
 constexpr std::string_view kFillSystem =
@@ -102,11 +131,13 @@ models::ChatRequest build_fill_request(const CompletionQuery& query, int max_tok
   user += "Code around the cursor:\n" +
           fenced(query.language, query.prefix + std::string(kCursorMarker) + query.suffix);
   if (query.mode == CompletionMode::kLine) {
-    user += "Complete the line at <CURSOR>: answer with the rest of that line only, without a "
-            "line break.";
+    user +=
+        "Complete the line at <CURSOR>: answer with the rest of that line only, without a "
+        "line break.";
   } else {
-    user += "Complete the statement or block that starts at <CURSOR>, and stop where it ends. "
-            "Indent every line after the first as it must appear in the file.";
+    user +=
+        "Complete the statement or block that starts at <CURSOR>, and stop where it ends. "
+        "Indent every line after the first as it must appear in the file.";
   }
   request.messages.push_back({"user", std::move(user), {}, {}, {}});
   request.max_tokens = max_tokens;

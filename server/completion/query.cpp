@@ -125,7 +125,8 @@ CompletionQuery build_completion_query(const CompletionQueryInput& in,
   context_options.max_siblings = 16;
   parsers::Context context = parsers::extract_context(in.tree, text, scope, context_options);
   uint32_t first_line = parsers::line_of_byte(text, window_start);
-  uint32_t last_line = parsers::line_of_byte(text, window_end > window_start ? window_end - 1 : window_end);
+  uint32_t last_line =
+      parsers::line_of_byte(text, window_end > window_start ? window_end - 1 : window_end);
   for (const parsers::ContextItem& item : context.items) {
     // What the windows show already would only repeat itself.
     if (item.last_line < first_line || item.first_line > last_line) {

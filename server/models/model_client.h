@@ -19,11 +19,14 @@
 //
 // Secrets: the API key never appears in a log line, a trace or an error message.
 
-#include <asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+
+// asio picks its allocator from standard-library macros: a standard header must come first in
+// every file, or two files disagree (operator new in one, free in the other).
+#include <asio/any_io_executor.hpp>
 
 #include "server/config.h"
 #include "server/models/model_types.h"

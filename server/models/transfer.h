@@ -10,7 +10,6 @@
 
 #include <curl/curl.h>
 
-#include <asio/any_io_executor.hpp>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -18,6 +17,10 @@
 #include <string>
 #include <variant>
 #include <vector>
+
+// asio picks its allocator from standard-library macros: a standard header must come first in
+// every file, or two files disagree (operator new in one, free in the other).
+#include <asio/any_io_executor.hpp>
 
 #include "server/config.h"
 #include "server/models/model_errors.h"

@@ -5,6 +5,8 @@
 //     it wrote its last token, which it stamps into the text: stampTimes). What remains is
 //     flint: reading the request, cutting the windows and tree-sitter context, building the
 //     FIM request, HTTP, SSE parsing, the stop rule, the answer, and both pipe hops.
+//   - BM_KeystrokeToAnswerOnMiss: the same from before the keystroke's didChange, which flint
+//     applies and reparses first: what the person waits for.
 //   - BM_CacheHit: the same request again, answered from the cache (one pipe round trip plus
 //     the query building that keys the cache).
 //   - BM_BuildQuery: cutting the query out of a 5,000-line document in process (windows,
@@ -52,18 +54,21 @@ std::string python_module(int functions) {
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
+  size_t i =
+      std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
   return v[i];
 }
 
 void report(benchmark::State& state, const std::vector<double>& ms) {
+  state.counters["min_ms"] = percentile(ms, 0.0);
   state.counters["p50_ms"] = percentile(ms, 0.5);
   state.counters["p99_ms"] = percentile(ms, 0.99);
   state.counters["max_ms"] = percentile(ms, 1.0);
 }
 
 struct Session {
-  explicit Session(bool stamp) : endpoint(json{{"default", {{"text", "abcdefgh"}, {"stampTimes", stamp}}}}) {
+  explicit Session(bool stamp)
+      : endpoint(json{{"default", {{"text", "abcdefgh"}, {"stampTimes", stamp}}}}) {
     endpoint.start();
     flint::testing::EditorOptions options;
     options.env = {"FLINT_BASE_URL=" + endpoint.url("/v1"), "FLINT_MODEL=bench",
@@ -88,10 +93,18 @@ struct Session {
     if (!response.contains("result")) throw std::runtime_error(response.dump());
     return response["result"]["items"];
   }
-  // A keystroke that makes the next request a cache miss.
-  void type_key() {
+  // A keystroke that makes the next request a cache miss. `wait_applied`: wait until flint
+  // has applied it (and reparsed the document), so that a measurement holds the request alone.
+  void type_key(bool wait_applied) {
     editor->type(kUri, line, column, line, column, "x");
     ++column;
+    if (!wait_applied) return;
+    editor->request("textDocument/codeAction",
+                    json{{"textDocument", {{"uri", "file:///work/bench/none.py"}}},
+                         {"range",
+                          {{"start", {{"line", 0}, {"character", 0}}},
+                           {"end", {{"line", 0}, {"character", 0}}}}},
+                         {"context", {{"diagnostics", json::array()}}}});
   }
 
   flint::fake::FakeEndpoint endpoint;
@@ -101,14 +114,18 @@ struct Session {
   int column = 0;
 };
 
-void BM_ServerTimeOnMiss(benchmark::State& state) {
+// One keystroke and the completion request that follows it; returns false on failure.
+// `include_keystroke`: the clock starts before the didChange (what the person waits for,
+// the reparse of the document included) rather than after flint has applied it.
+void measure_misses(benchmark::State& state, bool include_keystroke) {
   Session session(true);
   session.complete();  // warm: connection, grammar queries
-  std::vector<double> samples;
+  std::vector<double> samples, before_request, after_stream;
   for (auto _ : state) {
-    session.type_key();
-    size_t index = session.endpoint.requests().size();
     auto sent = Clock::now();
+    session.type_key(/*wait_applied=*/!include_keystroke);
+    if (!include_keystroke) sent = Clock::now();
+    size_t index = samples.size() + 1;  // the warm-up made request 0
     json response = session.editor->request("textDocument/inlineCompletion", session.params());
     auto answered = Clock::now();
     auto requests = session.endpoint.requests();
@@ -123,14 +140,32 @@ void BM_ServerTimeOnMiss(benchmark::State& state) {
     size_t first = text.find_last_not_of("0123456789", last);
     first = first == std::string::npos ? 0 : first + 1;
     Clock::time_point last_write{Clock::duration(std::stoll(text.substr(first, last + 1 - first)))};
-    auto flint_time = (requests.back().received_at - sent) + (answered - last_write);
-    double ms = std::chrono::duration<double, std::milli>(flint_time).count();
+    auto to_endpoint = requests.back().received_at - sent;
+    auto to_answer = answered - last_write;
+    double ms = std::chrono::duration<double, std::milli>(to_endpoint + to_answer).count();
     samples.push_back(ms);
+    before_request.push_back(std::chrono::duration<double, std::milli>(to_endpoint).count());
+    after_stream.push_back(std::chrono::duration<double, std::milli>(to_answer).count());
     state.SetIterationTime(ms / 1000.0);
   }
   report(state, samples);
+  // Where it goes: start -> HTTP request read by the endpoint; last token -> answer read.
+  state.counters["p50_to_endpoint_ms"] = percentile(before_request, 0.5);
+  state.counters["p50_to_answer_ms"] = percentile(after_stream, 0.5);
+}
+
+void BM_ServerTimeOnMiss(benchmark::State& state) {
+  measure_misses(state, false);
 }
 BENCHMARK(BM_ServerTimeOnMiss)->UseManualTime()->Iterations(300)->Unit(benchmark::kMillisecond);
+
+void BM_KeystrokeToAnswerOnMiss(benchmark::State& state) {
+  measure_misses(state, true);
+}
+BENCHMARK(BM_KeystrokeToAnswerOnMiss)
+    ->UseManualTime()
+    ->Iterations(300)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_CacheHit(benchmark::State& state) {
   Session session(false);

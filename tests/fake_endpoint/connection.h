@@ -5,12 +5,15 @@
 // still read, so a client that goes away (a cancelled stream) is noticed at once.
 
 #include <array>
-#include <asio/ip/tcp.hpp>
-#include <asio/steady_timer.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+// asio picks its allocator from standard-library macros: a standard header must come first in
+// every file, or two files disagree (operator new in one, free in the other).
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
 
 #include "tests/fake_endpoint/endpoint_state.h"
 #include "tests/fake_endpoint/stream_formats.h"

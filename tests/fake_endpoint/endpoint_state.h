@@ -3,8 +3,6 @@
 // recorded requests and the connection bookkeeping. Connections run on the server thread;
 // the mutex guards what the test thread reads or replaces.
 
-#include <asio/io_context.hpp>
-#include <asio/ip/tcp.hpp>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -16,6 +14,11 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+// asio picks its allocator from standard-library macros: a standard header must come first in
+// every file, or two files disagree (operator new in one, free in the other).
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
 
 #include "tests/fake_endpoint/fake_endpoint.h"
 #include "tests/fake_endpoint/http_request.h"

@@ -24,7 +24,8 @@ TEST(CompletionCache, KeysSeparateDocumentsPrefixesSuffixesAndContext) {
   EXPECT_FALSE(base == completion_cache_key(query("a", "x = ", "\n\n")));
   EXPECT_FALSE(base == completion_cache_key(query("a", "x = ", "\n", {"import os"})));
   // Moving text between prefix and suffix changes the key even if the whole is the same.
-  EXPECT_FALSE(completion_cache_key(query("a", "ab", "c")) == completion_cache_key(query("a", "a", "bc")));
+  EXPECT_FALSE(completion_cache_key(query("a", "ab", "c")) ==
+               completion_cache_key(query("a", "a", "bc")));
 }
 
 TEST(CompletionCache, FindsWhatWasPut) {
@@ -44,7 +45,8 @@ TEST(CompletionCache, FindsWhatWasPut) {
 TEST(CompletionCache, EvictsTheLeastRecentlyUsed) {
   CompletionCache cache(3);
   std::vector<CompletionCacheKey> keys;
-  for (int i = 0; i < 4; ++i) keys.push_back(completion_cache_key(query("a", std::to_string(i), "")));
+  for (int i = 0; i < 4; ++i)
+    keys.push_back(completion_cache_key(query("a", std::to_string(i), "")));
   cache.put(keys[0], "0");
   cache.put(keys[1], "1");
   cache.put(keys[2], "2");

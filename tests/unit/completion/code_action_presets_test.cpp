@@ -40,9 +40,8 @@ TEST(CodeActionPresets, PythonGetsEveryPresetInOrder) {
 }
 
 TEST(CodeActionPresets, DiagnosticsMakeFixAQuickfixThatNamesThem) {
-  CodeActionRequest request{"python",
-                            {{"\"x\" is not defined", "pyright", 4}, {"unused import os", "", 1}},
-                            false};
+  CodeActionRequest request{
+      "python", {{"\"x\" is not defined", "pyright", 4}, {"unused import os", "", 1}}, false};
   auto presets = code_action_presets(request);
   const CodeActionPreset& fix = find(presets, "flint: Fix");
   EXPECT_EQ(fix.kind, "quickfix");
@@ -61,7 +60,8 @@ TEST(CodeActionPresets, DiagnosticsMakeFixAQuickfixThatNamesThem) {
 }
 
 TEST(CodeActionPresets, TypesOnlyWhereTheyAreOptional) {
-  for (std::string_view language : {"python", "typescript", "typescriptreact", "javascript", "lua"}) {
+  for (std::string_view language :
+       {"python", "typescript", "typescriptreact", "javascript", "lua"}) {
     EXPECT_TRUE(has_optional_types(language)) << language;
     EXPECT_EQ(code_action_presets({std::string(language), {}, false}).size(), 4u) << language;
   }

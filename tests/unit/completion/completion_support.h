@@ -30,7 +30,8 @@ inline Source annotate(std::string_view annotated) {
   size_t at = annotated.find(kCursor);
   if (at == std::string_view::npos) throw std::invalid_argument("no cursor marker");
   Source source;
-  source.text = std::string(annotated.substr(0, at)) + std::string(annotated.substr(at + kCursor.size()));
+  source.text =
+      std::string(annotated.substr(0, at)) + std::string(annotated.substr(at + kCursor.size()));
   source.cursor = static_cast<uint32_t>(at);
   return source;
 }
@@ -41,8 +42,7 @@ inline CompletionQuery query_at(std::string_view annotated, std::string_view lan
                                 std::string uri = "file:///work/sample") {
   Source source = annotate(annotated);
   parsers::StringTextInput input(source.text);
-  const parsers::Language* grammar =
-      parsers::LanguageRegistry::shared().for_language_id(language);
+  const parsers::Language* grammar = parsers::LanguageRegistry::shared().for_language_id(language);
   parsers::Tree tree;
   if (grammar) tree = parsers::parse_text(*grammar, input);
   CompletionQueryInput in;

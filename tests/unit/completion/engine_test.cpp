@@ -290,7 +290,8 @@ TEST(CompletionEngine, BlockCompletionsEndAtTheBlock) {
   EXPECT_FALSE(a.answered());
   rig.stream(0).text("\ndef g():\n");
   ASSERT_TRUE(a.answered());
-  EXPECT_EQ(a.get().text, "\n    total = 0\n    for x in xs:\n        total += x\n    return total");
+  EXPECT_EQ(a.get().text,
+            "\n    total = 0\n    for x in xs:\n        total += x\n    return total");
   EXPECT_TRUE(rig.stream(0).cancelled);
 }
 

@@ -12,7 +12,7 @@ using completion_testing::query_at;
 
 struct Stopped {
   std::string text;
-  bool cut = false;  // the rule stopped before the stream ended
+  bool cut = false;     // the rule stopped before the stream ended
   size_t consumed = 0;  // characters fed before it stopped
 };
 
@@ -59,7 +59,8 @@ TEST(CompletionStop, LineModeWithNothingOnTheLineIsEmpty) {
 TEST(CompletionStop, AfterAnOpenerTheIndentedBlockIsKept) {
   CompletionQuery q = query_at("def area(r):‸\n\n\nprint(area(2))\n");
   ASSERT_EQ(q.mode, CompletionMode::kBlock);
-  Stopped s = run(q, "\n    \"\"\"Area.\"\"\"\n    return 3.14 * r * r\n\n\ndef other():\n    pass\n");
+  Stopped s =
+      run(q, "\n    \"\"\"Area.\"\"\"\n    return 3.14 * r * r\n\n\ndef other():\n    pass\n");
   EXPECT_EQ(s.text, "\n    \"\"\"Area.\"\"\"\n    return 3.14 * r * r");
   EXPECT_TRUE(s.cut);
 }
@@ -81,8 +82,9 @@ TEST(CompletionStop, AClosingLineTheEditorAlreadyHasIsNotRepeated) {
 TEST(CompletionStop, OnABlankLineOneStatementWithItsBlock) {
   CompletionQuery q = query_at("def f(xs):\n    total = 0\n    ‸\n    return total\n");
   ASSERT_EQ(q.mode, CompletionMode::kBlock);
-  Stopped s = run(q, "for x in xs:\n        if x > 0:\n            total += x\n        else:\n"
-                     "            total -= x\n    print(total)\n");
+  Stopped s = run(q,
+                  "for x in xs:\n        if x > 0:\n            total += x\n        else:\n"
+                  "            total -= x\n    print(total)\n");
   EXPECT_EQ(s.text,
             "for x in xs:\n        if x > 0:\n            total += x\n        else:\n"
             "            total -= x");

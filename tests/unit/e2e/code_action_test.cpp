@@ -29,11 +29,13 @@ const std::string kPython =
     "print(area(2))\n";
 
 json range(int l1, int c1, int l2, int c2) {
-  return json{{"start", {{"line", l1}, {"character", c1}}}, {"end", {{"line", l2}, {"character", c2}}}};
+  return json{{"start", {{"line", l1}, {"character", c1}}},
+              {"end", {{"line", l2}, {"character", c2}}}};
 }
 
 json diagnostic(json r, const std::string& message) {
-  return json{{"range", std::move(r)}, {"severity", 1}, {"source", "pyright"}, {"message", message}};
+  return json{
+      {"range", std::move(r)}, {"severity", 1}, {"source", "pyright"}, {"message", message}};
 }
 
 struct Harness {
@@ -50,9 +52,9 @@ struct Harness {
                const std::string& uri = kUri) {
     json context{{"diagnostics", std::move(diagnostics)}};
     if (!only.is_null()) context["only"] = std::move(only);
-    return editor->request("textDocument/codeAction",
-                           json{{"textDocument", {{"uri", uri}}}, {"range", std::move(r)},
-                                {"context", std::move(context)}});
+    return editor->request("textDocument/codeAction", json{{"textDocument", {{"uri", uri}}},
+                                                           {"range", std::move(r)},
+                                                           {"context", std::move(context)}});
   }
   fake::FakeEndpoint endpoint;
   std::unique_ptr<EditorClient> editor;
@@ -78,9 +80,9 @@ TEST(CodeActions, ARangeGetsTheFlintPresets) {
   const json& actions = response["result"];
   std::vector<std::string> titles;
   for (const json& a : actions) titles.push_back(a["title"]);
-  EXPECT_EQ(titles, (std::vector<std::string>{"flint: Fix", "flint: Simplify", "flint: Document",
-                                              "flint: Add types",
-                                              "flint: Edit with instruction\u2026"}));
+  EXPECT_EQ(titles,
+            (std::vector<std::string>{"flint: Fix", "flint: Simplify", "flint: Document",
+                                      "flint: Add types", "flint: Edit with instruction\u2026"}));
   for (const json& a : actions) {
     EXPECT_EQ(a["kind"], "refactor.rewrite") << a.dump();
     EXPECT_FALSE(a.contains("diagnostics")) << a.dump();
@@ -105,7 +107,7 @@ TEST(CodeActions, ADiagnosticOnTheRangesLinesMakesFixAQuickfix) {
   // diagnostics of the cursor's line).
   json inside = diagnostic(range(5, 7, 5, 13), "Condition is always true");
   json elsewhere = diagnostic(range(11, 0, 11, 5), "print is shadowed");
-  json response = h.actions(range(5, 0, 5, 0), json{inside, elsewhere});
+  json response = h.actions(range(5, 0, 5, 0), json::array({inside, elsewhere}));
   ASSERT_TRUE(response.contains("result")) << response.dump();
   const json* fix = find_action(response["result"], "flint: Fix");
   ASSERT_TRUE(fix);
@@ -123,21 +125,23 @@ TEST(CodeActions, ADiagnosticOnTheRangesLinesMakesFixAQuickfix) {
 TEST(CodeActions, OnlyFiltersByKind) {
   Harness h;
   json inside = diagnostic(range(5, 7, 5, 13), "Condition is always true");
-  json quickfixes = h.actions(range(5, 0, 5, 0), json{inside}, json{"quickfix"});
+  json quickfixes = h.actions(range(5, 0, 5, 0), json::array({inside}), json::array({"quickfix"}));
   ASSERT_EQ(quickfixes["result"].size(), 1u) << quickfixes.dump();
   EXPECT_EQ(quickfixes["result"][0]["title"], "flint: Fix");
-  json none = h.actions(range(5, 0, 5, 0), json::array(), json{"quickfix"});
+  json none = h.actions(range(5, 0, 5, 0), json::array(), json::array({"quickfix"}));
   EXPECT_TRUE(none["result"].empty()) << none.dump();
-  json refactors = h.actions(range(5, 0, 5, 0), json{inside}, json{"refactor"});
+  json refactors = h.actions(range(5, 0, 5, 0), json::array({inside}), json::array({"refactor"}));
   EXPECT_EQ(refactors["result"].size(), 4u) << refactors.dump();
-  json sources = h.actions(range(5, 0, 5, 0), json::array(), json{"source.organizeImports"});
+  json sources =
+      h.actions(range(5, 0, 5, 0), json::array(), json::array({"source.organizeImports"}));
   EXPECT_TRUE(sources["result"].empty());
 }
 
 TEST(CodeActions, ExecutingOneStreamsAnEdit) {
   const std::string simpler = "def area(r):\n    return math.pi * r * r\n";
-  Harness h(json{{"rules", json::array({{{"match", "Simplify this code"},
-                                         {"reply", {{"text", simpler}, {"tokensPerSecond", 2000}}}}})}});
+  Harness h(
+      json{{"rules", json::array({{{"match", "Simplify this code"},
+                                   {"reply", {{"text", simpler}, {"tokensPerSecond", 2000}}}}})}});
   json response = h.actions(range(5, 4, 5, 4));
   const json* simplify = find_action(response["result"], "flint: Simplify");
   ASSERT_TRUE(simplify) << response.dump();
@@ -146,10 +150,10 @@ TEST(CodeActions, ExecutingOneStreamsAnEdit) {
   ASSERT_TRUE(result.contains("result")) << result.dump() << h.editor->server_stderr();
   EXPECT_EQ(result["result"]["state"], "done") << result.dump();
   EXPECT_GE(result["result"]["stats"]["edits"].get<int>(), 1);
-  EXPECT_EQ(h.editor->text(kUri),
-            "import math\n\n\n" + simpler + "\n\nprint(area(2))\n");
+  EXPECT_EQ(h.editor->text(kUri), "import math\n\n\n" + simpler + "\n\nprint(area(2))\n");
   ASSERT_EQ(h.endpoint.requests().size(), 1u);
-  EXPECT_NE(h.endpoint.requests()[0].body.find("without changing its behaviour"), std::string::npos);
+  EXPECT_NE(h.endpoint.requests()[0].body.find("without changing its behaviour"),
+            std::string::npos);
 }
 
 TEST(CodeActions, UnknownDocumentsAndBadRanges) {
@@ -160,15 +164,16 @@ TEST(CodeActions, UnknownDocumentsAndBadRanges) {
   EXPECT_TRUE(unknown["result"].empty());
   EXPECT_EQ(h.actions(range(400, 0, 401, 0))["error"]["code"], -32602);
   EXPECT_EQ(h.actions(range(5, 6, 5, 2))["error"]["code"], -32602);
-  json missing = h.editor->request("textDocument/codeAction",
-                                   json{{"textDocument", {{"uri", kUri}}}, {"context", json::object()}});
+  json missing =
+      h.editor->request("textDocument/codeAction",
+                        json{{"textDocument", {{"uri", kUri}}}, {"context", json::object()}});
   EXPECT_EQ(missing["error"]["code"], -32602);
   EXPECT_NE(missing["error"]["message"].get<std::string>().find("range"), std::string::npos);
-  json bad_diagnostic = h.actions(range(0, 0, 0, 0), json{json{{"message", "no range"}}});
+  json bad_diagnostic = h.actions(range(0, 0, 0, 0), json::array({json{{"message", "no range"}}}));
   EXPECT_EQ(bad_diagnostic["error"]["code"], -32602);
   // No context at all is tolerated.
-  json bare = h.editor->request("textDocument/codeAction",
-                                json{{"textDocument", {{"uri", kUri}}}, {"range", range(0, 0, 0, 0)}});
+  json bare = h.editor->request("textDocument/codeAction", json{{"textDocument", {{"uri", kUri}}},
+                                                                {"range", range(0, 0, 0, 0)}});
   ASSERT_TRUE(bare.contains("result")) << bare.dump();
   EXPECT_FALSE(bare["result"].empty());
 }

@@ -120,9 +120,10 @@ TEST(InlineCompletion, AFimProviderCompletesTheLine) {
 }
 
 TEST(InlineCompletion, AChatOnlyProviderIsAskedToFillTheHole) {
-  Harness h(json{{"rules", json::array({{{"match", "<CURSOR>"},
-                                         {"reply", reply("```python\nr * r\n```\n")}}})}},
-            "openai-chat");
+  Harness h(
+      json{{"rules",
+            json::array({{{"match", "<CURSOR>"}, {"reply", reply("```python\nr * r\n```\n")}}})}},
+      "openai-chat");
   json response = h.complete();
   EXPECT_EQ(insert_text(response), "r * r") << response.dump();
   auto requests = h.endpoint.requests();
@@ -179,8 +180,8 @@ TEST(InlineCompletion, TypingTheStreamedCharactersKeepsTheStream) {
   const std::string completion = "r * r + radius_of_the_circle_times_itself_once_more";
   Harness h(json{{"default", reply(completion, 25, 1)}});
   int64_t first = h.complete_async();
-  ASSERT_TRUE(h.wait_events(0, 6));
-  h.editor->serve_for(300ms);  // flint has received what the endpoint wrote
+  ASSERT_TRUE(h.wait_events(0, 12));
+  h.editor->serve_for(500ms);  // flint has received the first characters the endpoint wrote
   ASSERT_FALSE(h.endpoint.requests()[0].completed) << "the stream should still be running";
   h.editor->type(kUri, kLine, kColumn, kLine, kColumn, "r *");
   json second = h.complete(kLine, kColumn + 3);
@@ -253,15 +254,15 @@ TEST(InlineCompletion, ADeadEndpointIsReportedOnceAndAnswersEmpty) {
 
 TEST(InlineCompletion, BadRequests) {
   Harness h(json{{"default", reply("x\n")}});
-  json unknown = h.editor->request(
-      "textDocument/inlineCompletion",
-      json{{"textDocument", {{"uri", "file:///work/nope.py"}}}, {"position", {{"line", 0}, {"character", 0}}}});
+  json unknown = h.editor->request("textDocument/inlineCompletion",
+                                   json{{"textDocument", {{"uri", "file:///work/nope.py"}}},
+                                        {"position", {{"line", 0}, {"character", 0}}}});
   ASSERT_TRUE(unknown.contains("result")) << unknown.dump();
   EXPECT_TRUE(unknown["result"]["items"].empty());
   json outside = h.complete(400, 0);
   EXPECT_EQ(outside["error"]["code"], -32602) << outside.dump();
-  json missing = h.editor->request("textDocument/inlineCompletion",
-                                   json{{"textDocument", {{"uri", kUri}}}});
+  json missing =
+      h.editor->request("textDocument/inlineCompletion", json{{"textDocument", {{"uri", kUri}}}});
   EXPECT_EQ(missing["error"]["code"], -32602);
   EXPECT_NE(missing["error"]["message"].get<std::string>().find("position"), std::string::npos);
   json null_uri = h.editor->request(

@@ -315,8 +315,15 @@ struct Harness {
     if (!r.contains("result")) throw std::runtime_error("agentTask: " + r.dump());
     return r["result"]["jobId"];
   }
+  // The final state, and the end of the job's progress when it has one (an end waits for the
+  // token's creation to be answered, so it may come after the state).
   bool wait_final(const std::string& id, std::chrono::milliseconds timeout = 60s) {
-    return editor->serve_until([&] { return editor->job_final(id); }, timeout);
+    return editor->serve_until(
+        [&] {
+          auto progress = editor->progress_of(id);
+          return editor->job_final(id) && (progress.empty() || progress.back() == "end");
+        },
+        timeout);
   }
   TempWorkspace tmp;
   fake::FakeEndpoint endpoint;
@@ -505,7 +512,7 @@ TEST(Jobs, CancelKillsTheCommandsProcessGroup) {
     if (!dead) h.editor->serve_for(50ms);
   }
   EXPECT_TRUE(dead);
-  h.editor->serve_for(200ms);
+  ASSERT_TRUE(h.wait_final(id));
   expect_progress_sequence(h.editor->progress_of(id));
   EXPECT_EQ((*h.editor->job_state(id))["state"], "cancelled");
   json unknown = h.editor->execute("flint.cancelJob", json{{"jobId", "job-77"}});

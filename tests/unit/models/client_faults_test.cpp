@@ -2,9 +2,10 @@
 // backoff and Retry-After, connection failures, stalls, cuts, garbage, error events and slow
 // headers.
 
-#include <asio/ip/tcp.hpp>
-
 #include "tests/unit/models/client_harness.h"
+
+// After the harness: asio must not be the first header (see model_client.h).
+#include <asio/ip/tcp.hpp>
 
 namespace flint::models::testing {
 namespace {

@@ -71,7 +71,9 @@ struct Case {
 };
 
 // Names the case in test listings (CTest shows the parameter).
-void PrintTo(const Case& c, std::ostream* out) { *out << c.file; }
+void PrintTo(const Case& c, std::ostream* out) {
+  *out << c.file;
+}
 
 class SampleStreams : public ::testing::TestWithParam<Case> {};
 
