@@ -64,6 +64,7 @@ constexpr std::array kEditFields = {
     Field{"maxRegionLines", Kind::Integer, 1, 100'000},
     Field{"predictedOutputs", Kind::Boolean},
     Field{"frameMs", Kind::Integer, 0, 1000},
+    Field{"applyTimeoutMs", Kind::Integer, 100, 600'000},
 };
 constexpr std::array kCompletionFields = {
     Field{"enabled", Kind::Boolean},
@@ -349,9 +350,36 @@ void read(const json& object, std::string_view key, T& out) {
   if (auto it = object.find(key); it != object.end() && !it->is_null()) it->get_to(out);
 }
 
-std::string default_key_env(std::string_view provider) {
-  if (provider.rfind("openai-", 0) == 0) return "OPENAI_API_KEY";
-  if (provider == "anthropic") return "ANTHROPIC_API_KEY";
+// "https://User@Host:443/v1" -> "host"; "http://[::1]:8080" -> "::1".
+std::string host_of(std::string_view url) {
+  if (auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  url = url.substr(0, url.find_first_of("/?#"));
+  if (auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+  if (url.starts_with('[')) {
+    url = url.substr(1, url.find(']') - 1);
+  } else {
+    url = url.substr(0, url.find(':'));
+  }
+  std::string host(url);
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return host;
+}
+
+bool loopback(std::string_view host) {
+  return host == "localhost" || host.starts_with("127.") || host == "::1";
+}
+
+// The provider's own key variable, for its own host only (or this machine, where proxies
+// such as LiteLLM take it): an OPENAI_API_KEY in the environment must not travel to Cerebras,
+// OpenRouter or an unknown server just because they speak OpenAI's API. Those name theirs with
+// apiKeyEnv.
+std::string default_key_env(std::string_view provider, std::string_view base_url) {
+  std::string host = host_of(base_url);
+  auto own = [&](std::string_view provider_host) {
+    return base_url.empty() || host == provider_host || loopback(host);
+  };
+  if (provider.rfind("openai-", 0) == 0 && own("api.openai.com")) return "OPENAI_API_KEY";
+  if (provider == "anthropic" && own("api.anthropic.com")) return "ANTHROPIC_API_KEY";
   return {};  // ollama: local, no key
 }
 
@@ -397,7 +425,7 @@ ModelRoleConfig read_role(const json& settings, const GetEnv& getenv) {
   if (settings.is_object() && settings.contains("apiKeyEnv")) {
     read(settings, "apiKeyEnv", role.api_key_env);
   } else {
-    role.api_key_env = default_key_env(role.provider);
+    role.api_key_env = default_key_env(role.provider, role.base_url);
   }
   read(settings, "apiKey", role.api_key);
   if (role.api_key.empty() && !role.api_key_env.empty() && getenv) {
@@ -425,6 +453,7 @@ Config read_config(const json& settings, const GetEnv& getenv) {
   read(edit, "maxRegionLines", config.edit.max_region_lines);
   read(edit, "predictedOutputs", config.edit.predicted_outputs);
   read(edit, "frameMs", config.edit.frame_ms);
+  read(edit, "applyTimeoutMs", config.edit.apply_timeout_ms);
 
   json completion = object_at(settings, "completion");
   read(completion, "enabled", config.completion.enabled);
@@ -475,7 +504,8 @@ json default_settings() {
       {"edit",
        {{"maxRegionLines", config.edit.max_region_lines},
         {"predictedOutputs", config.edit.predicted_outputs},
-        {"frameMs", config.edit.frame_ms}}},
+        {"frameMs", config.edit.frame_ms},
+        {"applyTimeoutMs", config.edit.apply_timeout_ms}}},
       {"completion",
        {{"enabled", config.completion.enabled},
         {"debounceMs", config.completion.debounce_ms},

@@ -34,6 +34,8 @@ struct EditConfig {
   int max_region_lines = 200;
   bool predicted_outputs = true;
   int frame_ms = 8;  // minimum gap between two streamed edits of one session
+  // How long a streamed workspace/applyEdit may go unanswered before the session fails.
+  int apply_timeout_ms = 10'000;
   friend bool operator==(const EditConfig&, const EditConfig&) = default;
 };
 
@@ -88,7 +90,8 @@ struct ConfigResult {
 //
 // API keys: an explicit apiKey wins; otherwise the variable named by apiKeyEnv is read,
 // apiKeyEnv defaulting by provider (openai-* -> OPENAI_API_KEY, anthropic ->
-// ANTHROPIC_API_KEY, ollama -> none; "" means no key). A layer that sets apiKeyEnv without
+// ANTHROPIC_API_KEY, ollama -> none; "" means no key) when the baseUrl is the provider's own
+// host or loopback; other hosts get no default key. A layer that sets apiKeyEnv without
 // apiKey overrides a lower layer's apiKey: the pair is one setting, "where the key comes from".
 //
 // The agent role without a baseUrl of its own uses the fast role's endpoint: provider,

@@ -83,6 +83,12 @@ void EditSession::on_model_error(std::string_view message) {
   end(SessionState::kFailed, std::string(message));
 }
 
+void EditSession::abandon(std::string reason) {
+  pending_.clear();
+  if (phase_ == Phase::kIdle) return;
+  end(SessionState::kFailed, std::move(reason));
+}
+
 void EditSession::on_document_changed(const parsers::TextInput& doc, int64_t new_version,
                                       const std::vector<parsers::TextChange>& changes) {
   doc_ = &doc;

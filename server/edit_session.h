@@ -127,6 +127,9 @@ class EditSession {
                            const std::vector<parsers::TextChange>& changes);
   // The client's answer to the edit in flight.
   void on_apply_result(bool applied);
+  // The editor stopped answering: forget what is in flight and end as failed with `reason`,
+  // whatever was on its way (streaming or restoring). Nothing is sent afterwards.
+  void abandon(std::string reason);
   void on_timer();
 
   // flint.steer: restart from the original region with a new stream (the glue restarts the

@@ -434,8 +434,20 @@ void Server::send_session_edit(ActiveEdit& edit, const LineEdit& line_edit) {
     workspace_edit["changes"] = json{{edit.uri, std::move(edits)}};
   }
   std::string id = edit.id;
+  // An editor that never answers would hold the session (one edit in flight) forever: after
+  // edit.applyTimeoutMs the session ends as failed, with the reason, and a late answer is
+  // ignored. The user's text is safe either way: flint sends nothing more.
+  struct Watchdog {
+    Watchdog(asio::io_context& io, std::chrono::milliseconds timeout) : timer(io, timeout) {}
+    asio::steady_timer timer;
+    bool fired = false;
+  };
+  auto timeout = std::chrono::milliseconds(config_.edit.apply_timeout_ms);
+  auto watchdog = std::make_shared<Watchdog>(io_, timeout);
   dispatcher_.call("workspace/applyEdit", json{{"edit", std::move(workspace_edit)}},
-                   [this, id](protocol::Expected<json> result) {
+                   [this, id, watchdog](protocol::Expected<json> result) {
+                     if (watchdog->fired) return;
+                     watchdog->timer.cancel();
                      ActiveEdit* a = find_edit(id);
                      if (!a || !a->core) return;
                      bool applied = result.ok() && result.value().is_object() &&
@@ -447,6 +459,20 @@ void Server::send_session_edit(ActiveEdit& edit, const LineEdit& line_edit) {
                      }
                      a->core->on_apply_result(applied);
                    });
+  watchdog->timer.async_wait([this, id, watchdog, timeout](const std::error_code& ec) {
+    if (ec) return;
+    watchdog->fired = true;
+    ActiveEdit* a = find_edit(id);
+    if (!a || !a->core) return;
+    std::string why = "the editor did not answer workspace/applyEdit within " +
+                      std::to_string(timeout.count()) + " ms (edit.applyTimeoutMs)";
+    spdlog::warn("edit {}: {}", id, why);
+    show_message(1, "flint: " + why + "; the edit was stopped");
+    edit_stream_of_.erase(id);
+    if (a->stream) a->stream->cancel();
+    a->stream.reset();
+    a->core->abandon(why);  // a pending flint.reject is answered by on_edit_state
+  });
 }
 
 void Server::on_edit_state(ActiveEdit& edit, SessionState state, const std::string& reason) {

@@ -83,6 +83,10 @@ void EditorClient::type(const std::string& uri, int line, int character, int end
 }
 
 void EditorClient::apply_edit_request(const json& message) {
+  if (!options_.answer_edits) {
+    ++unanswered_edits_;
+    return;
+  }
   const json& edit = message["params"]["edit"];
   bool accept = !options_.accept_edit || options_.accept_edit(message["params"]);
   bool applied = false;
@@ -236,6 +240,18 @@ std::optional<json> EditorClient::wait_notification(const std::function<bool(con
     if (!message) return std::nullopt;
     handle(*message);
   }
+}
+
+bool EditorClient::serve_until(const std::function<bool()>& done,
+                               std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    auto message = process_->next(left);
+    if (message) handle(*message);
+  }
+  return true;
 }
 
 void EditorClient::serve_for(std::chrono::milliseconds duration) {

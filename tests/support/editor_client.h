@@ -29,6 +29,8 @@ struct EditorOptions {
   std::function<bool(const nlohmann::json& params)> accept_edit;
   // Called after an edit was applied and reported, before the answer is sent.
   std::function<void()> after_edit;
+  // False: applyEdit requests are counted and never answered (a hung editor).
+  bool answer_edits = true;
 };
 
 class EditorClient {
@@ -62,12 +64,16 @@ class EditorClient {
   std::optional<nlohmann::json> wait_notification(
       const std::function<bool(const nlohmann::json&)>& pred,
       std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // Serves messages, one at a time, until `done` holds (true) or the timeout passes (false).
+  bool serve_until(const std::function<bool()>& done,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(60));
   // Serves messages for `duration`.
   void serve_for(std::chrono::milliseconds duration);
 
   const std::vector<nlohmann::json>& notifications() const { return notifications_; }
   const std::vector<nlohmann::json>& applied_edits() const { return applied_edits_; }
   int refused_edits() const { return refused_edits_; }
+  int unanswered_edits() const { return unanswered_edits_; }
   std::string server_stderr() { return process_->stderr_text(); }
   LspProcess& process() { return *process_; }
 
@@ -91,6 +97,7 @@ class EditorClient {
   std::vector<nlohmann::json> notifications_;
   std::vector<nlohmann::json> applied_edits_;
   int refused_edits_ = 0;
+  int unanswered_edits_ = 0;
   int64_t next_id_ = 1;
   std::string encoding_ = "utf-16";
 };

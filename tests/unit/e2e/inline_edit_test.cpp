@@ -162,16 +162,18 @@ TEST(InlineEdit, TypingInsideTheRegionCancelsAndKeepsTheKeystroke) {
   Harness h(json{{"rules", json::array({reply_text("grow", "def area(r):\n" + slow, 200)})}});
   h.editor->open(kUri, "python", kPython);
   int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, range(3, 0, 3, 0), "grow"));
-  // Wait for the first streamed edit, then type inside the region (on "def area").
-  ASSERT_TRUE(h.editor->wait_notification([&](const json&) { return !h.editor->applied_edits().empty(); },
-                                          std::chrono::seconds(30)) ||
-              !h.editor->applied_edits().empty());
+  // Wait for the first streamed edit (the stream takes seconds), then type inside the region
+  // (on "def area").
+  ASSERT_TRUE(h.editor->serve_until([&] { return !h.editor->applied_edits().empty(); },
+                                    std::chrono::seconds(30)));
   h.editor->type(kUri, 3, 4, 3, 4, "KEEP");
   auto response = h.editor->wait_response(id);
   ASSERT_TRUE(response);
   EXPECT_EQ((*response)["result"]["state"], "cancelled") << response->dump() << h.editor->text(kUri);
   h.editor->serve_for(std::chrono::milliseconds(300));
   EXPECT_NE(h.editor->text(kUri).find("KEEP"), std::string::npos) << h.editor->text(kUri);
+  // It stopped where it was: the rest of the stream never reached the buffer.
+  EXPECT_EQ(h.editor->text(kUri).find("y199 = 199"), std::string::npos);
 }
 
 TEST(InlineEdit, TypingAboveTheRegionRebasesIt) {
@@ -190,6 +192,31 @@ TEST(InlineEdit, TypingAboveTheRegionRebasesIt) {
   const std::string& text = h.editor->text(kUri);
   EXPECT_EQ(text.rfind("# typed above\nimport math  # still typing\n", 0), 0u) << text;
   EXPECT_NE(text.find("def perimeter(r):\n    return math.tau * r\n\n\nprint"), std::string::npos) << text;
+}
+
+TEST(InlineEdit, AnEditorThatNeverAnswersFailsTheSessionAndTheServerKeepsServing) {
+  EditorOptions options;
+  options.answer_edits = false;
+  options.initialization_options = {{"edit", {{"applyTimeoutMs", 300}}}};
+  Harness h(json{{"rules", json::array({reply_text("tau", "def perimeter(r):\n    return math.tau * r\n")})}},
+            options);
+  h.editor->open(kUri, "python", kPython);
+  json response = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(8, 0, 8, 0), "tau"));
+  EXPECT_EQ(response["result"]["state"], "failed") << response.dump();
+  EXPECT_NE(response["result"].value("reason", "").find("did not answer workspace/applyEdit"),
+            std::string::npos)
+      << response.dump();
+  EXPECT_EQ(h.editor->unanswered_edits(), 1);  // nothing more was sent after the first
+  EXPECT_TRUE(h.editor->wait_notification(
+      [](const json& m) {
+        return m["method"] == "window/showMessage" &&
+               m["params"]["message"].get<std::string>().find("did not answer") != std::string::npos;
+      },
+      std::chrono::seconds(5)));
+  EXPECT_EQ(h.editor->text(kUri), kPython);
+  // Still serving.
+  json again = h.editor->execute("flint.accept", json{{"sessionId", "999"}});
+  EXPECT_EQ(again["error"]["code"], -32602);
 }
 
 TEST(InlineEdit, BadArgumentsAreInvalidParams) {

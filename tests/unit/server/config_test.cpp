@@ -219,6 +219,24 @@ TEST(Config, ApiKeyResolution) {
   EXPECT_EQ(fast({{"provider", "anthropic"}}).api_key, "sk-ant");
   EXPECT_EQ(fast({{"provider", "ollama"}}).api_key, "");
   EXPECT_EQ(fast({{"provider", "ollama"}}).api_key_env, "");
+  // ... for the provider's own host and this machine only: an OpenAI-compatible server
+  // elsewhere never gets the OpenAI key by default.
+  auto at = [&](std::string provider, std::string url) {
+    return fast({{"provider", provider}, {"baseUrl", url}}).api_key;
+  };
+  EXPECT_EQ(at("openai-chat", "https://api.openai.com/v1"), "sk-openai");
+  EXPECT_EQ(at("openai-chat", "https://API.OpenAI.com:443/v1"), "sk-openai");
+  EXPECT_EQ(at("openai-responses", "http://127.0.0.1:4000/v1"), "sk-openai");
+  EXPECT_EQ(at("openai-chat", "http://localhost:8080/v1"), "sk-openai");
+  EXPECT_EQ(at("openai-chat", "http://[::1]:8080/v1"), "sk-openai");
+  EXPECT_EQ(at("openai-chat", "https://api.cerebras.ai/v1"), "");
+  EXPECT_EQ(at("openai-chat", "https://api.openai.com.evil.example/v1"), "");
+  EXPECT_EQ(at("openai-chat", "https://x@evil.example/api.openai.com/v1"), "");
+  EXPECT_EQ(at("anthropic", "https://api.anthropic.com"), "sk-ant");
+  EXPECT_EQ(at("anthropic", "https://api.openai.com/v1"), "");
+  EXPECT_EQ(fast({{"provider", "openai-chat"}, {"baseUrl", "https://openrouter.ai/api/v1"}})
+                .api_key_env,
+            "");
   // A named variable; "" means no key at all.
   EXPECT_EQ(fast({{"apiKeyEnv", "GROQ_API_KEY"}}).api_key, "gsk-groq");
   EXPECT_EQ(fast({{"apiKeyEnv", ""}}).api_key, "");
@@ -270,7 +288,8 @@ TEST(Config, AgentFallsBackToTheFastEndpoint) {
   EXPECT_EQ(own.config.agent.model, "");
   EXPECT_FALSE(own.config.agent.configured());
   EXPECT_EQ(own.config.agent.provider, "openai-chat");
-  EXPECT_EQ(own.config.agent.api_key, "sk-openai");
+  // Neither the fast role's key nor OpenAI's default: that host is not OpenAI's.
+  EXPECT_EQ(own.config.agent.api_key, "");
   EXPECT_TRUE(own.config.agent.verify_tls);
 }
 
