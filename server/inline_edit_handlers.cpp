@@ -24,6 +24,10 @@ namespace {
 
 constexpr size_t kMaxKeptSessions = 64;
 
+std::string no_edit_session(const std::optional<std::string>& id) {
+  return id ? "no edit session " + *id : std::string("no edit session yet");
+}
+
 json millis(const std::optional<SessionStats::Duration>& d) {
   if (!d) return nullptr;
   return std::chrono::duration<double, std::milli>(*d).count();
@@ -48,6 +52,17 @@ ActiveEdit* Server::find_edit(const std::optional<std::string>& id) {
   const std::string& key = id ? *id : latest_edit_id_;
   auto it = edits_.find(key);
   return it == edits_.end() ? nullptr : it->second.get();
+}
+
+ActiveEdit* Server::take_over_edit(const std::optional<std::string>& id, Reply<json>& reply) {
+  ActiveEdit* edit = find_edit(id);
+  if (!edit) {
+    reply.error(ErrorCode::InvalidParams, no_edit_session(id));
+    return nullptr;
+  }
+  if (edit->stream) edit->stream->cancel();
+  edit->stream.reset();
+  return edit;
 }
 
 json Server::edit_region_json(const ActiveEdit& edit) const {
@@ -120,7 +135,7 @@ void Server::bind_inline_edits() {
                                                      Reply<json> reply) {
     ActiveEdit* edit = find_edit(args.sessionId);
     if (!edit) {
-      reply.error(ErrorCode::InvalidParams, "no such edit session");
+      reply.error(ErrorCode::InvalidParams, no_edit_session(args.sessionId));
       return;
     }
     if (args.instruction.empty()) {
@@ -156,13 +171,8 @@ void Server::bind_inline_edits() {
 
   add_typed_command<SessionArgs>("flint.accept", [this](const SessionArgs& args,
                                                         const CommandContext&, Reply<json> reply) {
-    ActiveEdit* edit = find_edit(args.sessionId);
-    if (!edit) {
-      reply.error(ErrorCode::InvalidParams, "no such edit session");
-      return;
-    }
-    if (edit->stream) edit->stream->cancel();
-    edit->stream.reset();
+    ActiveEdit* edit = take_over_edit(args.sessionId, reply);
+    if (!edit) return;
     if (!edit->core->accept()) {
       reply.error(ErrorCode::InvalidParams,
                   "session " + edit->id + " is already " + std::string(to_string(edit->core->state())));
@@ -173,13 +183,8 @@ void Server::bind_inline_edits() {
 
   add_typed_command<SessionArgs>("flint.reject", [this](const SessionArgs& args,
                                                         const CommandContext&, Reply<json> reply) {
-    ActiveEdit* edit = find_edit(args.sessionId);
-    if (!edit) {
-      reply.error(ErrorCode::InvalidParams, "no such edit session");
-      return;
-    }
-    if (edit->stream) edit->stream->cancel();
-    edit->stream.reset();
+    ActiveEdit* edit = take_over_edit(args.sessionId, reply);
+    if (!edit) return;
     edit->reject_reply = reply;
     if (auto why = edit->core->reject()) {
       edit->reject_reply.reset();
@@ -196,13 +201,8 @@ void Server::bind_inline_edits() {
 
   add_typed_command<SessionArgs>("flint.cancel", [this](const SessionArgs& args,
                                                         const CommandContext&, Reply<json> reply) {
-    ActiveEdit* edit = find_edit(args.sessionId);
-    if (!edit) {
-      reply.error(ErrorCode::InvalidParams, "no such edit session");
-      return;
-    }
-    if (edit->stream) edit->stream->cancel();
-    edit->stream.reset();
+    ActiveEdit* edit = take_over_edit(args.sessionId, reply);
+    if (!edit) return;
     edit->core->cancel();
     reply(json{{"sessionId", edit->id}, {"state", std::string(to_string(edit->core->state()))}});
   });

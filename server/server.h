@@ -115,6 +115,10 @@ class Server {
   void validate_edit(ActiveEdit& edit);
   void clear_edit_diagnostics(ActiveEdit& edit);
   ActiveEdit* find_edit(const std::optional<std::string>& id);
+  // For flint.steer/accept/reject/cancel: the session (the latest without an id) with its
+  // model stream stopped, or nullptr after answering -32602.
+  ActiveEdit* take_over_edit(const std::optional<std::string>& id,
+                             protocol::Reply<nlohmann::json>& reply);
   nlohmann::json edit_region_json(const ActiveEdit& edit) const;
   nlohmann::json edit_state_json(const ActiveEdit& edit, std::string_view state,
                                  const std::string& reason) const;

@@ -159,11 +159,7 @@ class OpenAiChatProvider final : public Provider {
     if (request.prediction) {
       body["prediction"] = {{"type", "content"}, {"content", *request.prediction}};
     }
-    HttpRequest http{chat_url(config),
-                     {"Content-Type: application/json", "Accept: text/event-stream"},
-                     dump_body(body)};
-    if (!config.api_key.empty()) http.headers.push_back("Authorization: Bearer " + config.api_key);
-    return http;
+    return openai_sse_request(config, chat_url(config), body);
   }
 
   std::unique_ptr<StreamDecoder> decoder(RequestKind) const override {

@@ -80,11 +80,7 @@ class OpenAiCompletionsProvider final : public Provider {
                  {"max_tokens", effective_max_tokens(config, request.max_tokens)},
                  {"temperature", config.temperature}};
     if (!request.stop.empty()) body["stop"] = request.stop;
-    HttpRequest http{chat_url(config),
-                     {"Content-Type: application/json", "Accept: text/event-stream"},
-                     dump_body(body)};
-    if (!config.api_key.empty()) http.headers.push_back("Authorization: Bearer " + config.api_key);
-    return http;
+    return openai_sse_request(config, chat_url(config), body);
   }
 
   std::unique_ptr<StreamDecoder> decoder(RequestKind) const override {

@@ -145,11 +145,7 @@ class OpenAiResponsesProvider final : public Provider {
       }
       body["tools"] = std::move(tools);
     }
-    HttpRequest http{chat_url(config),
-                     {"Content-Type: application/json", "Accept: text/event-stream"},
-                     dump_body(body)};
-    if (!config.api_key.empty()) http.headers.push_back("Authorization: Bearer " + config.api_key);
-    return http;
+    return openai_sse_request(config, chat_url(config), body);
   }
 
   std::unique_ptr<StreamDecoder> decoder(RequestKind) const override {

@@ -18,6 +18,14 @@ std::string dump_body(const json& body) {
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+HttpRequest openai_sse_request(const ModelRoleConfig& config, std::string url, const json& body) {
+  HttpRequest http{std::move(url),
+                   {"Content-Type: application/json", "Accept: text/event-stream"},
+                   dump_body(body)};
+  if (!config.api_key.empty()) http.headers.push_back("Authorization: Bearer " + config.api_key);
+  return http;
+}
+
 std::string normalize_finish_reason(std::string_view reason) {
   if (reason == "stop" || reason == "end_turn" || reason == "stop_sequence" ||
       reason == "completed") {

@@ -23,6 +23,8 @@ int effective_max_tokens(const ModelRoleConfig& config, std::optional<int> reque
 // Serialises a request body; invalid UTF-8 in prompts (text cut mid-character) is replaced
 // instead of throwing.
 std::string dump_body(const json& body);
+// A streaming POST to an OpenAI-style endpoint: JSON body, SSE answer, Bearer key when set.
+HttpRequest openai_sse_request(const ModelRoleConfig& config, std::string url, const json& body);
 
 std::string normalize_finish_reason(std::string_view reason);
 // Without exceptions: nullopt when `text` is not JSON.

@@ -1,5 +1,8 @@
 #include "tests/support/editor_client.h"
 
+#include <fstream>
+#include <iterator>
+#include <optional>
 #include <stdexcept>
 
 #include "protocol/position_encoding.h"
@@ -7,6 +10,28 @@
 namespace flint::testing {
 
 using nlohmann::json;
+
+namespace {
+
+// The contents of a file:// URI (percent-decoded path), or nullopt.
+std::optional<std::string> read_file_uri(const std::string& uri) {
+  constexpr std::string_view kScheme = "file://";
+  if (uri.rfind(kScheme, 0) != 0) return std::nullopt;
+  std::string path;
+  for (size_t i = kScheme.size(); i < uri.size(); ++i) {
+    if (uri[i] == '%' && i + 2 < uri.size()) {
+      path += static_cast<char>(std::stoi(uri.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      path += uri[i];
+    }
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
 
 EditorClient::EditorClient(EditorOptions options) : options_(std::move(options)) {
   std::vector<std::string> argv{FLINT_LSP_PATH, "--log-level", "debug"};
@@ -22,7 +47,8 @@ EditorClient::EditorClient(EditorOptions options) : options_(std::move(options))
       {"experimental", {{"flint", {{"editSessions", true}}}}},
   };
   json params{{"processId", nullptr},
-              {"rootUri", "file:///work"},
+              {"rootUri", options_.root_uri},
+              {"workspaceFolders", json::array({{{"uri", options_.root_uri}, {"name", "workspace"}}})},
               {"capabilities", caps},
               {"initializationOptions", options_.initialization_options}};
   json response = request("initialize", params, std::chrono::seconds(30));
@@ -97,9 +123,15 @@ void EditorClient::apply_edit_request(const json& message) {
       std::string uri = change["textDocument"]["uri"];
       auto it = docs_.find(uri);
       if (it == docs_.end()) {
-        applied = false;
-        reason = "unknown document";
-        break;
+        // Like VS Code: a file the edit touches that is not open is opened first (didOpen).
+        std::optional<std::string> text = read_file_uri(uri);
+        if (!text) {
+          applied = false;
+          reason = "unknown document " + uri;
+          break;
+        }
+        open(uri, "plaintext", *text);
+        it = docs_.find(uri);
       }
       const json& version = change["textDocument"]["version"];
       if (!version.is_null() && version.get<int64_t>() != it->second.version) {

@@ -17,10 +17,18 @@
 
 namespace flint::testing {
 
+// An LSP Range from (line, character) pairs.
+inline nlohmann::json lsp_range(int start_line, int start_character, int end_line,
+                                int end_character) {
+  return {{"start", {{"line", start_line}, {"character", start_character}}},
+          {"end", {{"line", end_line}, {"character", end_character}}}};
+}
+
 struct EditorOptions {
   std::vector<std::string> env;       // extra environment for flint-lsp
   std::vector<std::string> args;      // extra command-line arguments
   std::string encoding = "utf-16";    // offered position encoding
+  std::string root_uri = "file:///work";  // the workspace folder (rootUri and workspaceFolders)
   bool document_changes = true;
   bool work_done_progress = true;
   nlohmann::json settings = nlohmann::json::object();  // answered to workspace/configuration

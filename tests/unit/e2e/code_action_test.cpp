@@ -11,6 +11,7 @@ namespace {
 using nlohmann::json;
 using testing::EditorClient;
 using testing::EditorOptions;
+using testing::lsp_range;
 
 const std::string kUri = "file:///work/shapes.py";
 
@@ -27,11 +28,6 @@ const std::string kPython =
     "\n"
     "\n"
     "print(area(2))\n";
-
-json range(int l1, int c1, int l2, int c2) {
-  return json{{"start", {{"line", l1}, {"character", c1}}},
-              {"end", {{"line", l2}, {"character", c2}}}};
-}
 
 json diagnostic(json r, const std::string& message) {
   return json{
@@ -75,7 +71,7 @@ TEST(CodeActions, AreAdvertisedWithTheirKinds) {
 
 TEST(CodeActions, ARangeGetsTheFlintPresets) {
   Harness h;
-  json response = h.actions(range(4, 4, 6, 21));
+  json response = h.actions(lsp_range(4, 4, 6, 21));
   ASSERT_TRUE(response.contains("result")) << response.dump();
   const json& actions = response["result"];
   std::vector<std::string> titles;
@@ -90,7 +86,7 @@ TEST(CodeActions, ARangeGetsTheFlintPresets) {
     EXPECT_EQ(command["title"], a["title"]);
     const json& argument = command["arguments"][0];
     EXPECT_EQ(argument["textDocument"]["uri"], kUri);
-    EXPECT_EQ(argument["range"], range(4, 4, 6, 21));
+    EXPECT_EQ(argument["range"], lsp_range(4, 4, 6, 21));
     if (a["title"] == "flint: Edit with instruction\u2026") {
       EXPECT_EQ(command["command"], "flint.promptEdit");
       EXPECT_FALSE(argument.contains("instruction"));
@@ -105,9 +101,9 @@ TEST(CodeActions, ADiagnosticOnTheRangesLinesMakesFixAQuickfix) {
   Harness h;
   // The cursor is on the diagnostic's line, not inside its columns (Neovim sends the
   // diagnostics of the cursor's line).
-  json inside = diagnostic(range(5, 7, 5, 13), "Condition is always true");
-  json elsewhere = diagnostic(range(11, 0, 11, 5), "print is shadowed");
-  json response = h.actions(range(5, 0, 5, 0), json::array({inside, elsewhere}));
+  json inside = diagnostic(lsp_range(5, 7, 5, 13), "Condition is always true");
+  json elsewhere = diagnostic(lsp_range(11, 0, 11, 5), "print is shadowed");
+  json response = h.actions(lsp_range(5, 0, 5, 0), json::array({inside, elsewhere}));
   ASSERT_TRUE(response.contains("result")) << response.dump();
   const json* fix = find_action(response["result"], "flint: Fix");
   ASSERT_TRUE(fix);
@@ -124,16 +120,16 @@ TEST(CodeActions, ADiagnosticOnTheRangesLinesMakesFixAQuickfix) {
 
 TEST(CodeActions, OnlyFiltersByKind) {
   Harness h;
-  json inside = diagnostic(range(5, 7, 5, 13), "Condition is always true");
-  json quickfixes = h.actions(range(5, 0, 5, 0), json::array({inside}), json::array({"quickfix"}));
+  json inside = diagnostic(lsp_range(5, 7, 5, 13), "Condition is always true");
+  json quickfixes = h.actions(lsp_range(5, 0, 5, 0), json::array({inside}), json::array({"quickfix"}));
   ASSERT_EQ(quickfixes["result"].size(), 1u) << quickfixes.dump();
   EXPECT_EQ(quickfixes["result"][0]["title"], "flint: Fix");
-  json none = h.actions(range(5, 0, 5, 0), json::array(), json::array({"quickfix"}));
+  json none = h.actions(lsp_range(5, 0, 5, 0), json::array(), json::array({"quickfix"}));
   EXPECT_TRUE(none["result"].empty()) << none.dump();
-  json refactors = h.actions(range(5, 0, 5, 0), json::array({inside}), json::array({"refactor"}));
+  json refactors = h.actions(lsp_range(5, 0, 5, 0), json::array({inside}), json::array({"refactor"}));
   EXPECT_EQ(refactors["result"].size(), 4u) << refactors.dump();
   json sources =
-      h.actions(range(5, 0, 5, 0), json::array(), json::array({"source.organizeImports"}));
+      h.actions(lsp_range(5, 0, 5, 0), json::array(), json::array({"source.organizeImports"}));
   EXPECT_TRUE(sources["result"].empty());
 }
 
@@ -142,7 +138,7 @@ TEST(CodeActions, ExecutingOneStreamsAnEdit) {
   Harness h(
       json{{"rules", json::array({{{"match", "Simplify this code"},
                                    {"reply", {{"text", simpler}, {"tokensPerSecond", 2000}}}}})}});
-  json response = h.actions(range(5, 4, 5, 4));
+  json response = h.actions(lsp_range(5, 4, 5, 4));
   const json* simplify = find_action(response["result"], "flint: Simplify");
   ASSERT_TRUE(simplify) << response.dump();
   const json& command = (*simplify)["command"];
@@ -158,22 +154,22 @@ TEST(CodeActions, ExecutingOneStreamsAnEdit) {
 
 TEST(CodeActions, UnknownDocumentsAndBadRanges) {
   Harness h;
-  json unknown = h.actions(range(0, 0, 0, 0), json::array(), nullptr, "file:///work/nope.py");
+  json unknown = h.actions(lsp_range(0, 0, 0, 0), json::array(), nullptr, "file:///work/nope.py");
   ASSERT_TRUE(unknown.contains("result")) << unknown.dump();
   EXPECT_TRUE(unknown["result"].is_array());
   EXPECT_TRUE(unknown["result"].empty());
-  EXPECT_EQ(h.actions(range(400, 0, 401, 0))["error"]["code"], -32602);
-  EXPECT_EQ(h.actions(range(5, 6, 5, 2))["error"]["code"], -32602);
+  EXPECT_EQ(h.actions(lsp_range(400, 0, 401, 0))["error"]["code"], -32602);
+  EXPECT_EQ(h.actions(lsp_range(5, 6, 5, 2))["error"]["code"], -32602);
   json missing =
       h.editor->request("textDocument/codeAction",
                         json{{"textDocument", {{"uri", kUri}}}, {"context", json::object()}});
   EXPECT_EQ(missing["error"]["code"], -32602);
   EXPECT_NE(missing["error"]["message"].get<std::string>().find("range"), std::string::npos);
-  json bad_diagnostic = h.actions(range(0, 0, 0, 0), json::array({json{{"message", "no range"}}}));
+  json bad_diagnostic = h.actions(lsp_range(0, 0, 0, 0), json::array({json{{"message", "no range"}}}));
   EXPECT_EQ(bad_diagnostic["error"]["code"], -32602);
   // No context at all is tolerated.
   json bare = h.editor->request("textDocument/codeAction", json{{"textDocument", {{"uri", kUri}}},
-                                                                {"range", range(0, 0, 0, 0)}});
+                                                                {"range", lsp_range(0, 0, 0, 0)}});
   ASSERT_TRUE(bare.contains("result")) << bare.dump();
   EXPECT_FALSE(bare["result"].empty());
 }

@@ -11,6 +11,7 @@ namespace {
 using nlohmann::json;
 using testing::EditorClient;
 using testing::EditorOptions;
+using testing::lsp_range;
 
 const std::string kUri = "file:///work/shapes.py";
 
@@ -28,10 +29,6 @@ const std::string kPython =
     "\n"
     "\n"
     "print(area(2))\n";
-
-json range(int l1, int c1, int l2, int c2) {
-  return json{{"start", {{"line", l1}, {"character", c1}}}, {"end", {{"line", l2}, {"character", c2}}}};
-}
 
 json edit_args(const std::string& uri, json r, const std::string& instruction) {
   return json{{"textDocument", {{"uri", uri}}}, {"range", std::move(r)}, {"instruction", instruction}};
@@ -64,7 +61,7 @@ TEST(InlineEdit, RewritesTheFunctionAtTheCursor) {
       "    return math.tau * r\n";
   Harness h(json{{"rules", json::array({reply_text("use tau", "```python\n" + new_perimeter + "```\n", 2000)})}});
   h.editor->open(kUri, "python", kPython);
-  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(9, 8, 9, 8), "use tau"));
+  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(9, 8, 9, 8), "use tau"));
   ASSERT_TRUE(result.contains("result")) << result.dump() << h.editor->server_stderr();
   const json& r = result["result"];
   EXPECT_EQ(r["state"], "done") << r.dump();
@@ -104,7 +101,7 @@ TEST(InlineEdit, ChangingOneLineOfFortyTouchesOneLine) {
   changed.replace(at, 13, "    x17 = 1700\n");
   Harness h(json{{"rules", json::array({reply_text("x17", changed, 3000)})}});
   h.editor->open(kUri, "python", original);
-  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(5, 4, 5, 4), "set x17 to 1700"));
+  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(5, 4, 5, 4), "set x17 to 1700"));
   ASSERT_EQ(result["result"]["state"], "done") << result.dump();
   EXPECT_EQ(h.editor->text(kUri), changed);
   ASSERT_FALSE(h.editor->applied_edits().empty());
@@ -122,7 +119,7 @@ TEST(InlineEdit, RejectRestoresTheOriginalExactly) {
   Harness h(json{{"rules", json::array({reply_text("shout",
                                                     "def area(r):\n    return 'AREA!'\n", 3000)})}});
   h.editor->open(kUri, "python", kPython);
-  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "shout"));
+  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "shout"));
   ASSERT_EQ(result["result"]["state"], "done") << result.dump();
   EXPECT_NE(h.editor->text(kUri), kPython);
   json rejected = h.editor->execute("flint.reject", json::object());
@@ -135,7 +132,7 @@ TEST(InlineEdit, CancelStopsTheHttpStream) {
   std::string slow(4000, 'x');
   Harness h(json{{"rules", json::array({reply_text("slow", "def area(r):\n    return " + slow + "\n", 40)})}});
   h.editor->open(kUri, "python", kPython);
-  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "slow"));
+  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "slow"));
   ASSERT_TRUE(h.endpoint.wait_for_requests(1, std::chrono::seconds(20)));
   h.editor->serve_for(std::chrono::milliseconds(300));
   json cancel = h.editor->execute("flint.cancel", json::object());
@@ -161,7 +158,7 @@ TEST(InlineEdit, TypingInsideTheRegionCancelsAndKeepsTheKeystroke) {
   for (int i = 0; i < 200; ++i) slow += "    y" + std::to_string(i) + " = " + std::to_string(i) + "\n";
   Harness h(json{{"rules", json::array({reply_text("grow", "def area(r):\n" + slow, 200)})}});
   h.editor->open(kUri, "python", kPython);
-  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, range(3, 0, 3, 0), "grow"));
+  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(3, 0, 3, 0), "grow"));
   // Wait for the first streamed edit (the stream takes seconds), then type inside the region
   // (on "def area").
   ASSERT_TRUE(h.editor->serve_until([&] { return !h.editor->applied_edits().empty(); },
@@ -180,7 +177,7 @@ TEST(InlineEdit, TypingAboveTheRegionRebasesIt) {
   const std::string new_perimeter = "def perimeter(r):\n    return math.tau * r\n";
   Harness h(json{{"rules", json::array({reply_text("tau", new_perimeter, 60)})}});
   h.editor->open(kUri, "python", kPython);
-  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, range(8, 0, 8, 0), "tau"));
+  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(8, 0, 8, 0), "tau"));
   ASSERT_TRUE(h.endpoint.wait_for_requests(1, std::chrono::seconds(20)));
   h.editor->serve_for(std::chrono::milliseconds(150));
   h.editor->type(kUri, 0, 0, 0, 0, "# typed above\n");
@@ -201,7 +198,7 @@ TEST(InlineEdit, AnEditorThatNeverAnswersFailsTheSessionAndTheServerKeepsServing
   Harness h(json{{"rules", json::array({reply_text("tau", "def perimeter(r):\n    return math.tau * r\n")})}},
             options);
   h.editor->open(kUri, "python", kPython);
-  json response = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(8, 0, 8, 0), "tau"));
+  json response = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(8, 0, 8, 0), "tau"));
   EXPECT_EQ(response["result"]["state"], "failed") << response.dump();
   EXPECT_NE(response["result"].value("reason", "").find("did not answer workspace/applyEdit"),
             std::string::npos)
@@ -222,17 +219,17 @@ TEST(InlineEdit, AnEditorThatNeverAnswersFailsTheSessionAndTheServerKeepsServing
 TEST(InlineEdit, BadArgumentsAreInvalidParams) {
   Harness h(json{{"rules", json::array()}});
   h.editor->open(kUri, "python", kPython);
-  json unknown = h.editor->execute("flint.inlineEdit", edit_args("file:///nope.py", range(0, 0, 0, 0), "x"));
+  json unknown = h.editor->execute("flint.inlineEdit", edit_args("file:///nope.py", lsp_range(0, 0, 0, 0), "x"));
   EXPECT_EQ(unknown["error"]["code"], -32602);
   EXPECT_NE(unknown["error"]["message"].get<std::string>().find("unknown document"), std::string::npos);
-  json impossible = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(400, 0, 401, 0), "x"));
+  json impossible = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(400, 0, 401, 0), "x"));
   EXPECT_EQ(impossible["error"]["code"], -32602);
-  json inverted = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(4, 3, 4, 1), "x"));
+  json inverted = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 3, 4, 1), "x"));
   EXPECT_EQ(inverted["error"]["code"], -32602);
   json missing = h.editor->execute("flint.inlineEdit", json{{"textDocument", {{"uri", kUri}}}});
   EXPECT_EQ(missing["error"]["code"], -32602);
   EXPECT_NE(missing["error"]["message"].get<std::string>().find("range"), std::string::npos);
-  json empty = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "  "));
+  json empty = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "  "));
   EXPECT_EQ(empty["error"]["code"], -32602);
   json no_session = h.editor->execute("flint.accept", json{{"sessionId", "999"}});
   EXPECT_EQ(no_session["error"]["code"], -32602);
@@ -244,7 +241,7 @@ TEST(InlineEdit, DeadEndpointFailsClearlyAndLeavesTheBuffer) {
   options.env = {"FLINT_BASE_URL=http://127.0.0.1:9/v1", "FLINT_MODEL=m", "FLINT_PROVIDER=openai-chat"};
   EditorClient editor(options);
   editor.open(kUri, "python", kPython);
-  json result = editor.execute("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "anything"));
+  json result = editor.execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "anything"));
   ASSERT_TRUE(result.contains("result")) << result.dump();
   EXPECT_EQ(result["result"]["state"], "failed");
   EXPECT_FALSE(result["result"].value("reason", "").empty());
@@ -262,7 +259,7 @@ TEST(InlineEdit, SteerRestartsWithTheNewInstruction) {
   Harness h(json{{"rules", json::array({reply_text("second try", "def area(r):\n    return r ** 2 * math.pi\n", 2000),
                                         reply_text("first try", "def area(r):\n" + slow, 100)})}});
   h.editor->open(kUri, "python", kPython);
-  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "first try"));
+  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "first try"));
   ASSERT_TRUE(h.endpoint.wait_for_requests(1, std::chrono::seconds(20)));
   h.editor->serve_for(std::chrono::milliseconds(400));
   json steer = h.editor->execute("flint.steer", json{{"instruction", "second try"}});
@@ -286,7 +283,7 @@ TEST(InlineEdit, ModelEscalationEndsAsEscalated) {
   Harness h(json{{"rules", json::array({reply_text("rename everywhere",
                                                     "FLINT_ESCALATE: needs changes in other files\n")})}});
   h.editor->open(kUri, "python", kPython);
-  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "rename everywhere"));
+  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "rename everywhere"));
   ASSERT_TRUE(result.contains("result")) << result.dump();
   EXPECT_EQ(result["result"]["state"], "escalated");
   EXPECT_NE(result["result"]["reason"].get<std::string>().find("other files"), std::string::npos);
@@ -296,7 +293,7 @@ TEST(InlineEdit, ModelEscalationEndsAsEscalated) {
 TEST(InlineEdit, SelectionAcrossTopLevelDefinitionsIsNotLocal) {
   Harness h(json{{"rules", json::array()}});
   h.editor->open(kUri, "python", kPython);
-  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(3, 0, 9, 5), "merge"));
+  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(3, 0, 9, 5), "merge"));
   ASSERT_TRUE(result.contains("result")) << result.dump();
   EXPECT_EQ(result["result"]["state"], "escalated");
   // Handed to an agent job: the only model requests are the job's, never an inline stream.
@@ -310,7 +307,7 @@ TEST(InlineEdit, SelectionAcrossTopLevelDefinitionsIsNotLocal) {
 TEST(InlineEdit, SyntaxErrorsIntroducedBecomeDiagnostics) {
   Harness h(json{{"rules", json::array({reply_text("break", "def area(r):\n    return (math.pi * r * r\n", 3000)})}});
   h.editor->open(kUri, "python", kPython);
-  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, range(4, 0, 4, 0), "break it"));
+  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "break it"));
   ASSERT_EQ(result["result"]["state"], "done") << result.dump();
   auto diag = h.editor->wait_notification([](const json& n) {
     return n["method"] == "textDocument/publishDiagnostics" && !n["params"]["diagnostics"].empty();
