@@ -32,9 +32,9 @@ void Dispatcher::handle_message(std::string_view body) {
   try {
     message = json::parse(body);
   } catch (const json::exception& e) {  // parse_error, and out_of_range for number overflow
-    send_(make_error_response(nullptr, ResponseError{ErrorCode::ParseError,
-                                                     std::string("parse error: ") + e.what(),
-                                                     nullptr}));
+    send_(make_error_response(
+        nullptr,
+        ResponseError{ErrorCode::ParseError, std::string("parse error: ") + e.what(), nullptr}));
     return;
   }
   handle(message);
@@ -42,7 +42,8 @@ void Dispatcher::handle_message(std::string_view body) {
 
 void Dispatcher::handle(const json& message) {
   auto invalid = [this](const json& id, std::string why) {
-    send_(make_error_response(id, ResponseError{ErrorCode::InvalidRequest, std::move(why), nullptr}));
+    send_(
+        make_error_response(id, ResponseError{ErrorCode::InvalidRequest, std::move(why), nullptr}));
   };
   if (!message.is_object()) {
     invalid(nullptr, message.is_array() ? "batch requests are not supported by LSP"
@@ -65,8 +66,9 @@ void Dispatcher::handle(const json& message) {
     if (has_id && (message.contains("result") || message.contains("error"))) {
       handle_response(message);
     } else {
-      invalid(has_id ? id : json(), "a message needs \"method\" (request or notification) or "
-                                     "\"result\"/\"error\" (response)");
+      invalid(has_id ? id : json(),
+              "a message needs \"method\" (request or notification) or "
+              "\"result\"/\"error\" (response)");
     }
     return;
   }
@@ -150,7 +152,8 @@ void Dispatcher::handle_response(const json& message) {
   calls_.erase(it);
   if (auto err = message.find("error"); err != message.end()) {
     ResponseError error;
-    error.code = static_cast<ErrorCode>(err->value("code", static_cast<int>(ErrorCode::UnknownErrorCode)));
+    error.code =
+        static_cast<ErrorCode>(err->value("code", static_cast<int>(ErrorCode::UnknownErrorCode)));
     error.message = err->value("message", std::string("client error"));
     if (err->contains("data")) error.data = (*err)["data"];
     callback(error);

@@ -63,7 +63,8 @@ class Dispatcher {
   using Sender = std::function<void(const json&)>;
   // Decides whether a message may be handled now (lifecycle): returns an error to answer a
   // request with, or for a notification, an error means "drop it".
-  using Gate = std::function<std::optional<ResponseError>(std::string_view method, bool is_request)>;
+  using Gate =
+      std::function<std::optional<ResponseError>(std::string_view method, bool is_request)>;
   using RawRequestHandler = std::function<void(const json& params, Reply<json> reply)>;
   using RawNotificationHandler = std::function<void(const json& params)>;
   using ResultCallback = std::function<void(Expected<json>)>;
@@ -84,8 +85,8 @@ class Dispatcher {
 
   template <class Params>
   void notification(std::string method, std::function<void(const Params&)> handler) {
-    notifications_[std::move(method)] = [this, m = method, handler = std::move(handler)](
-                                            const json& params) {
+    notifications_[std::move(method)] = [this, m = method,
+                                         handler = std::move(handler)](const json& params) {
       Params typed{};
       try {
         if (!params.is_null()) params.get_to(typed);

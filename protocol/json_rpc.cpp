@@ -37,7 +37,8 @@ std::string describe_params_error(const std::exception& e) {
   // nlohmann messages look like "[json.exception.type_error.302] (/a/b) type must be ...";
   // with JSON_DIAGNOSTICS the "(/path)" names the field. Drop the bracketed prefix.
   std::string what = e.what();
-  if (auto close = what.find("] "); what.rfind("[json.exception", 0) == 0 && close != std::string::npos) {
+  if (auto close = what.find("] ");
+      what.rfind("[json.exception", 0) == 0 && close != std::string::npos) {
     what = what.substr(close + 2);
   }
   if (what.size() > 2 && what[0] == '(') {

@@ -1,11 +1,10 @@
 #pragma once
 // JSON-RPC 2.0 vocabulary: error codes, the error type, request ids, and message builders.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 namespace flint::protocol {
 
@@ -36,7 +35,7 @@ void to_json(json& j, const ResponseError& e);
 template <class T>
 class Expected {
  public:
-  Expected(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Expected(T value) : v_(std::move(value)) {}              // NOLINT: implicit by design
   Expected(ResponseError error) : v_(std::move(error)) {}  // NOLINT
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

@@ -2,20 +2,28 @@
 
 namespace flint::protocol {
 
-void to_json(json& j, const Position& p) { j = json{{"line", p.line}, {"character", p.character}}; }
+void to_json(json& j, const Position& p) {
+  j = json{{"line", p.line}, {"character", p.character}};
+}
 void from_json(const json& j, Position& p) {
   j.at("line").get_to(p.line);
   j.at("character").get_to(p.character);
 }
 
-void to_json(json& j, const Range& r) { j = json{{"start", r.start}, {"end", r.end}}; }
+void to_json(json& j, const Range& r) {
+  j = json{{"start", r.start}, {"end", r.end}};
+}
 void from_json(const json& j, Range& r) {
   j.at("start").get_to(r.start);
   j.at("end").get_to(r.end);
 }
 
-void to_json(json& j, const TextDocumentIdentifier& t) { j = json{{"uri", t.uri}}; }
-void from_json(const json& j, TextDocumentIdentifier& t) { j.at("uri").get_to(t.uri); }
+void to_json(json& j, const TextDocumentIdentifier& t) {
+  j = json{{"uri", t.uri}};
+}
+void from_json(const json& j, TextDocumentIdentifier& t) {
+  j.at("uri").get_to(t.uri);
+}
 
 void to_json(json& j, const VersionedTextDocumentIdentifier& t) {
   j = json{{"uri", t.uri}, {"version", t.version}};
@@ -55,7 +63,9 @@ void from_json(const json& j, DidSaveTextDocumentParams& p) {
   if (auto it = j.find("text"); it != j.end() && !it->is_null()) p.text = it->get<std::string>();
 }
 
-void to_json(json& j, const TextEdit& e) { j = json{{"range", e.range}, {"newText", e.newText}}; }
+void to_json(json& j, const TextEdit& e) {
+  j = json{{"range", e.range}, {"newText", e.newText}};
+}
 void from_json(const json& j, TextEdit& e) {
   j.at("range").get_to(e.range);
   j.at("newText").get_to(e.newText);

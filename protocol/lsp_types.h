@@ -4,11 +4,10 @@
 // bad input; the binder turns those into -32602 with the offending field.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace flint::protocol {
 

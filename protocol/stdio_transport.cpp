@@ -1,9 +1,9 @@
 #include "protocol/stdio_transport.h"
 
-#include <cerrno>
 #include <unistd.h>
 
 #include <asio/post.hpp>
+#include <cerrno>
 
 #include "protocol/framing.h"
 #include "protocol/json_rpc.h"
@@ -33,7 +33,8 @@ void StdioTransport::read_loop() {
         asio::post(io_, [this, body = std::move(body)]() mutable { on_message_(std::move(body)); });
       },
       [this](std::string error) {
-        asio::post(io_, [this, error = std::move(error)]() mutable { on_error_(std::move(error)); });
+        asio::post(io_,
+                   [this, error = std::move(error)]() mutable { on_error_(std::move(error)); });
       });
   char buffer[64 * 1024];
   for (;;) {

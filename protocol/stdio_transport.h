@@ -3,15 +3,14 @@
 // thread and each whole body is posted to the io_context; output goes through one writer
 // thread, so a slow client never blocks the loop and frames never interleave.
 
+#include <asio/io_context.hpp>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-
-#include <asio/io_context.hpp>
-#include <nlohmann/json.hpp>
 
 namespace flint::protocol {
 

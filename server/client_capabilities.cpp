@@ -40,7 +40,8 @@ ClientCapabilities read_client_capabilities(const json& params) {
   caps.did_change_configuration_dynamic =
       flag(capabilities, "/workspace/didChangeConfiguration/dynamicRegistration");
   caps.flint_edit_sessions = flag(capabilities, "/experimental/flint/editSessions");
-  caps.inline_completion = capabilities.contains(json::json_pointer("/textDocument/inlineCompletion"));
+  caps.inline_completion =
+      capabilities.contains(json::json_pointer("/textDocument/inlineCompletion"));
   if (auto info = params.find("clientInfo"); info != params.end() && info->is_object()) {
     if (info->contains("name") && (*info)["name"].is_string()) caps.client_name = (*info)["name"];
     if (info->contains("version") && (*info)["version"].is_string()) {

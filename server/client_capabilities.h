@@ -1,10 +1,9 @@
 #pragma once
 // What flint reads from the client's `initialize` request (only what it uses).
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "protocol/position_encoding.h"
 

@@ -41,6 +41,8 @@ void from_json(const json& j, AgentTaskArgs& a) {
   }
 }
 
-void from_json(const json& j, CancelJobArgs& a) { j.at("jobId").get_to(a.jobId); }
+void from_json(const json& j, CancelJobArgs& a) {
+  j.at("jobId").get_to(a.jobId);
+}
 
 }  // namespace flint

@@ -3,10 +3,9 @@
 // nlohmann from_json: a missing or mistyped field throws, and the command table turns that
 // into -32602 naming the field.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "protocol/lsp_types.h"
 

@@ -352,7 +352,8 @@ void read(const json& object, std::string_view key, T& out) {
 
 // "https://User@Host:443/v1" -> "host"; "http://[::1]:8080" -> "::1".
 std::string host_of(std::string_view url) {
-  if (auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  if (auto scheme = url.find("://"); scheme != std::string_view::npos)
+    url.remove_prefix(scheme + 3);
   url = url.substr(0, url.find_first_of("/?#"));
   if (auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
   if (url.starts_with('[')) {

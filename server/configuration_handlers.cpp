@@ -33,7 +33,8 @@ void Server::reload_config() {
 
 void Server::fetch_workspace_configuration() {
   if (!client_.configuration) return;
-  dispatcher_.call("workspace/configuration", json{{"items", json::array({{{"section", "flint"}}})}},
+  dispatcher_.call("workspace/configuration",
+                   json{{"items", json::array({{{"section", "flint"}}})}},
                    [this](protocol::Expected<json> result) {
                      if (!result) {
                        spdlog::warn("workspace/configuration failed: {}", result.error().message);

@@ -16,10 +16,12 @@ void Server::bind_documents() {
       "textDocument/didOpen", [this](const DidOpenTextDocumentParams& p) {
         documents_->set_encoding(encoding_);
         auto result = documents_->open(p.textDocument);
-        if (!result.message.empty()) spdlog::warn("didOpen {}: {}", p.textDocument.uri, result.message);
+        if (!result.message.empty())
+          spdlog::warn("didOpen {}: {}", p.textDocument.uri, result.message);
         if (result.document) on_document_opened(*result.document);
         spdlog::debug("opened {} ({}, version {}, {} bytes)", p.textDocument.uri,
-                      p.textDocument.languageId, p.textDocument.version, p.textDocument.text.size());
+                      p.textDocument.languageId, p.textDocument.version,
+                      p.textDocument.text.size());
       });
 
   dispatcher_.notification<DidChangeTextDocumentParams>(
@@ -27,7 +29,8 @@ void Server::bind_documents() {
         auto result = documents_->change(p.textDocument, p.contentChanges);
         if (!result.message.empty()) {
           spdlog::warn("didChange {}: {}", p.textDocument.uri, result.message);
-          if (!result.document) log_message(2, "flint: " + p.textDocument.uri + ": " + result.message);
+          if (!result.document)
+            log_message(2, "flint: " + p.textDocument.uri + ": " + result.message);
         }
         if (result.document) {
           on_document_changed(*result.document);
@@ -47,7 +50,8 @@ void Server::bind_documents() {
   dispatcher_.notification<DidSaveTextDocumentParams>(
       "textDocument/didSave", [this](const DidSaveTextDocumentParams& p) {
         auto result = documents_->save(p);
-        if (!result.message.empty()) spdlog::warn("didSave {}: {}", p.textDocument.uri, result.message);
+        if (!result.message.empty())
+          spdlog::warn("didSave {}: {}", p.textDocument.uri, result.message);
       });
 }
 

@@ -36,7 +36,8 @@ models::ChatRequest build_edit_request(const EditPromptInput& in) {
 
   // Stable per file: path, language and context come before anything that changes per edit.
   std::string user = "File: " + in.path + " (" + in.language + ")\n";
-  if (!in.context.empty()) user += "Context from the file:\n" + fenced(in.language, in.context) + "\n";
+  if (!in.context.empty())
+    user += "Context from the file:\n" + fenced(in.language, in.context) + "\n";
   std::string region_block = "Region to rewrite (starting at line " +
                              std::to_string(in.first_line) + "):\n" +
                              fenced(in.language, in.region) + "\n";
@@ -46,7 +47,11 @@ models::ChatRequest build_edit_request(const EditPromptInput& in) {
   } else {
     // Steering: replay the earlier turns, each stopped partway, then the new instruction.
     request.messages.push_back(
-        {"user", user + region_block + "Instruction: " + in.earlier.front().instruction, {}, {}, {}});
+        {"user",
+         user + region_block + "Instruction: " + in.earlier.front().instruction,
+         {},
+         {},
+         {}});
     for (size_t i = 0; i < in.earlier.size(); ++i) {
       request.messages.push_back({"assistant", in.earlier[i].partial_output, {}, {}, {}});
       const std::string& next =
@@ -54,8 +59,11 @@ models::ChatRequest build_edit_request(const EditPromptInput& in) {
       request.messages.push_back(
           {"user",
            "Stop. The person redirected the edit. Start again from the original region shown "
-           "above and answer with its complete new text. New instruction: " + next,
-           {}, {}, {}});
+           "above and answer with its complete new text. New instruction: " +
+               next,
+           {},
+           {},
+           {}});
     }
   }
   if (in.predicted_outputs) request.prediction = in.region;

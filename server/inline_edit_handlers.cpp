@@ -2,8 +2,9 @@
 // streaming inline edits. EditSession (edit_session.h) decides what to send; this file turns
 // its decisions into workspace/applyEdit, flint/editSession, $/progress and the replies, and
 // feeds it the model's stream and the document's changes.
-#include <asio/post.hpp>
 #include <spdlog/spdlog.h>
+
+#include <asio/post.hpp>
 
 #include "parsers/context.h"
 #include "parsers/scope.h"
@@ -74,20 +75,24 @@ json Server::edit_region_json(const ActiveEdit& edit) const {
 
 json Server::edit_state_json(const ActiveEdit& edit, std::string_view state,
                              const std::string& reason) const {
-  json j{{"sessionId", edit.id}, {"uri", edit.uri}, {"state", state},
+  json j{{"sessionId", edit.id},
+         {"uri", edit.uri},
+         {"state", state},
          {"region", edit_region_json(edit)}};
   if (!reason.empty()) j["reason"] = reason;
   if (!edit.job_id.empty()) j["jobId"] = edit.job_id;
   return j;
 }
 
-void Server::notify_edit(const ActiveEdit& edit, std::string_view state, const std::string& reason) {
+void Server::notify_edit(const ActiveEdit& edit, std::string_view state,
+                         const std::string& reason) {
   dispatcher_.notify("flint/editSession", edit_state_json(edit, state, reason));
 }
 
 void Server::progress(const ActiveEdit& edit, json value) {
   if (edit.work_done_token.is_null()) return;
-  dispatcher_.notify("$/progress", json{{"token", edit.work_done_token}, {"value", std::move(value)}});
+  dispatcher_.notify("$/progress",
+                     json{{"token", edit.work_done_token}, {"value", std::move(value)}});
 }
 
 void Server::reply_edit(ActiveEdit& edit, std::string_view state, const std::string& reason) {
@@ -131,73 +136,74 @@ void Server::bind_inline_edits() {
       "flint.inlineEdit", [this](const InlineEditArgs& args, const CommandContext& context,
                                  Reply<json> reply) { start_inline_edit(args, context, reply); });
 
-  add_typed_command<SteerArgs>("flint.steer", [this](const SteerArgs& args, const CommandContext&,
-                                                     Reply<json> reply) {
-    ActiveEdit* edit = find_edit(args.sessionId);
-    if (!edit) {
-      reply.error(ErrorCode::InvalidParams, no_edit_session(args.sessionId));
-      return;
-    }
-    if (args.instruction.empty()) {
-      reply.error(ErrorCode::InvalidParams, "invalid arguments for flint.steer: /instruction: empty");
-      return;
-    }
-    if (edit->core->state() != SessionState::kStreaming &&
-        edit->core->state() != SessionState::kDone) {
-      reply.error(ErrorCode::InvalidParams, "session " + edit->id + " is " +
-                                                std::string(to_string(edit->core->state())) +
-                                                ": it can no longer be steered");
-      return;
-    }
-    if (edit->core->user_edited_region()) {
-      reply.error(ErrorCode::InvalidParams,
-                  "the region was edited by hand since: start a new edit instead");
-      return;
-    }
-    if (edit->stream) edit->stream->cancel();
-    edit->stream.reset();
-    edit->prompt.earlier.push_back({edit->prompt.instruction, edit->core->model_output()});
-    edit->prompt.instruction = args.instruction;
-    if (!edit->core->steer()) {
-      reply.error(ErrorCode::InvalidParams, "session " + edit->id + " cannot be steered now");
-      return;
-    }
-    edit->escalation = EscalationDetector{};
-    edit->finished = false;
-    start_edit_stream(*edit);
-    notify_edit(*edit, "streaming", "");
-    reply(json{{"sessionId", edit->id}});
-  });
+  add_typed_command<SteerArgs>(
+      "flint.steer", [this](const SteerArgs& args, const CommandContext&, Reply<json> reply) {
+        ActiveEdit* edit = find_edit(args.sessionId);
+        if (!edit) {
+          reply.error(ErrorCode::InvalidParams, no_edit_session(args.sessionId));
+          return;
+        }
+        if (args.instruction.empty()) {
+          reply.error(ErrorCode::InvalidParams,
+                      "invalid arguments for flint.steer: /instruction: empty");
+          return;
+        }
+        if (edit->core->state() != SessionState::kStreaming &&
+            edit->core->state() != SessionState::kDone) {
+          reply.error(ErrorCode::InvalidParams, "session " + edit->id + " is " +
+                                                    std::string(to_string(edit->core->state())) +
+                                                    ": it can no longer be steered");
+          return;
+        }
+        if (edit->core->user_edited_region()) {
+          reply.error(ErrorCode::InvalidParams,
+                      "the region was edited by hand since: start a new edit instead");
+          return;
+        }
+        if (edit->stream) edit->stream->cancel();
+        edit->stream.reset();
+        edit->prompt.earlier.push_back({edit->prompt.instruction, edit->core->model_output()});
+        edit->prompt.instruction = args.instruction;
+        if (!edit->core->steer()) {
+          reply.error(ErrorCode::InvalidParams, "session " + edit->id + " cannot be steered now");
+          return;
+        }
+        edit->escalation = EscalationDetector{};
+        edit->finished = false;
+        start_edit_stream(*edit);
+        notify_edit(*edit, "streaming", "");
+        reply(json{{"sessionId", edit->id}});
+      });
 
-  add_typed_command<SessionArgs>("flint.accept", [this](const SessionArgs& args,
-                                                        const CommandContext&, Reply<json> reply) {
-    ActiveEdit* edit = take_over_edit(args.sessionId, reply);
-    if (!edit) return;
-    if (!edit->core->accept()) {
-      reply.error(ErrorCode::InvalidParams,
-                  "session " + edit->id + " is already " + std::string(to_string(edit->core->state())));
-      return;
-    }
-    reply(json{{"sessionId", edit->id}, {"state", "accepted"}});
-  });
+  add_typed_command<SessionArgs>(
+      "flint.accept", [this](const SessionArgs& args, const CommandContext&, Reply<json> reply) {
+        ActiveEdit* edit = take_over_edit(args.sessionId, reply);
+        if (!edit) return;
+        if (!edit->core->accept()) {
+          reply.error(ErrorCode::InvalidParams, "session " + edit->id + " is already " +
+                                                    std::string(to_string(edit->core->state())));
+          return;
+        }
+        reply(json{{"sessionId", edit->id}, {"state", "accepted"}});
+      });
 
-  add_typed_command<SessionArgs>("flint.reject", [this](const SessionArgs& args,
-                                                        const CommandContext&, Reply<json> reply) {
-    ActiveEdit* edit = take_over_edit(args.sessionId, reply);
-    if (!edit) return;
-    edit->reject_reply = reply;
-    if (auto why = edit->core->reject()) {
-      edit->reject_reply.reset();
-      reply.error(ErrorCode::InvalidParams, "cannot reject session " + edit->id + ": " + *why);
-      return;
-    }
-    // Answered when the restoring edit has landed (see on_edit_state).
-    if (edit->core->state() == SessionState::kRejected && edit->reject_reply) {
-      auto r = std::move(*edit->reject_reply);
-      edit->reject_reply.reset();
-      r(json{{"sessionId", edit->id}, {"state", "rejected"}});
-    }
-  });
+  add_typed_command<SessionArgs>(
+      "flint.reject", [this](const SessionArgs& args, const CommandContext&, Reply<json> reply) {
+        ActiveEdit* edit = take_over_edit(args.sessionId, reply);
+        if (!edit) return;
+        edit->reject_reply = reply;
+        if (auto why = edit->core->reject()) {
+          edit->reject_reply.reset();
+          reply.error(ErrorCode::InvalidParams, "cannot reject session " + edit->id + ": " + *why);
+          return;
+        }
+        // Answered when the restoring edit has landed (see on_edit_state).
+        if (edit->core->state() == SessionState::kRejected && edit->reject_reply) {
+          auto r = std::move(*edit->reject_reply);
+          edit->reject_reply.reset();
+          r(json{{"sessionId", edit->id}, {"state", "rejected"}});
+        }
+      });
 
   add_typed_command<SessionArgs>("flint.cancel", [this](const SessionArgs& args,
                                                         const CommandContext&, Reply<json> reply) {
@@ -249,7 +255,8 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
 
   const parsers::SyntaxTree* tree = trees_->find(doc->uri);
   parsers::ScopeOptions scope_options;
-  scope_options.max_region_lines = static_cast<uint32_t>(std::max(1, config_.edit.max_region_lines));
+  scope_options.max_region_lines =
+      static_cast<uint32_t>(std::max(1, config_.edit.max_region_lines));
   parsers::Scope scope = parsers::find_scope(tree ? &tree->tree() : nullptr, doc->text,
                                              parsers::ByteRange{*begin, *end}, scope_options);
 
@@ -274,8 +281,7 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
     }
     edit->prompt.region = std::move(region);
   }
-  parsers::Context ctx = parsers::extract_context(tree ? &tree->tree() : nullptr,
-                                                  doc->text, scope);
+  parsers::Context ctx = parsers::extract_context(tree ? &tree->tree() : nullptr, doc->text, scope);
   edit->prompt.context = render_context(ctx);
   if (tree) {
     edit->tree_before = tree->tree();
@@ -316,12 +322,15 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
                scope.is_local ? "local" : "not local: " + scope.reason);
 
   if (!context.work_done_token.is_null()) {
-    progress(e, json{{"kind", "begin"}, {"title", "flint: editing"}, {"cancellable", true},
+    progress(e, json{{"kind", "begin"},
+                     {"title", "flint: editing"},
+                     {"cancellable", true},
                      {"message", instruction}});
     e.progress_open = true;
   }
   reply.token().on_cancel([this, id] {
-    if (ActiveEdit* a = find_edit(id); a && a->core && a->core->state() == SessionState::kStreaming) {
+    if (ActiveEdit* a = find_edit(id);
+        a && a->core && a->core->state() == SessionState::kStreaming) {
       if (a->stream) a->stream->cancel();
       a->stream.reset();
       a->core->cancel();
@@ -427,9 +436,9 @@ void Server::send_session_edit(ActiveEdit& edit, const LineEdit& line_edit) {
   }
   json workspace_edit;
   if (client_.document_changes) {
-    workspace_edit["documentChanges"] = json::array(
-        {json{{"textDocument", {{"uri", edit.uri}, {"version", line_edit.version}}},
-              {"edits", std::move(edits)}}});
+    workspace_edit["documentChanges"] =
+        json::array({json{{"textDocument", {{"uri", edit.uri}, {"version", line_edit.version}}},
+                          {"edits", std::move(edits)}}});
   } else {
     workspace_edit["changes"] = json{{edit.uri, std::move(edits)}};
   }
@@ -454,8 +463,7 @@ void Server::send_session_edit(ActiveEdit& edit, const LineEdit& line_edit) {
                                     result.value().value("applied", false);
                      if (!applied) {
                        spdlog::debug("edit {}: client refused an edit: {}", id,
-                                     result.ok() ? result.value().dump()
-                                                 : result.error().message);
+                                     result.ok() ? result.value().dump() : result.error().message);
                      }
                      a->core->on_apply_result(applied);
                    });
@@ -482,8 +490,9 @@ void Server::on_edit_state(ActiveEdit& edit, SessionState state, const std::stri
   if (edit.reject_reply && (state == SessionState::kFailed || state == SessionState::kCancelled)) {
     auto r = std::move(*edit.reject_reply);
     edit.reject_reply.reset();
-    r.error(ErrorCode::RequestFailed, "the original text could not be restored: " +
-                                          (reason.empty() ? std::string(to_string(state)) : reason));
+    r.error(ErrorCode::RequestFailed,
+            "the original text could not be restored: " +
+                (reason.empty() ? std::string(to_string(state)) : reason));
   }
   if (is_terminal_stream_state(state)) {
     if (edit.stream) {
@@ -519,20 +528,21 @@ void Server::validate_edit(ActiveEdit& edit) {
   Document* doc = documents_->find(edit.uri);
   if (!doc) return;
   SessionRegion region = edit.core->region();
-  parsers::Validation v = parsers::validate(*edit.tree_before, edit.range_before,
-                                            tree->tree(),
+  parsers::Validation v = parsers::validate(*edit.tree_before, edit.range_before, tree->tree(),
                                             parsers::ByteRange{region.start_byte, region.end_byte});
   if (!v.introduced_errors() && !edit.diagnostics_published) return;
   json diagnostics = json::array();
   for (const auto& e : v.new_errors) {
-    diagnostics.push_back(json{{"range", doc->range_of(e.start_byte, e.end_byte)},
-                               {"severity", 1},
-                               {"source", "flint"},
-                               {"message", e.message + " (introduced by flint edit " + edit.id + ")"}});
+    diagnostics.push_back(
+        json{{"range", doc->range_of(e.start_byte, e.end_byte)},
+             {"severity", 1},
+             {"source", "flint"},
+             {"message", e.message + " (introduced by flint edit " + edit.id + ")"}});
   }
   edit.diagnostics_published = !diagnostics.empty();
-  dispatcher_.notify("textDocument/publishDiagnostics",
-                     json{{"uri", edit.uri}, {"version", doc->version}, {"diagnostics", diagnostics}});
+  dispatcher_.notify(
+      "textDocument/publishDiagnostics",
+      json{{"uri", edit.uri}, {"version", doc->version}, {"diagnostics", diagnostics}});
 }
 
 void Server::clear_edit_diagnostics(ActiveEdit& edit) {

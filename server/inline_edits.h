@@ -5,14 +5,13 @@
 //
 // Thread contract: everything runs on the server's io_context thread.
 
+#include <asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <asio/steady_timer.hpp>
-#include <nlohmann/json.hpp>
 
 #include "parsers/syntax_tree.h"
 #include "protocol/dispatcher.h"
@@ -50,9 +49,9 @@ struct ActiveEdit {
   // A flint.reject waiting for its restoring edit to land.
   std::optional<protocol::Reply<nlohmann::json>> reject_reply;
 
-  std::string job_id;  // set when escalated to an agent job
+  std::string job_id;       // set when escalated to an agent job
   bool escalating = false;  // the core's "cancelled" is not reported: "escalated" is
-  bool finished = false;  // streaming phase over and the reply sent
+  bool finished = false;    // streaming phase over and the reply sent
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -12,7 +12,8 @@ namespace {
 
 std::vector<std::string> read_workspace_roots(const json& params) {
   std::vector<std::string> roots;
-  if (auto folders = params.find("workspaceFolders"); folders != params.end() && folders->is_array()) {
+  if (auto folders = params.find("workspaceFolders");
+      folders != params.end() && folders->is_array()) {
     for (const json& f : *folders) {
       if (f.is_object() && f.contains("uri") && f["uri"].is_string()) roots.push_back(f["uri"]);
     }
@@ -80,9 +81,8 @@ void Server::bind_lifecycle() {
     reply(nullptr);
   });
 
-  dispatcher_.raw_notification("exit", [this](const json&) {
-    finish(lifecycle_ == Lifecycle::ShuttingDown ? 0 : 1);
-  });
+  dispatcher_.raw_notification(
+      "exit", [this](const json&) { finish(lifecycle_ == Lifecycle::ShuttingDown ? 0 : 1); });
 
   dispatcher_.raw_notification("$/setTrace", [](const json& params) {
     spdlog::debug("client set trace to {}", params.value("value", std::string("off")));

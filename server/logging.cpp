@@ -1,11 +1,11 @@
 #include "server/logging.h"
 
-#include <mutex>
-
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <mutex>
 
 #include "server/redact.h"
 

@@ -10,7 +10,7 @@
 namespace flint {
 
 struct LogOptions {
-  std::string file;          // empty = stderr
+  std::string file;            // empty = stderr
   std::string level = "info";  // trace|debug|info|warn|error|off
 };
 

@@ -1,18 +1,18 @@
 // flint-lsp: the entry point. Parses the command line, sets up logging and configuration, and
 // runs the LSP server on stdin/stdout until `exit` or EOF.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <string>
-#include <unistd.h>
-
-#include <asio/executor_work_guard.hpp>
-#include <asio/io_context.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include <string>
 
 #include "protocol/stdio_transport.h"
 #include "server/logging.h"

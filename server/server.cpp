@@ -5,8 +5,8 @@
 #include "parsers/language_registry.h"
 #include "server/completion.h"
 #include "server/documents.h"
-#include "server/job_manager.h"
 #include "server/inline_edits.h"
+#include "server/job_manager.h"
 #include "server/models/model_client.h"
 #include "server/syntax_trees.h"
 
@@ -29,9 +29,8 @@ Server::Server(asio::io_context& io, ServerOptions options, Sender send)
     changes_in_flight_.push_back(change);
   });
   if (!options_.getenv) options_.getenv = [](const char* name) { return std::getenv(name); };
-  dispatcher_.set_gate([this](std::string_view method, bool is_request) {
-    return gate(method, is_request);
-  });
+  dispatcher_.set_gate(
+      [this](std::string_view method, bool is_request) { return gate(method, is_request); });
   dispatcher_.set_bad_notification_handler([](std::string_view method, std::string message) {
     if (message.empty()) {
       spdlog::debug("ignoring notification {}", method);

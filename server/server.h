@@ -5,15 +5,14 @@
 //
 // Thread contract: every member runs on the io_context thread given to the constructor.
 
+#include <asio/io_context.hpp>
 #include <functional>
 #include <map>
-#include <vector>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <asio/io_context.hpp>
-#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "parsers/text_input.h"
 #include "protocol/dispatcher.h"
@@ -85,9 +84,10 @@ class Server {
   // answers -32602 naming the bad field.
   void add_command(std::string name, CommandHandler handler);
   template <class Args>
-  void add_typed_command(std::string name,
-                         std::function<void(const Args&, const CommandContext&,
-                                            protocol::Reply<nlohmann::json>)> handler) {
+  void add_typed_command(
+      std::string name,
+      std::function<void(const Args&, const CommandContext&, protocol::Reply<nlohmann::json>)>
+          handler) {
     add_command(name, [name, handler = std::move(handler)](const nlohmann::json& argument,
                                                            const CommandContext& context,
                                                            protocol::Reply<nlohmann::json> reply) {

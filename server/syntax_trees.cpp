@@ -13,7 +13,8 @@ void SyntaxTrees::open(const Document& document) {
   trees_.erase(document.uri);
   const parsers::Language* language = language_for(document);
   if (!language) {
-    spdlog::debug("no grammar for {} ({}): indentation scoping", document.uri, document.language_id);
+    spdlog::debug("no grammar for {} ({}): indentation scoping", document.uri,
+                  document.language_id);
     return;
   }
   trees_.emplace(document.uri, parsers::SyntaxTree::create(*language, document.text));
@@ -30,7 +31,9 @@ void SyntaxTrees::reparse(const Document& document) {
   it->second.reparse(document.text);
 }
 
-void SyntaxTrees::close(const std::string& uri) { trees_.erase(uri); }
+void SyntaxTrees::close(const std::string& uri) {
+  trees_.erase(uri);
+}
 
 const parsers::SyntaxTree* SyntaxTrees::find(const std::string& uri) const {
   auto it = trees_.find(uri);

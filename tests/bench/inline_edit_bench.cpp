@@ -8,13 +8,12 @@
 //
 // Run: scripts/bench inline_edit   (or build/release/bench/inline_edit_bench [--quick])
 #include <algorithm>
+#include <asio/io_context.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <thread>
 #include <vector>
-
-#include <asio/io_context.hpp>
 
 #include "server/models/model_client.h"
 #include "tests/fake_endpoint/fake_endpoint.h"
@@ -30,19 +29,22 @@ constexpr int kFirstTokenMs = 20;
 std::string make_region(int lines, const std::string& tag) {
   std::string out = "def compute(values):\n";
   for (int i = 0; i < lines; ++i) {
-    out += "    total_" + std::to_string(i) + " = sum(v * " + std::to_string(i) + " for v in values)  # " +
-           tag + "\n";
+    out += "    total_" + std::to_string(i) + " = sum(v * " + std::to_string(i) +
+           " for v in values)  # " + tag + "\n";
   }
   out += "    return total_0\n";
   return out;
 }
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   if (v.empty()) return 0;
-  size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
+  size_t i =
+      std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
   return v[i];
 }
 
@@ -96,7 +98,8 @@ SessionRun run_session(flint::fake::FakeEndpoint& endpoint, const std::string& o
     return true;
   };
   options.after_edit = [&] {
-    if (editor_ms_per_edit > 0) std::this_thread::sleep_for(std::chrono::milliseconds(editor_ms_per_edit));
+    if (editor_ms_per_edit > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(editor_ms_per_edit));
   };
   flint::testing::EditorClient editor(options);
   const std::string uri = "file:///bench/compute.py";
@@ -105,7 +108,8 @@ SessionRun run_session(flint::fake::FakeEndpoint& endpoint, const std::string& o
   json result = editor.execute(
       "flint.inlineEdit",
       json{{"textDocument", {{"uri", uri}}},
-           {"range", {{"start", {{"line", 1}, {"character", 4}}}, {"end", {{"line", 1}, {"character", 4}}}}},
+           {"range",
+            {{"start", {{"line", 1}, {"character", 4}}}, {"end", {{"line", 1}, {"character", 4}}}}},
            {"instruction", "rewrite please"}},
       std::chrono::seconds(120));
   auto done = Clock::now();
@@ -139,8 +143,9 @@ int main(int argc, char** argv) {
   std::printf("%-10s %10s %12s %12s %8s %8s\n", "tokens/s", "raw ms", "session ms", "ratio",
               "edits", "tokens");
   for (double tps : {1000.0, 5000.0, 20000.0}) {
-    flint::fake::FakeEndpoint endpoint(json{
-        {"default", {{"text", rewritten}, {"tokensPerSecond", tps}, {"firstTokenMs", kFirstTokenMs}}}});
+    flint::fake::FakeEndpoint endpoint(
+        json{{"default",
+              {{"text", rewritten}, {"tokensPerSecond", tps}, {"firstTokenMs", kFirstTokenMs}}}});
     endpoint.start();
     int reps = quick ? 1 : 3;
     std::vector<double> raw, session, ratio;
@@ -159,8 +164,9 @@ int main(int argc, char** argv) {
   }
 
   // Time to first edit beyond the endpoint's first token: many short sessions.
-  flint::fake::FakeEndpoint endpoint(json{{"default", {{"text", rewritten}, {"tokensPerSecond", 5000},
-                                                       {"firstTokenMs", kFirstTokenMs}}}});
+  flint::fake::FakeEndpoint endpoint(
+      json{{"default",
+            {{"text", rewritten}, {"tokensPerSecond", 5000}, {"firstTokenMs", kFirstTokenMs}}}});
   endpoint.start();
   std::vector<double> overhead;
   int runs = quick ? 5 : 40;
@@ -168,8 +174,9 @@ int main(int argc, char** argv) {
     SessionRun s = run_session(endpoint, original, 0);
     if (s.first_edit_ms > 0) overhead.push_back(s.first_edit_ms - kFirstTokenMs);
   }
-  std::printf("\nrequest -> first applyEdit, minus the endpoint's %d ms to first token (%zu runs):\n",
-              kFirstTokenMs, overhead.size());
+  std::printf(
+      "\nrequest -> first applyEdit, minus the endpoint's %d ms to first token (%zu runs):\n",
+      kFirstTokenMs, overhead.size());
   std::printf("  p50 %.2f ms   p99 %.2f ms   max %.2f ms\n", percentile(overhead, 0.5),
               percentile(overhead, 0.99), percentile(overhead, 1.0));
   return 0;

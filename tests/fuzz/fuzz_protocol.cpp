@@ -16,15 +16,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string text = serialize(message);
     answered += text.size();
   });
-  dispatcher.request<Range, Range>("test/range", [](const Range& r, Reply<Range> reply) {
-    reply(r);
-  });
-  dispatcher.notification<DidChangeTextDocumentParams>(
-      "textDocument/didChange", [](const DidChangeTextDocumentParams& p) {
-        size_t total = 0;
-        for (const auto& change : p.contentChanges) total += change.text.size();
-        (void)total;
-      });
+  dispatcher.request<Range, Range>("test/range",
+                                   [](const Range& r, Reply<Range> reply) { reply(r); });
+  dispatcher.notification<DidChangeTextDocumentParams>("textDocument/didChange",
+                                                       [](const DidChangeTextDocumentParams& p) {
+                                                         size_t total = 0;
+                                                         for (const auto& change : p.contentChanges)
+                                                           total += change.text.size();
+                                                         (void)total;
+                                                       });
   dispatcher.raw_request("test/hold", [](const json&, Reply<json> reply) {
     if (reply.token().is_cancelled()) reply(nullptr);
   });

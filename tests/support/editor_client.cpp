@@ -46,13 +46,15 @@ EditorClient::EditorClient(EditorOptions options) : options_(std::move(options))
       {"window", {{"workDoneProgress", options_.work_done_progress}}},
       {"experimental", {{"flint", {{"editSessions", true}}}}},
   };
-  json params{{"processId", nullptr},
-              {"rootUri", options_.root_uri},
-              {"workspaceFolders", json::array({{{"uri", options_.root_uri}, {"name", "workspace"}}})},
-              {"capabilities", caps},
-              {"initializationOptions", options_.initialization_options}};
+  json params{
+      {"processId", nullptr},
+      {"rootUri", options_.root_uri},
+      {"workspaceFolders", json::array({{{"uri", options_.root_uri}, {"name", "workspace"}}})},
+      {"capabilities", caps},
+      {"initializationOptions", options_.initialization_options}};
   json response = request("initialize", params, std::chrono::seconds(30));
-  if (!response.contains("result")) throw std::runtime_error("initialize failed: " + response.dump());
+  if (!response.contains("result"))
+    throw std::runtime_error("initialize failed: " + response.dump());
   initialize_result_ = response["result"];
   encoding_ = initialize_result_["capabilities"].value("positionEncoding", "utf-16");
   notify("initialized", json::object());
@@ -70,7 +72,8 @@ void EditorClient::open(const std::string& uri, const std::string& language,
                         const std::string& text) {
   docs_[uri] = Doc{text, 1};
   notify("textDocument/didOpen",
-         json{{"textDocument", {{"uri", uri}, {"languageId", language}, {"version", 1}, {"text", text}}}});
+         json{{"textDocument",
+               {{"uri", uri}, {"languageId", language}, {"version", 1}, {"text", text}}}});
 }
 
 size_t EditorClient::offset(const std::string& text, const json& position) const {
@@ -85,7 +88,8 @@ size_t EditorClient::offset(const std::string& text, const json& position) const
   size_t end = text.find('\n', start);
   if (end == std::string::npos) end = text.size();
   std::string_view line_text(text.data() + start, end - start);
-  auto encoding = protocol::parse_position_encoding(encoding_).value_or(protocol::PositionEncoding::Utf16);
+  auto encoding =
+      protocol::parse_position_encoding(encoding_).value_or(protocol::PositionEncoding::Utf16);
   return start + protocol::byte_of_character(line_text, character, encoding);
 }
 
@@ -165,14 +169,16 @@ void EditorClient::apply_edit_request(const json& message) {
     for (auto& [uri, edits_json] : edit["changes"].items()) {
       Doc& doc = docs_[uri];
       std::vector<json> edits(edits_json.begin(), edits_json.end());
-      for (auto e = edits.rbegin(); e != edits.rend(); ++e) replace(doc, (*e)["range"], (*e)["newText"]);
+      for (auto e = edits.rbegin(); e != edits.rend(); ++e)
+        replace(doc, (*e)["range"], (*e)["newText"]);
       ++doc.version;
       json content_changes = json::array();
       for (auto e = edits.rbegin(); e != edits.rend(); ++e) {
         content_changes.push_back({{"range", (*e)["range"]}, {"text", (*e)["newText"]}});
       }
-      notify("textDocument/didChange", json{{"textDocument", {{"uri", uri}, {"version", doc.version}}},
-                                            {"contentChanges", content_changes}});
+      notify("textDocument/didChange",
+             json{{"textDocument", {{"uri", uri}, {"version", doc.version}}},
+                  {"contentChanges", content_changes}});
     }
   } else if (!accept) {
     reason = "refused by the test";
@@ -195,7 +201,8 @@ void EditorClient::handle(const json& message) {
       apply_edit_request(message);
     } else if (method == "workspace/configuration") {
       json items = json::array();
-      for (size_t i = 0; i < message["params"]["items"].size(); ++i) items.push_back(options_.settings);
+      for (size_t i = 0; i < message["params"]["items"].size(); ++i)
+        items.push_back(options_.settings);
       process_->send(json{{"jsonrpc", "2.0"}, {"id", message["id"]}, {"result", items}});
     } else {
       notifications_.push_back(message);  // recorded like a notification
@@ -228,7 +235,8 @@ std::optional<json> EditorClient::wait_response(int64_t id, std::chrono::millise
       responses_.erase(it);
       return r;
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
     auto message = process_->next(left);
     if (!message) return std::nullopt;
@@ -236,27 +244,36 @@ std::optional<json> EditorClient::wait_response(int64_t id, std::chrono::millise
   }
 }
 
-json EditorClient::request(const std::string& method, json params, std::chrono::milliseconds timeout) {
+json EditorClient::request(const std::string& method, json params,
+                           std::chrono::milliseconds timeout) {
   int64_t id = send_request(method, std::move(params));
   auto r = wait_response(id, timeout);
-  if (!r) throw std::runtime_error("no response to " + method + "\nserver stderr:\n" + process_->stderr_text());
+  if (!r)
+    throw std::runtime_error("no response to " + method + "\nserver stderr:\n" +
+                             process_->stderr_text());
   return *r;
 }
 
-int64_t EditorClient::execute_async(const std::string& command, json argument, json work_done_token) {
+int64_t EditorClient::execute_async(const std::string& command, json argument,
+                                    json work_done_token) {
   json params{{"command", command}, {"arguments", json::array({std::move(argument)})}};
   if (!work_done_token.is_null()) params["workDoneToken"] = work_done_token;
   return send_request("workspace/executeCommand", std::move(params));
 }
 
-json EditorClient::execute(const std::string& command, json argument, std::chrono::milliseconds timeout) {
+json EditorClient::execute(const std::string& command, json argument,
+                           std::chrono::milliseconds timeout) {
   int64_t id = execute_async(command, std::move(argument));
   auto r = wait_response(id, timeout);
-  if (!r) throw std::runtime_error("no response to " + command + "\nserver stderr:\n" + process_->stderr_text());
+  if (!r)
+    throw std::runtime_error("no response to " + command + "\nserver stderr:\n" +
+                             process_->stderr_text());
   return *r;
 }
 
-void EditorClient::notify(const std::string& method, json params) { process_->notify(method, std::move(params)); }
+void EditorClient::notify(const std::string& method, json params) {
+  process_->notify(method, std::move(params));
+}
 
 std::optional<json> EditorClient::wait_notification(const std::function<bool(const json&)>& pred,
                                                     std::chrono::milliseconds timeout) {
@@ -266,7 +283,8 @@ std::optional<json> EditorClient::wait_notification(const std::function<bool(con
     for (; seen < notifications_.size(); ++seen) {
       if (pred(notifications_[seen])) return notifications_[seen];
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
     auto message = process_->next(left);
     if (!message) return std::nullopt;
@@ -278,7 +296,8 @@ bool EditorClient::serve_until(const std::function<bool()>& done,
                                std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!done()) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     auto message = process_->next(left);
     if (message) handle(*message);
@@ -289,7 +308,8 @@ bool EditorClient::serve_until(const std::function<bool()>& done,
 void EditorClient::serve_for(std::chrono::milliseconds duration) {
   auto deadline = std::chrono::steady_clock::now() + duration;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return;
     auto message = process_->next(left);
     if (!message) continue;

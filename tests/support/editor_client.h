@@ -7,11 +7,10 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/support/lsp_process.h"
 
@@ -25,9 +24,9 @@ inline nlohmann::json lsp_range(int start_line, int start_character, int end_lin
 }
 
 struct EditorOptions {
-  std::vector<std::string> env;       // extra environment for flint-lsp
-  std::vector<std::string> args;      // extra command-line arguments
-  std::string encoding = "utf-16";    // offered position encoding
+  std::vector<std::string> env;           // extra environment for flint-lsp
+  std::vector<std::string> args;          // extra command-line arguments
+  std::string encoding = "utf-16";        // offered position encoding
   std::string root_uri = "file:///work";  // the workspace folder (rootUri and workspaceFolders)
   bool document_changes = true;
   bool work_done_progress = true;
@@ -60,8 +59,8 @@ class EditorClient {
                          std::chrono::milliseconds timeout = std::chrono::seconds(60));
   // Sends a request without waiting; returns its id. Use wait_response().
   int64_t send_request(const std::string& method, nlohmann::json params);
-  std::optional<nlohmann::json> wait_response(int64_t id,
-                                              std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  std::optional<nlohmann::json> wait_response(
+      int64_t id, std::chrono::milliseconds timeout = std::chrono::seconds(60));
   nlohmann::json execute(const std::string& command, nlohmann::json argument,
                          std::chrono::milliseconds timeout = std::chrono::seconds(60));
   int64_t execute_async(const std::string& command, nlohmann::json argument,

@@ -122,7 +122,9 @@ void LspProcess::send_raw(std::string_view bytes) {
   }
 }
 
-void LspProcess::send(const json& message) { send_raw(protocol::encode_frame(message.dump())); }
+void LspProcess::send(const json& message) {
+  send_raw(protocol::encode_frame(message.dump()));
+}
 
 void LspProcess::close_stdin() {
   if (in_fd_ >= 0) {

@@ -8,12 +8,11 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace flint::testing {
 
@@ -31,11 +30,13 @@ class LspProcess {
   std::optional<nlohmann::json> next(std::chrono::milliseconds timeout = std::chrono::seconds(20));
   // Waits for a message satisfying `pred`, returning it; others are kept in `skipped`.
   template <class Pred>
-  std::optional<nlohmann::json> wait_for(Pred pred, std::vector<nlohmann::json>* skipped = nullptr,
-                                         std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  std::optional<nlohmann::json> wait_for(
+      Pred pred, std::vector<nlohmann::json>* skipped = nullptr,
+      std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       auto m = next(left);
       if (!m) return std::nullopt;

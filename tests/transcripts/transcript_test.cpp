@@ -148,9 +148,11 @@ TEST_P(Transcript, Replays) {
       for (;;) {
         auto message = server.next(std::chrono::seconds(20));
         ASSERT_TRUE(message) << "no message from the server; expected " << expected.dump()
-                             << "\nstderr:\n" << server.stderr_text();
-        bool skip = message->contains("method") && !message->contains("id") &&
-                    std::find(ignored.begin(), ignored.end(), (*message)["method"]) != ignored.end();
+                             << "\nstderr:\n"
+                             << server.stderr_text();
+        bool skip =
+            message->contains("method") && !message->contains("id") &&
+            std::find(ignored.begin(), ignored.end(), (*message)["method"]) != ignored.end();
         if (skip) continue;
         if (message->contains("method") && message->contains("id")) {
           last_server_request_id = (*message)["id"];

@@ -121,12 +121,14 @@ TEST(CodeActions, ADiagnosticOnTheRangesLinesMakesFixAQuickfix) {
 TEST(CodeActions, OnlyFiltersByKind) {
   Harness h;
   json inside = diagnostic(lsp_range(5, 7, 5, 13), "Condition is always true");
-  json quickfixes = h.actions(lsp_range(5, 0, 5, 0), json::array({inside}), json::array({"quickfix"}));
+  json quickfixes =
+      h.actions(lsp_range(5, 0, 5, 0), json::array({inside}), json::array({"quickfix"}));
   ASSERT_EQ(quickfixes["result"].size(), 1u) << quickfixes.dump();
   EXPECT_EQ(quickfixes["result"][0]["title"], "flint: Fix");
   json none = h.actions(lsp_range(5, 0, 5, 0), json::array(), json::array({"quickfix"}));
   EXPECT_TRUE(none["result"].empty()) << none.dump();
-  json refactors = h.actions(lsp_range(5, 0, 5, 0), json::array({inside}), json::array({"refactor"}));
+  json refactors =
+      h.actions(lsp_range(5, 0, 5, 0), json::array({inside}), json::array({"refactor"}));
   EXPECT_EQ(refactors["result"].size(), 4u) << refactors.dump();
   json sources =
       h.actions(lsp_range(5, 0, 5, 0), json::array(), json::array({"source.organizeImports"}));
@@ -165,7 +167,8 @@ TEST(CodeActions, UnknownDocumentsAndBadRanges) {
                         json{{"textDocument", {{"uri", kUri}}}, {"context", json::object()}});
   EXPECT_EQ(missing["error"]["code"], -32602);
   EXPECT_NE(missing["error"]["message"].get<std::string>().find("range"), std::string::npos);
-  json bad_diagnostic = h.actions(lsp_range(0, 0, 0, 0), json::array({json{{"message", "no range"}}}));
+  json bad_diagnostic =
+      h.actions(lsp_range(0, 0, 0, 0), json::array({json{{"message", "no range"}}}));
   EXPECT_EQ(bad_diagnostic["error"]["code"], -32602);
   // No context at all is tolerated.
   json bare = h.editor->request("textDocument/codeAction", json{{"textDocument", {{"uri", kUri}}},

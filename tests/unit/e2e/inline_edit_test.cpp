@@ -31,7 +31,8 @@ const std::string kPython =
     "print(area(2))\n";
 
 json edit_args(const std::string& uri, json r, const std::string& instruction) {
-  return json{{"textDocument", {{"uri", uri}}}, {"range", std::move(r)}, {"instruction", instruction}};
+  return json{
+      {"textDocument", {{"uri", uri}}}, {"range", std::move(r)}, {"instruction", instruction}};
 }
 
 struct Harness {
@@ -47,7 +48,8 @@ struct Harness {
   std::unique_ptr<EditorClient> editor;
 };
 
-json reply_text(const std::string& match, const std::string& text, double tps = 0, int first_ms = 0) {
+json reply_text(const std::string& match, const std::string& text, double tps = 0,
+                int first_ms = 0) {
   json reply{{"text", text}};
   if (tps > 0) reply["tokensPerSecond"] = tps;
   if (first_ms > 0) reply["firstTokenMs"] = first_ms;
@@ -59,9 +61,11 @@ TEST(InlineEdit, RewritesTheFunctionAtTheCursor) {
       "def perimeter(r):\n"
       "    # the distance around a circle\n"
       "    return math.tau * r\n";
-  Harness h(json{{"rules", json::array({reply_text("use tau", "```python\n" + new_perimeter + "```\n", 2000)})}});
+  Harness h(json{{"rules", json::array({reply_text(
+                               "use tau", "```python\n" + new_perimeter + "```\n", 2000)})}});
   h.editor->open(kUri, "python", kPython);
-  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(9, 8, 9, 8), "use tau"));
+  json result =
+      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(9, 8, 9, 8), "use tau"));
   ASSERT_TRUE(result.contains("result")) << result.dump() << h.editor->server_stderr();
   const json& r = result["result"];
   EXPECT_EQ(r["state"], "done") << r.dump();
@@ -94,14 +98,16 @@ TEST(InlineEdit, RewritesTheFunctionAtTheCursor) {
 
 TEST(InlineEdit, ChangingOneLineOfFortyTouchesOneLine) {
   std::string body;
-  for (int i = 0; i < 38; ++i) body += "    x" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+  for (int i = 0; i < 38; ++i)
+    body += "    x" + std::to_string(i) + " = " + std::to_string(i) + "\n";
   std::string original = "def big():\n" + body + "    return x0\n";
   std::string changed = original;
   size_t at = changed.find("    x17 = 17\n");
   changed.replace(at, 13, "    x17 = 1700\n");
   Harness h(json{{"rules", json::array({reply_text("x17", changed, 3000)})}});
   h.editor->open(kUri, "python", original);
-  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(5, 4, 5, 4), "set x17 to 1700"));
+  json result = h.editor->execute("flint.inlineEdit",
+                                  edit_args(kUri, lsp_range(5, 4, 5, 4), "set x17 to 1700"));
   ASSERT_EQ(result["result"]["state"], "done") << result.dump();
   EXPECT_EQ(h.editor->text(kUri), changed);
   ASSERT_FALSE(h.editor->applied_edits().empty());
@@ -116,10 +122,11 @@ TEST(InlineEdit, ChangingOneLineOfFortyTouchesOneLine) {
 }
 
 TEST(InlineEdit, RejectRestoresTheOriginalExactly) {
-  Harness h(json{{"rules", json::array({reply_text("shout",
-                                                    "def area(r):\n    return 'AREA!'\n", 3000)})}});
+  Harness h(json{
+      {"rules", json::array({reply_text("shout", "def area(r):\n    return 'AREA!'\n", 3000)})}});
   h.editor->open(kUri, "python", kPython);
-  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "shout"));
+  json result =
+      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "shout"));
   ASSERT_EQ(result["result"]["state"], "done") << result.dump();
   EXPECT_NE(h.editor->text(kUri), kPython);
   json rejected = h.editor->execute("flint.reject", json::object());
@@ -130,9 +137,11 @@ TEST(InlineEdit, RejectRestoresTheOriginalExactly) {
 
 TEST(InlineEdit, CancelStopsTheHttpStream) {
   std::string slow(4000, 'x');
-  Harness h(json{{"rules", json::array({reply_text("slow", "def area(r):\n    return " + slow + "\n", 40)})}});
+  Harness h(json{
+      {"rules", json::array({reply_text("slow", "def area(r):\n    return " + slow + "\n", 40)})}});
   h.editor->open(kUri, "python", kPython);
-  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "slow"));
+  int64_t id =
+      h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "slow"));
   ASSERT_TRUE(h.endpoint.wait_for_requests(1, std::chrono::seconds(20)));
   h.editor->serve_for(std::chrono::milliseconds(300));
   json cancel = h.editor->execute("flint.cancel", json::object());
@@ -155,10 +164,12 @@ TEST(InlineEdit, CancelStopsTheHttpStream) {
 
 TEST(InlineEdit, TypingInsideTheRegionCancelsAndKeepsTheKeystroke) {
   std::string slow;
-  for (int i = 0; i < 200; ++i) slow += "    y" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+  for (int i = 0; i < 200; ++i)
+    slow += "    y" + std::to_string(i) + " = " + std::to_string(i) + "\n";
   Harness h(json{{"rules", json::array({reply_text("grow", "def area(r):\n" + slow, 200)})}});
   h.editor->open(kUri, "python", kPython);
-  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(3, 0, 3, 0), "grow"));
+  int64_t id =
+      h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(3, 0, 3, 0), "grow"));
   // Wait for the first streamed edit (the stream takes seconds), then type inside the region
   // (on "def area").
   ASSERT_TRUE(h.editor->serve_until([&] { return !h.editor->applied_edits().empty(); },
@@ -166,7 +177,8 @@ TEST(InlineEdit, TypingInsideTheRegionCancelsAndKeepsTheKeystroke) {
   h.editor->type(kUri, 3, 4, 3, 4, "KEEP");
   auto response = h.editor->wait_response(id);
   ASSERT_TRUE(response);
-  EXPECT_EQ((*response)["result"]["state"], "cancelled") << response->dump() << h.editor->text(kUri);
+  EXPECT_EQ((*response)["result"]["state"], "cancelled")
+      << response->dump() << h.editor->text(kUri);
   h.editor->serve_for(std::chrono::milliseconds(300));
   EXPECT_NE(h.editor->text(kUri).find("KEEP"), std::string::npos) << h.editor->text(kUri);
   // It stopped where it was: the rest of the stream never reached the buffer.
@@ -177,7 +189,8 @@ TEST(InlineEdit, TypingAboveTheRegionRebasesIt) {
   const std::string new_perimeter = "def perimeter(r):\n    return math.tau * r\n";
   Harness h(json{{"rules", json::array({reply_text("tau", new_perimeter, 60)})}});
   h.editor->open(kUri, "python", kPython);
-  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(8, 0, 8, 0), "tau"));
+  int64_t id =
+      h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(8, 0, 8, 0), "tau"));
   ASSERT_TRUE(h.endpoint.wait_for_requests(1, std::chrono::seconds(20)));
   h.editor->serve_for(std::chrono::milliseconds(150));
   h.editor->type(kUri, 0, 0, 0, 0, "# typed above\n");
@@ -188,17 +201,21 @@ TEST(InlineEdit, TypingAboveTheRegionRebasesIt) {
   EXPECT_EQ((*response)["result"]["region"]["start"]["line"], 8);
   const std::string& text = h.editor->text(kUri);
   EXPECT_EQ(text.rfind("# typed above\nimport math  # still typing\n", 0), 0u) << text;
-  EXPECT_NE(text.find("def perimeter(r):\n    return math.tau * r\n\n\nprint"), std::string::npos) << text;
+  EXPECT_NE(text.find("def perimeter(r):\n    return math.tau * r\n\n\nprint"), std::string::npos)
+      << text;
 }
 
 TEST(InlineEdit, AnEditorThatNeverAnswersFailsTheSessionAndTheServerKeepsServing) {
   EditorOptions options;
   options.answer_edits = false;
   options.initialization_options = {{"edit", {{"applyTimeoutMs", 300}}}};
-  Harness h(json{{"rules", json::array({reply_text("tau", "def perimeter(r):\n    return math.tau * r\n")})}},
-            options);
+  Harness h(
+      json{{"rules",
+            json::array({reply_text("tau", "def perimeter(r):\n    return math.tau * r\n")})}},
+      options);
   h.editor->open(kUri, "python", kPython);
-  json response = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(8, 0, 8, 0), "tau"));
+  json response =
+      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(8, 0, 8, 0), "tau"));
   EXPECT_EQ(response["result"]["state"], "failed") << response.dump();
   EXPECT_NE(response["result"].value("reason", "").find("did not answer workspace/applyEdit"),
             std::string::npos)
@@ -207,7 +224,8 @@ TEST(InlineEdit, AnEditorThatNeverAnswersFailsTheSessionAndTheServerKeepsServing
   EXPECT_TRUE(h.editor->wait_notification(
       [](const json& m) {
         return m["method"] == "window/showMessage" &&
-               m["params"]["message"].get<std::string>().find("did not answer") != std::string::npos;
+               m["params"]["message"].get<std::string>().find("did not answer") !=
+                   std::string::npos;
       },
       std::chrono::seconds(5)));
   EXPECT_EQ(h.editor->text(kUri), kPython);
@@ -219,12 +237,16 @@ TEST(InlineEdit, AnEditorThatNeverAnswersFailsTheSessionAndTheServerKeepsServing
 TEST(InlineEdit, BadArgumentsAreInvalidParams) {
   Harness h(json{{"rules", json::array()}});
   h.editor->open(kUri, "python", kPython);
-  json unknown = h.editor->execute("flint.inlineEdit", edit_args("file:///nope.py", lsp_range(0, 0, 0, 0), "x"));
+  json unknown = h.editor->execute("flint.inlineEdit",
+                                   edit_args("file:///nope.py", lsp_range(0, 0, 0, 0), "x"));
   EXPECT_EQ(unknown["error"]["code"], -32602);
-  EXPECT_NE(unknown["error"]["message"].get<std::string>().find("unknown document"), std::string::npos);
-  json impossible = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(400, 0, 401, 0), "x"));
+  EXPECT_NE(unknown["error"]["message"].get<std::string>().find("unknown document"),
+            std::string::npos);
+  json impossible =
+      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(400, 0, 401, 0), "x"));
   EXPECT_EQ(impossible["error"]["code"], -32602);
-  json inverted = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 3, 4, 1), "x"));
+  json inverted =
+      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 3, 4, 1), "x"));
   EXPECT_EQ(inverted["error"]["code"], -32602);
   json missing = h.editor->execute("flint.inlineEdit", json{{"textDocument", {{"uri", kUri}}}});
   EXPECT_EQ(missing["error"]["code"], -32602);
@@ -238,10 +260,12 @@ TEST(InlineEdit, BadArgumentsAreInvalidParams) {
 
 TEST(InlineEdit, DeadEndpointFailsClearlyAndLeavesTheBuffer) {
   EditorOptions options;
-  options.env = {"FLINT_BASE_URL=http://127.0.0.1:9/v1", "FLINT_MODEL=m", "FLINT_PROVIDER=openai-chat"};
+  options.env = {"FLINT_BASE_URL=http://127.0.0.1:9/v1", "FLINT_MODEL=m",
+                 "FLINT_PROVIDER=openai-chat"};
   EditorClient editor(options);
   editor.open(kUri, "python", kPython);
-  json result = editor.execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "anything"));
+  json result =
+      editor.execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "anything"));
   ASSERT_TRUE(result.contains("result")) << result.dump();
   EXPECT_EQ(result["result"]["state"], "failed");
   EXPECT_FALSE(result["result"].value("reason", "").empty());
@@ -256,10 +280,13 @@ TEST(InlineEdit, DeadEndpointFailsClearlyAndLeavesTheBuffer) {
 TEST(InlineEdit, SteerRestartsWithTheNewInstruction) {
   std::string slow;
   for (int i = 0; i < 100; ++i) slow += "    z" + std::to_string(i) + " = 0\n";
-  Harness h(json{{"rules", json::array({reply_text("second try", "def area(r):\n    return r ** 2 * math.pi\n", 2000),
-                                        reply_text("first try", "def area(r):\n" + slow, 100)})}});
+  Harness h(json{
+      {"rules",
+       json::array({reply_text("second try", "def area(r):\n    return r ** 2 * math.pi\n", 2000),
+                    reply_text("first try", "def area(r):\n" + slow, 100)})}});
   h.editor->open(kUri, "python", kPython);
-  int64_t id = h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "first try"));
+  int64_t id = h.editor->execute_async("flint.inlineEdit",
+                                       edit_args(kUri, lsp_range(4, 0, 4, 0), "first try"));
   ASSERT_TRUE(h.endpoint.wait_for_requests(1, std::chrono::seconds(20)));
   h.editor->serve_for(std::chrono::milliseconds(400));
   json steer = h.editor->execute("flint.steer", json{{"instruction", "second try"}});
@@ -268,7 +295,8 @@ TEST(InlineEdit, SteerRestartsWithTheNewInstruction) {
   ASSERT_TRUE(response);
   EXPECT_EQ((*response)["result"]["state"], "done") << response->dump();
   std::string expected = kPython;
-  expected.replace(expected.find("def area"), std::string("def area(r):\n    return math.pi * r * r\n").size(),
+  expected.replace(expected.find("def area"),
+                   std::string("def area(r):\n    return math.pi * r * r\n").size(),
                    "def area(r):\n    return r ** 2 * math.pi\n");
   EXPECT_EQ(h.editor->text(kUri), expected);
   auto requests = h.endpoint.requests();
@@ -280,10 +308,12 @@ TEST(InlineEdit, SteerRestartsWithTheNewInstruction) {
 }
 
 TEST(InlineEdit, ModelEscalationEndsAsEscalated) {
-  Harness h(json{{"rules", json::array({reply_text("rename everywhere",
-                                                    "FLINT_ESCALATE: needs changes in other files\n")})}});
+  Harness h(
+      json{{"rules", json::array({reply_text("rename everywhere",
+                                             "FLINT_ESCALATE: needs changes in other files\n")})}});
   h.editor->open(kUri, "python", kPython);
-  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "rename everywhere"));
+  json result = h.editor->execute("flint.inlineEdit",
+                                  edit_args(kUri, lsp_range(4, 0, 4, 0), "rename everywhere"));
   ASSERT_TRUE(result.contains("result")) << result.dump();
   EXPECT_EQ(result["result"]["state"], "escalated");
   EXPECT_NE(result["result"]["reason"].get<std::string>().find("other files"), std::string::npos);
@@ -293,7 +323,8 @@ TEST(InlineEdit, ModelEscalationEndsAsEscalated) {
 TEST(InlineEdit, SelectionAcrossTopLevelDefinitionsIsNotLocal) {
   Harness h(json{{"rules", json::array()}});
   h.editor->open(kUri, "python", kPython);
-  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(3, 0, 9, 5), "merge"));
+  json result =
+      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(3, 0, 9, 5), "merge"));
   ASSERT_TRUE(result.contains("result")) << result.dump();
   EXPECT_EQ(result["result"]["state"], "escalated");
   // Handed to an agent job: the only model requests are the job's, never an inline stream.
@@ -305,20 +336,28 @@ TEST(InlineEdit, SelectionAcrossTopLevelDefinitionsIsNotLocal) {
 }
 
 TEST(InlineEdit, SyntaxErrorsIntroducedBecomeDiagnostics) {
-  Harness h(json{{"rules", json::array({reply_text("break", "def area(r):\n    return (math.pi * r * r\n", 3000)})}});
+  Harness h(json{{"rules", json::array({reply_text(
+                               "break", "def area(r):\n    return (math.pi * r * r\n", 3000)})}});
   h.editor->open(kUri, "python", kPython);
-  json result = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "break it"));
+  json result =
+      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "break it"));
   ASSERT_EQ(result["result"]["state"], "done") << result.dump();
-  auto diag = h.editor->wait_notification([](const json& n) {
-    return n["method"] == "textDocument/publishDiagnostics" && !n["params"]["diagnostics"].empty();
-  }, std::chrono::seconds(10));
+  auto diag = h.editor->wait_notification(
+      [](const json& n) {
+        return n["method"] == "textDocument/publishDiagnostics" &&
+               !n["params"]["diagnostics"].empty();
+      },
+      std::chrono::seconds(10));
   ASSERT_TRUE(diag);
   EXPECT_EQ((*diag)["params"]["diagnostics"][0]["source"], "flint");
   // Rejecting clears them.
   h.editor->execute("flint.reject", json::object());
-  auto cleared = h.editor->wait_notification([](const json& n) {
-    return n["method"] == "textDocument/publishDiagnostics" && n["params"]["diagnostics"].empty();
-  }, std::chrono::seconds(10));
+  auto cleared = h.editor->wait_notification(
+      [](const json& n) {
+        return n["method"] == "textDocument/publishDiagnostics" &&
+               n["params"]["diagnostics"].empty();
+      },
+      std::chrono::seconds(10));
   EXPECT_TRUE(cleared);
   EXPECT_EQ(h.editor->text(kUri), kPython);
 }

@@ -93,7 +93,8 @@ TEST(Jobs, CommandResultIsRebasedOverTheUsersTyping) {
                    "    return math.pi * r ** 2\n");
   EXPECT_EQ(h.editor->text(h.shapes), expected);
   ASSERT_EQ(h.editor->applied_edits().size(), 1u);
-  EXPECT_EQ(h.editor->applied_edits()[0]["edit"]["documentChanges"][0]["textDocument"]["version"], 2);
+  EXPECT_EQ(h.editor->applied_edits()[0]["edit"]["documentChanges"][0]["textDocument"]["version"],
+            2);
 }
 
 TEST(Jobs, AnEditWhoseLinesTheUserChangedIsReportedNotApplied) {

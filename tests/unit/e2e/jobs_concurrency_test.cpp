@@ -31,13 +31,13 @@ TEST(Jobs, TwoJobsAndAnInlineEditAtOnce) {
   std::string two = h.start_job("job two");
   ASSERT_TRUE(h.endpoint.wait_for_requests(2, 20s));
   int64_t edit_id = h.editor->send_request("workspace/executeCommand",
-                                   json{{"command", "flint.inlineEdit"},
-                                        {"arguments",
-                                         {{{"textDocument", {{"uri", h.shapes}}},
-                                           {"range",
-                                            {{"start", {{"line", 8}, {"character", 4}}},
-                                             {"end", {{"line", 8}, {"character", 4}}}}},
-                                           {"instruction", "use tau"}}}}});
+                                           json{{"command", "flint.inlineEdit"},
+                                                {"arguments",
+                                                 {{{"textDocument", {{"uri", h.shapes}}},
+                                                   {"range",
+                                                    {{"start", {{"line", 8}, {"character", 4}}},
+                                                     {"end", {{"line", 8}, {"character", 4}}}}},
+                                                   {"instruction", "use tau"}}}}});
   auto edit = h.editor->wait_response(edit_id);
   ASSERT_TRUE(edit) << h.editor->server_stderr();
   EXPECT_EQ((*edit)["result"]["state"], "done") << edit->dump();

@@ -51,7 +51,9 @@ inline EditorOptions with_settings(json initialization_options) {
 inline json call(const std::string& name, json arguments) {
   return json{{"name", name}, {"arguments", std::move(arguments)}};
 }
-inline json tool_reply(std::vector<json> calls) { return json{{"toolCalls", std::move(calls)}}; }
+inline json tool_reply(std::vector<json> calls) {
+  return json{{"toolCalls", std::move(calls)}};
+}
 inline json conversation(const std::string& match, std::vector<json> replies) {
   return json{{"match", match}, {"replies", std::move(replies)}};
 }
@@ -67,7 +69,8 @@ inline std::optional<json> job_state(const EditorClient& editor, const std::stri
 
 inline bool job_final(const EditorClient& editor, const std::string& id) {
   auto s = job_state(editor, id);
-  return s && ((*s)["state"] == "done" || (*s)["state"] == "failed" || (*s)["state"] == "cancelled");
+  return s &&
+         ((*s)["state"] == "done" || (*s)["state"] == "failed" || (*s)["state"] == "cancelled");
 }
 
 // The $/progress kinds of one job, with "create" for the token's creation request.

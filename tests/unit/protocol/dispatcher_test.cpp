@@ -35,8 +35,10 @@ TEST(Dispatcher, InvalidParamsNameTheField) {
         called = true;
         reply(nullptr);
       });
-  f.dispatcher.handle(request(
-      2, "test/open", {{"textDocument", {{"uri", "file:///x"}, {"languageId", "c"}, {"version", "one"}, {"text", ""}}}}));
+  f.dispatcher.handle(
+      request(2, "test/open",
+              {{"textDocument",
+                {{"uri", "file:///x"}, {"languageId", "c"}, {"version", "one"}, {"text", ""}}}}));
   ASSERT_EQ(f.sent.size(), 1u);
   EXPECT_FALSE(called);
   EXPECT_EQ(f.sent[0]["error"]["code"], -32602);
@@ -115,7 +117,8 @@ TEST(Dispatcher, OutgoingCallsMatchResponses) {
   EXPECT_EQ(f.sent[0]["method"], "client/a");
   EXPECT_FALSE(f.sent[1].contains("params"));
   // Answer out of order; unknown ids are ignored.
-  f.dispatcher.handle(json{{"jsonrpc", "2.0"}, {"id", id2}, {"error", {{"code", -32601}, {"message", "no"}}}});
+  f.dispatcher.handle(
+      json{{"jsonrpc", "2.0"}, {"id", id2}, {"error", {{"code", -32601}, {"message", "no"}}}});
   f.dispatcher.handle(json{{"jsonrpc", "2.0"}, {"id", 99999}, {"result", 1}});
   f.dispatcher.handle(json{{"jsonrpc", "2.0"}, {"id", id1}, {"result", {{"applied", true}}}});
   ASSERT_EQ(results.size(), 1u);

@@ -234,9 +234,9 @@ TEST(Config, ApiKeyResolution) {
   EXPECT_EQ(at("openai-chat", "https://x@evil.example/api.openai.com/v1"), "");
   EXPECT_EQ(at("anthropic", "https://api.anthropic.com"), "sk-ant");
   EXPECT_EQ(at("anthropic", "https://api.openai.com/v1"), "");
-  EXPECT_EQ(fast({{"provider", "openai-chat"}, {"baseUrl", "https://openrouter.ai/api/v1"}})
-                .api_key_env,
-            "");
+  EXPECT_EQ(
+      fast({{"provider", "openai-chat"}, {"baseUrl", "https://openrouter.ai/api/v1"}}).api_key_env,
+      "");
   // A named variable; "" means no key at all.
   EXPECT_EQ(fast({{"apiKeyEnv", "GROQ_API_KEY"}}).api_key, "gsk-groq");
   EXPECT_EQ(fast({{"apiKeyEnv", ""}}).api_key, "");
