@@ -303,6 +303,7 @@ void Language::load() const {
     if (QuerySource source; load_query_source(queries_dir_, id_, "imports", source)) {
       imports_ = compile_query(ts_language(), id_, source, errors_);
     }
+    loaded_flag_.store(true, std::memory_order_release);
   });
 }
 

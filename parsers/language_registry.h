@@ -8,6 +8,7 @@
 // variable FLINT_QUERIES_DIR (laid out like parsers/queries) replaces them at run time, for
 // working on queries without a rebuild.
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -76,13 +77,16 @@ class Language {
   // ("python: python/units.scm:3:5: invalid node type").
   const std::vector<std::string>& errors() const;
 
- private:
+  // Compiles the queries now rather than on first use (thread-safe; once).
   void load() const;
+  bool loaded() const { return loaded_flag_.load(std::memory_order_acquire); }
 
+ private:
   std::string id_;
   LanguagePtr language_;
   std::string queries_dir_;  // empty: embedded queries
   mutable std::once_flag loaded_;
+  mutable std::atomic<bool> loaded_flag_{false};
   mutable std::unique_ptr<Query> units_;
   mutable std::vector<std::optional<UnitCapture>> unit_captures_;
   mutable std::unique_ptr<Query> imports_;

@@ -486,7 +486,9 @@ void EditSession::pump() {
   if (phase_ == Phase::kStreaming && hold_for_new_stream_) return;
   bool stale = dirty_ || (phase_ == Phase::kStreaming && diff_->revision() != diffed_revision_);
   if (!stale) return;
-  if (now < next_frame_) {
+  // Frames pace the edits while the model streams; once it is done, the final edit (like a
+  // restoring one) goes out at once instead of waiting for the next frame.
+  if (now < next_frame_ && phase_ == Phase::kStreaming && !model_done_) {
     arm(next_frame_, now);
     return;
   }

@@ -4,6 +4,15 @@
 
 namespace flint {
 
+SyntaxTrees::~SyntaxTrees() {
+  for (std::thread& warmer : warmers_) warmer.join();
+}
+
+void SyntaxTrees::warm_up(const parsers::Language& language) {
+  if (language.loaded() || !warming_.insert(&language).second) return;
+  warmers_.emplace_back([&language] { language.load(); });
+}
+
 const parsers::Language* SyntaxTrees::language_for(const Document& document) const {
   if (const auto* language = registry_.for_language_id(document.language_id)) return language;
   return registry_.for_path(document.uri);
@@ -17,6 +26,7 @@ void SyntaxTrees::open(const Document& document) {
                   document.language_id);
     return;
   }
+  warm_up(*language);
   trees_.emplace(document.uri, parsers::SyntaxTree::create(*language, document.text));
 }
 

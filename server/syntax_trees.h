@@ -2,10 +2,17 @@
 // The live syntax tree of every open document in a language flint has a grammar for, kept up
 // to date incrementally: each didChange's changes are applied (ts_tree_edit) as the store
 // reports them, and the tree is reparsed once per didChange with the old tree.
+//
+// The first document of a language also starts compiling that language's queries on a
+// background thread: compiling them takes milliseconds (C++, TypeScript: far more), and the
+// first inline edit or completion in that file should not wait for it.
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "parsers/language_registry.h"
 #include "parsers/syntax_tree.h"
@@ -16,6 +23,9 @@ namespace flint {
 class SyntaxTrees {
  public:
   explicit SyntaxTrees(const parsers::LanguageRegistry& registry) : registry_(registry) {}
+  ~SyntaxTrees();
+  SyntaxTrees(const SyntaxTrees&) = delete;
+  SyntaxTrees& operator=(const SyntaxTrees&) = delete;
 
   // The language of a document: by LSP languageId, else by the URI's file name.
   const parsers::Language* language_for(const Document& document) const;
@@ -30,8 +40,12 @@ class SyntaxTrees {
   const parsers::SyntaxTree* find(const std::string& uri) const;
 
  private:
+  void warm_up(const parsers::Language& language);
+
   const parsers::LanguageRegistry& registry_;
   std::map<std::string, parsers::SyntaxTree, std::less<>> trees_;
+  std::set<const parsers::Language*> warming_;
+  std::vector<std::thread> warmers_;
 };
 
 }  // namespace flint
