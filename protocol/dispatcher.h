@@ -85,8 +85,7 @@ class Dispatcher {
 
   template <class Params>
   void notification(std::string method, std::function<void(const Params&)> handler) {
-    notifications_[std::move(method)] = [this, m = method,
-                                         handler = std::move(handler)](const json& params) {
+    auto handle = [this, m = method, handler = std::move(handler)](const json& params) {
       Params typed{};
       try {
         if (!params.is_null()) params.get_to(typed);
@@ -96,6 +95,7 @@ class Dispatcher {
       }
       handler(typed);
     };
+    notifications_[std::move(method)] = std::move(handle);
   }
 
   void raw_request(std::string method, RawRequestHandler handler) {

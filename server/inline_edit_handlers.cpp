@@ -55,7 +55,7 @@ ActiveEdit* Server::find_edit(const std::optional<std::string>& id) {
   return it == edits_.end() ? nullptr : it->second.get();
 }
 
-ActiveEdit* Server::take_over_edit(const std::optional<std::string>& id, Reply<json>& reply) {
+ActiveEdit* Server::take_over_edit(const std::optional<std::string>& id, const Reply<json>& reply) {
   ActiveEdit* edit = find_edit(id);
   if (!edit) {
     reply.error(ErrorCode::InvalidParams, no_edit_session(id));
@@ -133,50 +133,53 @@ void Server::prune_edits() {
 
 void Server::bind_inline_edits() {
   add_typed_command<InlineEditArgs>(
-      "flint.inlineEdit", [this](const InlineEditArgs& args, const CommandContext& context,
-                                 Reply<json> reply) { start_inline_edit(args, context, reply); });
-
-  add_typed_command<SteerArgs>(
-      "flint.steer", [this](const SteerArgs& args, const CommandContext&, Reply<json> reply) {
-        ActiveEdit* edit = find_edit(args.sessionId);
-        if (!edit) {
-          reply.error(ErrorCode::InvalidParams, no_edit_session(args.sessionId));
-          return;
-        }
-        if (args.instruction.empty()) {
-          reply.error(ErrorCode::InvalidParams,
-                      "invalid arguments for flint.steer: /instruction: empty");
-          return;
-        }
-        if (edit->core->state() != SessionState::kStreaming &&
-            edit->core->state() != SessionState::kDone) {
-          reply.error(ErrorCode::InvalidParams, "session " + edit->id + " is " +
-                                                    std::string(to_string(edit->core->state())) +
-                                                    ": it can no longer be steered");
-          return;
-        }
-        if (edit->core->user_edited_region()) {
-          reply.error(ErrorCode::InvalidParams,
-                      "the region was edited by hand since: start a new edit instead");
-          return;
-        }
-        if (edit->stream) edit->stream->cancel();
-        edit->stream.reset();
-        edit->prompt.earlier.push_back({edit->prompt.instruction, edit->core->model_output()});
-        edit->prompt.instruction = args.instruction;
-        if (!edit->core->steer()) {
-          reply.error(ErrorCode::InvalidParams, "session " + edit->id + " cannot be steered now");
-          return;
-        }
-        edit->escalation = EscalationDetector{};
-        edit->finished = false;
-        start_edit_stream(*edit);
-        notify_edit(*edit, "streaming", "");
-        reply(json{{"sessionId", edit->id}});
+      "flint.inlineEdit",
+      [this](const InlineEditArgs& args, const CommandContext& context, const Reply<json>& reply) {
+        start_inline_edit(args, context, reply);
       });
 
+  add_typed_command<SteerArgs>("flint.steer", [this](const SteerArgs& args, const CommandContext&,
+                                                     const Reply<json>& reply) {
+    ActiveEdit* edit = find_edit(args.sessionId);
+    if (!edit) {
+      reply.error(ErrorCode::InvalidParams, no_edit_session(args.sessionId));
+      return;
+    }
+    if (args.instruction.empty()) {
+      reply.error(ErrorCode::InvalidParams,
+                  "invalid arguments for flint.steer: /instruction: empty");
+      return;
+    }
+    if (edit->core->state() != SessionState::kStreaming &&
+        edit->core->state() != SessionState::kDone) {
+      reply.error(ErrorCode::InvalidParams, "session " + edit->id + " is " +
+                                                std::string(to_string(edit->core->state())) +
+                                                ": it can no longer be steered");
+      return;
+    }
+    if (edit->core->user_edited_region()) {
+      reply.error(ErrorCode::InvalidParams,
+                  "the region was edited by hand since: start a new edit instead");
+      return;
+    }
+    if (edit->stream) edit->stream->cancel();
+    edit->stream.reset();
+    edit->prompt.earlier.push_back({edit->prompt.instruction, edit->core->model_output()});
+    edit->prompt.instruction = args.instruction;
+    if (!edit->core->steer()) {
+      reply.error(ErrorCode::InvalidParams, "session " + edit->id + " cannot be steered now");
+      return;
+    }
+    edit->escalation = EscalationDetector{};
+    edit->finished = false;
+    start_edit_stream(*edit);
+    notify_edit(*edit, "streaming", "");
+    reply(json{{"sessionId", edit->id}});
+  });
+
   add_typed_command<SessionArgs>(
-      "flint.accept", [this](const SessionArgs& args, const CommandContext&, Reply<json> reply) {
+      "flint.accept",
+      [this](const SessionArgs& args, const CommandContext&, const Reply<json>& reply) {
         ActiveEdit* edit = take_over_edit(args.sessionId, reply);
         if (!edit) return;
         if (!edit->core->accept()) {
@@ -188,7 +191,8 @@ void Server::bind_inline_edits() {
       });
 
   add_typed_command<SessionArgs>(
-      "flint.reject", [this](const SessionArgs& args, const CommandContext&, Reply<json> reply) {
+      "flint.reject",
+      [this](const SessionArgs& args, const CommandContext&, const Reply<json>& reply) {
         ActiveEdit* edit = take_over_edit(args.sessionId, reply);
         if (!edit) return;
         edit->reject_reply = reply;
@@ -206,7 +210,8 @@ void Server::bind_inline_edits() {
       });
 
   add_typed_command<SessionArgs>("flint.cancel", [this](const SessionArgs& args,
-                                                        const CommandContext&, Reply<json> reply) {
+                                                        const CommandContext&,
+                                                        const Reply<json>& reply) {
     ActiveEdit* edit = take_over_edit(args.sessionId, reply);
     if (!edit) return;
     edit->core->cancel();
@@ -215,7 +220,7 @@ void Server::bind_inline_edits() {
 }
 
 void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext& context,
-                               Reply<json> reply) {
+                               const Reply<json>& reply) {
   Document* doc = documents_->find(args.textDocument.uri);
   if (!doc) {
     reply.error(ErrorCode::InvalidParams, "unknown document " + args.textDocument.uri +
@@ -263,7 +268,7 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
   auto edit = std::make_unique<ActiveEdit>(io_);
   edit->id = std::to_string(next_edit_id_++);
   edit->uri = doc->uri;
-  edit->reply = reply;
+  edit->reply = reply;  // still used below (its cancellation token)
   edit->work_done_token = context.work_done_token;
   edit->prompt.path = doc->uri;
   edit->prompt.language = doc->language_id;

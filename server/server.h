@@ -85,7 +85,7 @@ class Server {
   void add_command(std::string name, CommandHandler handler);
   template <class Args>
   void add_typed_command(
-      std::string name,
+      const std::string& name,
       std::function<void(const Args&, const CommandContext&, protocol::Reply<nlohmann::json>)>
           handler) {
     add_command(name, [name, handler = std::move(handler)](const nlohmann::json& argument,
@@ -107,7 +107,7 @@ class Server {
   // Inline edits (inline_edit_handlers.cpp).
   void bind_inline_edits();
   void start_inline_edit(const InlineEditArgs& args, const CommandContext& context,
-                         protocol::Reply<nlohmann::json> reply);
+                         const protocol::Reply<nlohmann::json>& reply);
   void start_edit_stream(ActiveEdit& edit);
   void send_session_edit(ActiveEdit& edit, const LineEdit& line_edit);
   void on_edit_state(ActiveEdit& edit, SessionState state, const std::string& reason);
@@ -118,7 +118,7 @@ class Server {
   // For flint.steer/accept/reject/cancel: the session (the latest without an id) with its
   // model stream stopped, or nullptr after answering -32602.
   ActiveEdit* take_over_edit(const std::optional<std::string>& id,
-                             protocol::Reply<nlohmann::json>& reply);
+                             const protocol::Reply<nlohmann::json>& reply);
   nlohmann::json edit_region_json(const ActiveEdit& edit) const;
   nlohmann::json edit_state_json(const ActiveEdit& edit, std::string_view state,
                                  const std::string& reason) const;

@@ -19,7 +19,7 @@ class NdjsonHandler {
 
 class NdjsonParser {
  public:
-  static constexpr size_t kDefaultMaxLineBytes = 16 * 1024 * 1024;
+  static constexpr size_t kDefaultMaxLineBytes = size_t{16} * 1024 * 1024;
   explicit NdjsonParser(size_t max_line_bytes = kDefaultMaxLineBytes)
       : max_line_bytes_(max_line_bytes) {}
 

@@ -33,7 +33,7 @@ class SseHandler {
 
 class SseParser {
  public:
-  static constexpr size_t kDefaultMaxEventBytes = 16 * 1024 * 1024;
+  static constexpr size_t kDefaultMaxEventBytes = size_t{16} * 1024 * 1024;
   explicit SseParser(size_t max_event_bytes = kDefaultMaxEventBytes)
       : max_event_bytes_(max_event_bytes) {}
 
