@@ -230,10 +230,11 @@ std::unique_ptr<Query> compile_query(const TSLanguage* language, const std::stri
             ts_query_string_value_for_id(query.get(), args[a].value_id, &length));
       }
       if (!supported || (op.find("eq?") != std::string::npos && predicate.values.size() != 1)) {
-        errors.push_back(label + ": pattern " + std::to_string(pattern) +
-                         ": unsupported predicate #" + op +
-                         " (flint supports #eq? and #any-of? "
-                         "of a capture against strings)");
+        std::string error = label;
+        error += ": pattern " + std::to_string(pattern) + ": unsupported predicate #";
+        error += op;
+        error += " (flint supports #eq? and #any-of? of a capture against strings)";
+        errors.push_back(std::move(error));
         return nullptr;
       }
       predicate.capture = args[1].value_id;

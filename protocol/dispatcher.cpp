@@ -9,7 +9,7 @@ void ReplyState::send_result(json result) {
   if (on_done) on_done(id);
 }
 
-void ReplyState::send_error(ResponseError error) {
+void ReplyState::send_error(const ResponseError& error) {
   if (replied) return;
   replied = true;
   send(make_error_response(id, error));

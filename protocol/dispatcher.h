@@ -30,7 +30,7 @@ struct ReplyState {
   std::function<void(const RequestId&)> on_done;  // removes the id from the pending table
 
   void send_result(json result);
-  void send_error(ResponseError error);
+  void send_error(const ResponseError& error);
   ~ReplyState();
 };
 
@@ -45,7 +45,7 @@ class Reply {
   explicit Reply(const Reply<Other>& other) : state_(other.state()) {}
 
   void operator()(Result result) const { state_->send_result(json(std::move(result))); }
-  void error(ResponseError error) const { state_->send_error(std::move(error)); }
+  void error(const ResponseError& error) const { state_->send_error(error); }
   void error(ErrorCode code, std::string message) const {
     state_->send_error(ResponseError{code, std::move(message), nullptr});
   }

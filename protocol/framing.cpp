@@ -112,7 +112,7 @@ bool FrameReader::step() {
   }
   if (end == std::string_view::npos) {
     // Header still incomplete. Guard against an endless header from a broken client.
-    if (view.size() - consumed_ > 64 * 1024) {
+    if (view.size() - consumed_ > size_t{64} * 1024) {
       on_error_("header block longer than 64 KiB without an empty line; resynchronising");
       resync(consumed_ + 1);
       return true;

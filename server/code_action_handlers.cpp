@@ -66,7 +66,7 @@ bool on_same_lines(const protocol::Range& diagnostic, const protocol::Range& ran
 void Server::bind_code_actions() {
   has_code_actions_ = true;
   dispatcher_.request<CodeActionParams, json>(
-      "textDocument/codeAction", [this](const CodeActionParams& p, Reply<json> reply) {
+      "textDocument/codeAction", [this](const CodeActionParams& p, const Reply<json>& reply) {
         Document* doc = documents_->find(p.textDocument.uri);
         if (!doc) {
           reply(json::array());

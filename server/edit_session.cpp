@@ -324,7 +324,7 @@ std::optional<EditSession::EchoFit> EditSession::echo_position(
   return EchoFit{at, inside};
 }
 
-void EditSession::take_echo(const Tracked& at, std::deque<PendingEdit>::iterator edit) {
+void EditSession::take_echo(const Tracked& at, const std::deque<PendingEdit>::iterator& edit) {
   region_.start_byte = at.start_byte;
   region_.first_row = at.first_row;
   region_.end_byte = at.start_byte + static_cast<uint32_t>(edit->after.size());

@@ -211,7 +211,7 @@ class EditSession {
   };
   std::optional<EchoFit> echo_position(const std::vector<parsers::TextChange>& changes,
                                        const EchoWindow& window, const PendingEdit& edit) const;
-  void take_echo(const Tracked& at, std::deque<PendingEdit>::iterator edit);
+  void take_echo(const Tracked& at, const std::deque<PendingEdit>::iterator& edit);
 
   // The changes read as the user's.
   struct UserReading {

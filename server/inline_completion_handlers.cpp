@@ -117,7 +117,8 @@ void Server::bind_inline_completion() {
   completion_ = std::make_unique<CompletionEngine>(std::move(hooks));
 
   dispatcher_.request<InlineCompletionParams, json>(
-      "textDocument/inlineCompletion", [this](const InlineCompletionParams& p, Reply<json> reply) {
+      "textDocument/inlineCompletion",
+      [this](const InlineCompletionParams& p, const Reply<json>& reply) {
         protocol::Range range{p.position, p.position};
         Document* doc = documents_->find(p.textDocument.uri);
         if (!doc) {
@@ -170,7 +171,7 @@ void Server::bind_inline_completion() {
         std::string uri = doc->uri;
         uint64_t ticket = completion_->request(
             build_completion_query(input), options,
-            [reply, range, selected_text, uri, started](CompletionOutcome outcome) {
+            [reply, range, selected_text, uri, started](const CompletionOutcome& outcome) {
               auto elapsed = std::chrono::duration<double, std::milli>(
                   std::chrono::steady_clock::now() - started);
               spdlog::debug("inline completion {}: {} bytes ({}) in {:.1f} ms", uri,

@@ -26,7 +26,7 @@ namespace {
 
 constexpr std::string_view kTokenPrefix = "flint/";
 constexpr int kMaxApplyAttempts = 3;
-constexpr size_t kMaxRegionContext = 16 * 1024;
+constexpr size_t kMaxRegionContext = size_t{16} * 1024;
 
 json job_json(const JobInfo& info) {
   json j{{"jobId", info.id}, {"title", info.title}, {"state", std::string(to_string(info.state))}};
@@ -108,11 +108,11 @@ class EditDelivery : public std::enable_shared_from_this<EditDelivery> {
     }
     size_t files = edit.files;
     auto versions = edit.versions;
-    dispatcher_.call("workspace/applyEdit",
-                     json{{"label", options_.label}, {"edit", std::move(edit.edit)}},
-                     [self = shared_from_this(), files, versions](protocol::Expected<json> result) {
-                       self->on_answer(result, files, versions);
-                     });
+    dispatcher_.call(
+        "workspace/applyEdit", json{{"label", options_.label}, {"edit", std::move(edit.edit)}},
+        [self = shared_from_this(), files, versions](const protocol::Expected<json>& result) {
+          self->on_answer(result, files, versions);
+        });
   }
 
  private:
@@ -323,9 +323,10 @@ void Server::bind_jobs() {
   JobHooks hooks;
   hooks.observe = [this](const JobInfo& info) -> std::unique_ptr<JobObserver> {
     jobs::ProgressTransport transport;
-    transport.create = [this](const json& token, std::function<void(bool)> answered) {
-      dispatcher_.call("window/workDoneProgress/create", json{{"token", token}},
-                       [answered](protocol::Expected<json> result) { answered(result.ok()); });
+    transport.create = [this](const json& token, const std::function<void(bool)>& answered) {
+      dispatcher_.call(
+          "window/workDoneProgress/create", json{{"token", token}},
+          [answered](const protocol::Expected<json>& result) { answered(result.ok()); });
     };
     transport.progress = [this](const json& token, json value) {
       dispatcher_.notify("$/progress", json{{"token", token}, {"value", std::move(value)}});
@@ -351,7 +352,7 @@ void Server::bind_jobs() {
 
   add_typed_command<AgentTaskArgs>(
       "flint.agentTask",
-      [this](const AgentTaskArgs& args, const CommandContext&, Reply<json> reply) {
+      [this](const AgentTaskArgs& args, const CommandContext&, const Reply<json>& reply) {
         if (args.instruction.find_first_not_of(" \t\r\n") == std::string::npos) {
           reply.error(ErrorCode::InvalidParams,
                       "invalid arguments for flint.agentTask: /instruction: empty");
@@ -404,7 +405,7 @@ void Server::bind_jobs() {
 
   add_typed_command<CancelJobArgs>(
       "flint.cancelJob",
-      [this](const CancelJobArgs& args, const CommandContext&, Reply<json> reply) {
+      [this](const CancelJobArgs& args, const CommandContext&, const Reply<json>& reply) {
         auto state = jobs_->cancel(args.jobId);
         if (!state) {
           reply.error(ErrorCode::InvalidParams, "no such job: " + args.jobId);
@@ -413,7 +414,7 @@ void Server::bind_jobs() {
         reply(json{{"jobId", args.jobId}, {"state", std::string(to_string(*state))}});
       });
 
-  dispatcher_.raw_request("flint/jobs", [this](const json&, Reply<json> reply) {
+  dispatcher_.raw_request("flint/jobs", [this](const json&, const Reply<json>& reply) {
     json list = json::array();
     for (const JobInfo& info : jobs_->list()) list.push_back(job_json(info));
     reply(json{{"jobs", std::move(list)}});

@@ -45,7 +45,7 @@ json Server::capabilities() const {
 }
 
 void Server::bind_lifecycle() {
-  dispatcher_.raw_request("initialize", [this](const json& params, Reply<json> reply) {
+  dispatcher_.raw_request("initialize", [this](const json& params, const Reply<json>& reply) {
     if (!params.is_object()) {
       reply.error(protocol::ErrorCode::InvalidParams, "invalid params: initialize needs an object");
       return;
@@ -75,7 +75,7 @@ void Server::bind_lifecycle() {
     fetch_workspace_configuration();
   });
 
-  dispatcher_.raw_request("shutdown", [this](const json&, Reply<json> reply) {
+  dispatcher_.raw_request("shutdown", [this](const json&, const Reply<json>& reply) {
     lifecycle_ = Lifecycle::ShuttingDown;
     spdlog::info("shutdown requested");
     reply(nullptr);

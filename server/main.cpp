@@ -136,8 +136,8 @@ int main(int argc, char** argv) {
     work.reset();
     io.stop();
   });
-  transport.start([&server](std::string body) { server.handle_message(body); },
-                  [&server](std::string error) { server.handle_framing_error(error); },
+  transport.start([&server](const std::string& body) { server.handle_message(body); },
+                  [&server](const std::string& error) { server.handle_framing_error(error); },
                   [&server] { server.handle_eof(); });
   spdlog::info("flint-lsp {} ready on stdio", FLINT_VERSION);
   io.run();

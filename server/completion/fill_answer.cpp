@@ -33,20 +33,20 @@ FillAnswer::FillAnswer(const CompletionQuery& query) : echo_(trim_left(line_befo
 std::string FillAnswer::feed(std::string_view delta) {
   std::string code;
   cleaner_.feed(delta, code);
-  return pass(std::move(code), false);
+  return pass(code, false);
 }
 
 std::string FillAnswer::finish() {
   std::string code;
   cleaner_.finish(code);
-  return pass(std::move(code), true);
+  return pass(code, true);
 }
 
-std::string FillAnswer::pass(std::string code, bool at_end) {
-  return strip_echo(strip_markers(std::move(code), at_end), at_end);
+std::string FillAnswer::pass(const std::string& code, bool at_end) {
+  return strip_echo(strip_markers(code, at_end), at_end);
 }
 
-std::string FillAnswer::strip_markers(std::string code, bool at_end) {
+std::string FillAnswer::strip_markers(const std::string& code, bool at_end) {
   std::string text = std::move(marker_tail_) + code;
   marker_tail_.clear();
   for (size_t at; (at = text.find(kCursorMarker)) != std::string::npos;) {

@@ -21,8 +21,8 @@ class FillAnswer {
   std::string finish();
 
  private:
-  std::string pass(std::string code, bool at_end);
-  std::string strip_markers(std::string code, bool at_end);
+  std::string pass(const std::string& code, bool at_end);
+  std::string strip_markers(const std::string& code, bool at_end);
   std::string strip_echo(std::string code, bool at_end);
 
   OutputCleaner cleaner_;

@@ -12,9 +12,9 @@ using nlohmann::json;
 
 namespace {
 
-constexpr size_t kMaxReadBytes = 256 * 1024;          // shown to the model at once
-constexpr uintmax_t kMaxFileBytes = 4 * 1024 * 1024;  // editable
-constexpr uintmax_t kMaxSearchFileBytes = 2 * 1024 * 1024;
+constexpr size_t kMaxReadBytes = size_t{256} * 1024;             // shown to the model at once
+constexpr uintmax_t kMaxFileBytes = uintmax_t{4} * 1024 * 1024;  // editable
+constexpr uintmax_t kMaxSearchFileBytes = uintmax_t{2} * 1024 * 1024;
 constexpr size_t kMaxListEntries = 500;
 constexpr size_t kMaxSearchHits = 100;
 constexpr size_t kMaxHitLine = 200;

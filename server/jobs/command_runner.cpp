@@ -16,16 +16,14 @@
 #include <cstring>
 #include <stdexcept>
 
-extern char** environ;
-
 namespace flint::jobs {
 
 using nlohmann::json;
 
 namespace {
 
-constexpr size_t kMaxLine = 64 * 1024 * 1024;
-constexpr size_t kStderrTail = 8 * 1024;
+constexpr size_t kMaxLine = size_t{64} * 1024 * 1024;
+constexpr size_t kStderrTail = size_t{8} * 1024;
 constexpr size_t kShownTail = 600;
 constexpr size_t kMaxMessage = 200;
 
@@ -62,7 +60,7 @@ struct Pipe {
 
 class CommandProcess final : public std::enable_shared_from_this<CommandProcess> {
  public:
-  CommandProcess(asio::any_io_executor io, JobSink sink, CommandOptions options)
+  CommandProcess(const asio::any_io_executor& io, JobSink sink, CommandOptions options)
       : io_(io),
         sink_(std::move(sink)),
         options_(std::move(options)),
@@ -370,7 +368,7 @@ class CommandRunner final : public JobRunner {
 
 }  // namespace
 
-std::unique_ptr<JobRunner> start_command(asio::any_io_executor io, JobSink sink,
+std::unique_ptr<JobRunner> start_command(const asio::any_io_executor& io, JobSink sink,
                                          CommandOptions options) {
   auto process = std::make_shared<CommandProcess>(io, std::move(sink), std::move(options));
   process->spawn();

@@ -34,7 +34,7 @@ struct CommandOptions {
 };
 
 // Throws std::runtime_error when the program cannot be started (the message says why).
-std::unique_ptr<JobRunner> start_command(asio::any_io_executor io, JobSink sink,
+std::unique_ptr<JobRunner> start_command(const asio::any_io_executor& io, JobSink sink,
                                          CommandOptions options);
 
 }  // namespace flint::jobs

@@ -219,7 +219,7 @@ void JobManager::on_finish(const std::string& id, uint64_t run, JobOutcome outco
   std::weak_ptr<bool> alive = alive_;
   std::string agent_summary = outcome.summary;
   hooks_.apply(job->info, std::move(outcome.edits),
-               [this, alive, id, run, agent_summary](ApplyResult result) {
+               [this, alive, id, run, agent_summary](const ApplyResult& result) {
                  if (alive.expired()) return;
                  Job* j = find_job(id);
                  if (!j || j->run != run || is_final(j->info.state)) return;

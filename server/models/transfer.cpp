@@ -10,7 +10,7 @@
 namespace flint::models::detail {
 namespace {
 
-constexpr size_t kMaxErrorBody = 64 * 1024;
+constexpr size_t kMaxErrorBody = size_t{64} * 1024;
 
 bool iequals_prefix(std::string_view line, std::string_view prefix) {
   if (line.size() < prefix.size()) return false;
