@@ -130,6 +130,12 @@ end
 function M.before_apply(bufnr)
   local session = streaming_in(bufnr)
   if not session then
+    -- Not part of a stream (a rejection's restore, an agent job's result): its own undo step,
+    -- even when Neovim has not closed the block of the edit before it yet (both can arrive
+    -- in one batch of messages). Setting 'undolevels' to itself closes the block (:h undo-break).
+    vim.api.nvim_buf_call(bufnr, function()
+      pcall(vim.cmd, 'let &undolevels = &undolevels')
+    end)
     return nil
   end
   if session.last_tick and session.last_tick == vim.api.nvim_buf_get_changedtick(bufnr) then
