@@ -136,6 +136,9 @@ class CompletionEngine {
   uint64_t request(CompletionQuery query, const CompletionOptions& options, Answer answer);
   // The client cancelled (it has been answered already): the answer is dropped unsent.
   void cancel(uint64_t ticket);
+  // The document was closed: a request still waiting is answered empty, its stream stopped,
+  // and what the engine kept for it forgotten (cached completions expire on their own).
+  void close_document(const std::string& uri);
 
   const Stats& stats() const { return stats_; }
 

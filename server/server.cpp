@@ -131,6 +131,7 @@ void Server::on_document_changed(Document& document) {
 
 void Server::on_document_closing(const std::string& uri) {
   on_sessions_document_closing(uri);
+  if (completion_) completion_->close_document(uri);
   trees_->close(uri);
 }
 

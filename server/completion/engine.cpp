@@ -307,6 +307,15 @@ void CompletionEngine::finish(const std::shared_ptr<Flight>& flight, bool cut_sh
   settle(document, document.pending->source, std::move(rest));
 }
 
+void CompletionEngine::close_document(const std::string& uri) {
+  auto it = documents_.find(uri);
+  if (it == documents_.end()) return;
+  std::unique_ptr<DocumentState> document = std::move(it->second);
+  documents_.erase(it);
+  if (document->pending) settle(*document, CompletionOutcome::Source::kSuperseded, {});
+  drop_flight(*document);
+}
+
 void CompletionEngine::settle(DocumentState& document, CompletionOutcome::Source source,
                               std::string text) {
   Ticket ticket = std::move(*document.pending);

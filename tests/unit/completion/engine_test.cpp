@@ -120,6 +120,23 @@ TEST(CompletionEngine, ANewerRequestSupersedesTheOlder) {
   EXPECT_EQ(rig.engine->stats().superseded, 1u);
 }
 
+TEST(CompletionEngine, ClosingTheDocumentAnswersItsRequestAndStopsItsStream) {
+  Rig rig;
+  Asked a = rig.ask(typed(""));
+  Asked other = rig.ask(typed("", "file:///work/other"));
+  ASSERT_EQ(rig.model.streams.size(), 2u);
+  rig.engine->close_document("file:///work/sample");
+  ASSERT_TRUE(a.answered());
+  EXPECT_EQ(a.get().text, "");
+  EXPECT_TRUE(rig.stream(0).cancelled);
+  EXPECT_FALSE(other.answered());  // another document's request goes on
+  EXPECT_FALSE(rig.stream(1).cancelled);
+  rig.engine->close_document("file:///work/sample");  // twice, or never opened: nothing
+  rig.engine->close_document("file:///work/unknown");
+  rig.stream(0).text("late\n");  // a stream's late text after the close is ignored
+  EXPECT_EQ(a.get().text, "");
+}
+
 TEST(CompletionEngine, RequestsForOtherDocumentsDoNotSupersede) {
   Rig rig;
   Asked a = rig.ask(typed("", "file:///work/a.py"));

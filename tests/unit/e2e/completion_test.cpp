@@ -147,6 +147,19 @@ TEST(InlineCompletion, CancelRequestStopsTheHttpStream) {
   EXPECT_FALSE(h.endpoint.requests()[0].completed);
 }
 
+TEST(InlineCompletion, ClosingTheDocumentAnswersEmptyAndStopsTheStream) {
+  Harness h(json{{"default", reply(std::string(2000, 'r'), 20)}});
+  int64_t id = h.complete_async();
+  ASSERT_TRUE(h.endpoint.wait_for_requests(1, 20s));
+  ASSERT_TRUE(h.wait_events(0, 2));
+  h.editor->notify("textDocument/didClose", json{{"textDocument", {{"uri", kUri}}}});
+  auto response = h.editor->wait_response(id, 5s);
+  ASSERT_TRUE(response);
+  EXPECT_EQ((*response)["result"]["items"], json::array()) << response->dump();
+  EXPECT_TRUE(h.wait_disconnected(0));
+  EXPECT_FALSE(h.endpoint.requests()[0].completed);
+}
+
 TEST(InlineCompletion, ANewerRequestForTheDocumentSupersedesTheOlder) {
   Harness h(json{{"rules", json::array({{{"match", "math.pi * b"}, {"reply", reply("ase\n")}}})},
                  {"default", reply(std::string(2000, 'r'), 20)}});
