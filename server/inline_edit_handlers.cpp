@@ -390,7 +390,8 @@ void Server::start_edit_stream(ActiveEdit& edit) {
       if (now - a->last_progress > std::chrono::milliseconds(100)) {
         a->last_progress = now;
         progress(*a, json{{"kind", "report"},
-                          {"message", std::to_string(a->core->stats().tokens) + " tokens"}});
+                          {"message", std::to_string(a->core->stats().tokens) +
+                                          (a->core->stats().tokens == 1 ? " token" : " tokens")}});
       }
     }
   };

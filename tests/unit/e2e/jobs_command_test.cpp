@@ -70,17 +70,21 @@ TEST(Jobs, ProgressCancelFromTheEditorStopsTheJob) {
 const char* kGatedEditScript =
     "echo '{\"message\": \"thinking\"}'; while [ ! -f go ]; do sleep 0.05; done; cat edit.json";
 
-TEST(Jobs, CommandResultIsRebasedOverTheUsersTyping) {
-  Harness h(json::object(), with_settings(command_settings(kGatedEditScript)));
+// Leaves the result (line 5 of shapes.py rewritten) for kGatedEditScript, opens shapes.py and
+// starts the job; it waits for the file "go".
+std::string start_gated_square_job(Harness& h) {
   json edit{
       {"changes",
        {{h.shapes,
-         {{{"range",
-            {{"start", {{"line", 4}, {"character", 0}}}, {"end", {{"line", 5}, {"character", 0}}}}},
-           {"newText", "    return math.pi * r ** 2\n"}}}}}}};
+         {{{"range", lsp_range(4, 0, 5, 0)}, {"newText", "    return math.pi * r ** 2\n"}}}}}}};
   h.tmp.write("edit.json", json{{"workspaceEdit", edit}}.dump() + "\n");
   h.open(h.shapes, kShapes);
-  std::string id = h.start_job("square it");
+  return h.start_job("square it");
+}
+
+TEST(Jobs, CommandResultIsRebasedOverTheUsersTyping) {
+  Harness h(json::object(), with_settings(command_settings(kGatedEditScript)));
+  std::string id = start_gated_square_job(h);
   ASSERT_TRUE(h.wait_message(id, "thinking"));
   // The person types above the region meanwhile: the edit lands where the line is now.
   h.editor->type(h.shapes, 0, 0, 0, 0, "# typed while the job ran\n");
@@ -99,15 +103,7 @@ TEST(Jobs, CommandResultIsRebasedOverTheUsersTyping) {
 
 TEST(Jobs, AnEditWhoseLinesTheUserChangedIsReportedNotApplied) {
   Harness h(json::object(), with_settings(command_settings(kGatedEditScript)));
-  json edit{
-      {"changes",
-       {{h.shapes,
-         {{{"range",
-            {{"start", {{"line", 4}, {"character", 0}}}, {"end", {{"line", 5}, {"character", 0}}}}},
-           {"newText", "    return math.pi * r ** 2\n"}}}}}}};
-  h.tmp.write("edit.json", json{{"workspaceEdit", edit}}.dump() + "\n");
-  h.open(h.shapes, kShapes);
-  std::string id = h.start_job("square it");
+  std::string id = start_gated_square_job(h);
   ASSERT_TRUE(h.wait_message(id, "thinking"));
   h.editor->type(h.shapes, 4, 11, 4, 18, "3.14159");  // the very line the job rewrites
   std::string typed = h.editor->text(h.shapes);
