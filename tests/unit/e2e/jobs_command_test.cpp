@@ -1,25 +1,13 @@
 // End-to-end agent jobs with the command backend: the task on stdin, progress from stdout,
 // cancel killing the process group, stderr on failure, and results over the user's typing.
-#include <signal.h>
-
-#include <fstream>
-
 #include "tests/unit/e2e/jobs_harness.h"
+#include "tests/unit/jobs/process_gone.h"
 
 namespace flint::jobs_e2e {
 namespace {
 
 json command_settings(const std::string& script) {
   return json{{"jobs", {{"backend", "command"}, {"command", {"sh", "-c", script}}}}};
-}
-
-bool gone(pid_t pid) {
-  if (::kill(pid, 0) != 0) return true;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(stat, line);
-  size_t paren = line.rfind(')');
-  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
 }
 
 TEST(Jobs, CancelKillsTheCommandsProcessGroup) {
@@ -43,7 +31,7 @@ TEST(Jobs, CancelKillsTheCommandsProcessGroup) {
   EXPECT_EQ(cancelled["result"]["state"], "cancelled") << cancelled.dump();
   bool dead = false;
   for (int i = 0; i < 200 && !dead; ++i) {
-    dead = gone(child);
+    dead = testing::process_gone(child);
     if (!dead) h.editor->serve_for(50ms);
   }
   EXPECT_TRUE(dead);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "server/jobs/workspace_edit.h"
+#include "tests/unit/jobs/process_gone.h"
 #include "tests/unit/jobs/temp_workspace.h"
 
 namespace flint::jobs {
@@ -59,16 +60,6 @@ struct Rig {
   asio::io_context io;
   Run run;
 };
-
-// Dead, or a zombie nobody has reaped yet (a container's init may not reap).
-bool gone(pid_t pid) {
-  if (::kill(pid, 0) != 0) return true;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(stat, line);
-  size_t paren = line.rfind(')');
-  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
-}
 
 pid_t read_pid(const TempWorkspace& tmp, const std::string& name) {
   std::string text = tmp.read(name);
@@ -143,7 +134,8 @@ TEST(CommandRunner, CancelKillsTheWholeProcessGroup) {
   EXPECT_EQ(::getpgid(child), leader);  // the child is in the group the program leads
   EXPECT_NE(::getpgid(leader), ::getpgid(0));
   runner->cancel();
-  EXPECT_TRUE(rig.run_until([&] { return gone(child) && gone(leader); }, 20s));
+  EXPECT_TRUE(rig.run_until(
+      [&] { return testing::process_gone(child) && testing::process_gone(leader); }, 20s));
   rig.run_until([] { return false; }, 300ms);
   EXPECT_FALSE(rig.run.outcome);  // no report after a cancel
 }
@@ -156,7 +148,7 @@ TEST(CommandRunner, ATermIgnoringGroupIsKilledAfterTheGrace) {
   pid_t child = read_pid(rig.tmp, "child.pid");
   ASSERT_GT(child, 0);
   runner->cancel();
-  EXPECT_TRUE(rig.run_until([&] { return gone(child); }, 20s));
+  EXPECT_TRUE(rig.run_until([&] { return testing::process_gone(child); }, 20s));
 }
 
 TEST(CommandRunner, FinishesWhenTheProgramExitsLeavingAChildBehind) {
@@ -169,7 +161,7 @@ TEST(CommandRunner, FinishesWhenTheProgramExitsLeavingAChildBehind) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
   pid_t child = read_pid(rig.tmp, "child.pid");
   ASSERT_GT(child, 0);
-  EXPECT_TRUE(rig.run_until([&] { return gone(child); }, 20s));
+  EXPECT_TRUE(rig.run_until([&] { return testing::process_gone(child); }, 20s));
 }
 
 TEST(CommandRunner, AMissingProgramCannotStart) {
@@ -190,9 +182,9 @@ TEST(CommandRunner, KillNowEndsAtOnce) {
   runner->kill_now();
   runner.reset();
   auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (!gone(child) && std::chrono::steady_clock::now() < deadline)
+  while (!testing::process_gone(child) && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(10ms);
-  EXPECT_TRUE(gone(child));
+  EXPECT_TRUE(testing::process_gone(child));
 }
 
 }  // namespace
