@@ -52,7 +52,17 @@ EditSession::EditSession(const parsers::TextInput& doc, int64_t version, uint32_
   known_ = original_;
   std::string_view first_text = doc.line(0);
   eol_ = lines > 1 && !first_text.empty() && first_text.back() == '\r' ? "\r\n" : "\n";
-  diff_.emplace(original_, eol_);
+  language_ = options_.language;
+  uint32_t above_from = first > kAnswerContextLines ? first - kAnswerContextLines : 0;
+  above_ = read(doc.line_start(above_from), region_.start_byte);
+  uint64_t below_to = uint64_t{end_line} + kAnswerContextLines;
+  below_ = read(region_.end_byte, below_to < lines ? doc.line_start(static_cast<uint32_t>(below_to))
+                                                   : doc.size());
+  new_shaper();
+}
+
+void EditSession::new_shaper() {
+  shaper_.emplace(original_, above_, below_, language_, eol_);
 }
 
 void EditSession::on_model_text(std::string_view delta) {
@@ -61,19 +71,64 @@ void EditSession::on_model_text(std::string_view delta) {
   if (!stats_.first_token) stats_.first_token = hooks_.now() - started_;
   cleaned_.clear();
   cleaner_.feed(delta, cleaned_);
-  if (!cleaned_.empty()) diff_->push(cleaned_);
-  if (hold_for_new_stream_ && diff_->completed_lines() > 0) hold_for_new_stream_ = false;
+  if (!cleaned_.empty()) shaper_->push(cleaned_);
+  if (!stats_.first_code && shaper_->has_code()) stats_.first_code = hooks_.now() - started_;
+  if (hold_for_new_stream_ && shaper_->completed_lines() > 0) hold_for_new_stream_ = false;
   pump();
 }
 
-void EditSession::on_model_done() {
+void EditSession::on_model_reasoning() {
+  if (phase_ != Phase::kStreaming || model_done_) return;
+  ++stats_.reasoning;
+}
+
+void EditSession::on_model_done(const AnswerEnd& answer_end) {
   if (phase_ != Phase::kStreaming || model_done_) return;
   cleaned_.clear();
   cleaner_.finish(cleaned_);
-  diff_->push(cleaned_);
-  diff_->finish();
   model_done_ = true;
   hold_for_new_stream_ = false;
+  if (!answer_end.refusal.empty()) {
+    fail_restoring("the model refused: " + answer_end.refusal);
+    return;
+  }
+  if (cleaner_.only_prose()) {
+    std::string said;
+    for (std::string_view line : answer::split_lines(cleaned_)) {
+      if (!said.empty()) said += ' ';
+      said.append(answer::key(line));
+      if (said.size() > 160) break;
+    }
+    if (said.size() > 160) said = said.substr(0, 157) + "...";
+    std::string reason = "the model answered no code";
+    if (!said.empty()) reason += ": \"" + said + "\"";
+    fail_restoring(std::move(reason));
+    return;
+  }
+  shaper_->push(cleaned_);
+  if (!stats_.first_code && shaper_->has_code()) stats_.first_code = hooks_.now() - started_;
+  ShapedAnswer shaped = shaper_->finish(cleaner_.explicit_empty());
+  if (!shaped.ok) {
+    std::string reason = shaped.reason;
+    if (!shaper_->has_code() && !answer_end.no_code_why.empty()) {
+      reason += " (" + answer_end.no_code_why + ")";
+    }
+    fail_restoring(std::move(reason));
+    return;
+  }
+  dirty_ = true;
+  pump();
+}
+
+void EditSession::fail_restoring(std::string reason) {
+  // Nothing of the answer was written, or the editor has it all: restore only if needed.
+  if (pending_.empty() && region_text() == original_) {
+    end(SessionState::kFailed, std::move(reason));
+    return;
+  }
+  if (!stats_.duration) stats_.duration = hooks_.now() - started_;
+  failing_ = std::move(reason);
+  phase_ = Phase::kRestoring;
   dirty_ = true;
   pump();
 }
@@ -415,7 +470,7 @@ bool EditSession::steer() {
   bool finished = phase_ == Phase::kIdle && state_ == SessionState::kDone;
   if ((!running && !finished) || user_edited_) return false;
   cleaner_ = OutputCleaner();
-  diff_.emplace(original_, eol_);
+  new_shaper();
   diffed_revision_ = ~uint64_t{0};
   model_done_ = false;
   hold_for_new_stream_ = true;
@@ -451,7 +506,10 @@ std::optional<std::string> EditSession::reject() {
     return "the region was edited by hand since the session started: restoring it would "
            "overwrite those changes";
   }
-  if (phase_ == Phase::kRestoring) return std::nullopt;
+  if (phase_ == Phase::kRestoring) {
+    failing_.reset();  // the restore under way is now the person's rejection
+    return std::nullopt;
+  }
   if (phase_ == Phase::kStreaming) stats_.duration = hooks_.now() - started_;
   phase_ = Phase::kRestoring;
   dirty_ = true;
@@ -484,7 +542,7 @@ void EditSession::pump() {
   }
   if (blocked(now)) return;
   if (phase_ == Phase::kStreaming && hold_for_new_stream_) return;
-  bool stale = dirty_ || (phase_ == Phase::kStreaming && diff_->revision() != diffed_revision_);
+  bool stale = dirty_ || (phase_ == Phase::kStreaming && shaper_->revision() != diffed_revision_);
   if (!stale) return;
   // Frames pace the edits while the model streams; once it is done, the final edit (like a
   // restoring one) goes out at once instead of waiting for the next frame.
@@ -493,8 +551,8 @@ void EditSession::pump() {
     return;
   }
   dirty_ = false;
-  diffed_revision_ = diff_->revision();
-  std::string target = phase_ == Phase::kRestoring ? original_ : diff_->desired_text();
+  diffed_revision_ = shaper_->revision();
+  std::string target = phase_ == Phase::kRestoring ? original_ : shaper_->desired_text();
   // A region without a final newline was the end of the file; if text follows it now (the user
   // typed below it), it keeps its last line break rather than swallow their line.
   if (!target.empty() && target.back() != '\n' && region_.end_byte < doc_->size()) {
@@ -585,7 +643,13 @@ void EditSession::settle() {
     end(SessionState::kDone, "");
   } else if (phase_ == Phase::kRestoring) {
     phase_ = Phase::kIdle;
-    set_state(SessionState::kRejected, "");
+    if (failing_) {
+      std::string reason = std::move(*failing_);
+      failing_.reset();
+      set_state(SessionState::kFailed, std::move(reason));
+    } else {
+      set_state(SessionState::kRejected, "");
+    }
   }
 }
 

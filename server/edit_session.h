@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "parsers/text_input.h"
+#include "server/answer_shaper.h"
 #include "server/output_cleaner.h"
 #include "server/stream_diff.h"
 
@@ -81,16 +82,19 @@ struct SessionRegion {
 
 struct SessionStats {
   using Duration = std::chrono::steady_clock::duration;
-  uint32_t tokens = 0;  // model deltas received
+  uint32_t tokens = 0;     // model deltas received
+  uint32_t reasoning = 0;  // reasoning deltas (or content reasoning blocks' pieces) received
   uint32_t edits_sent = 0;
   uint32_t edits_applied = 0;
   uint32_t edits_refused = 0;
   std::optional<Duration> first_token;  // from the start of the session
+  std::optional<Duration> first_code;   // first code of the answer (after any reasoning)
   std::optional<Duration> first_edit;   // first edit sent, from the start
   std::optional<Duration> duration;     // start to the end of streaming
 };
 
 struct SessionOptions {
+  std::string language;  // LSP languageId of the document (comment syntax of elision markers)
   std::chrono::milliseconds frame{8};
   std::chrono::milliseconds echo_timeout{300};
   int max_refusals = 5;
@@ -107,6 +111,13 @@ struct SessionHooks {
   std::function<void(SessionState state, const std::string& reason)> on_state;
 };
 
+// How the model's stream ended, beyond the text: what a person must be told when it brought no
+// code.
+struct AnswerEnd {
+  std::string refusal;      // the model refused: its words (or "no reason given")
+  std::string no_code_why;  // why there may be no code ("it called a tool instead", ...)
+};
+
 class EditSession {
  public:
   // `doc` is the document at `version`; it must outlive the session (or be replaced through
@@ -115,9 +126,14 @@ class EditSession {
   EditSession(const parsers::TextInput& doc, int64_t version, uint32_t first_line,
               uint32_t line_count, SessionOptions options, SessionHooks hooks);
 
-  // The model's stream (raw: fences and chatter are stripped here).
+  // The model's stream (reasoning already removed: fences, chatter and the answer's other
+  // habits are dealt with here, see answer_shaper.h).
   void on_model_text(std::string_view delta);
-  void on_model_done();
+  // Some reasoning arrived (counted only: it is never written).
+  void on_model_reasoning();
+  // The stream ended. An answer without code, a refusal, or one that cannot be fitted to the
+  // region ends the session as failed; whatever was written is restored first.
+  void on_model_done(const AnswerEnd& end = {});
   void on_model_error(std::string_view message);
 
   // Called after the document store applied a didChange: `doc` is the new text at
@@ -153,7 +169,7 @@ class EditSession {
   std::string region_text() const;
   const std::string& original_text() const { return original_; }
   // The cleaned model output so far (what a steer puts into the conversation).
-  const std::string& model_output() const { return diff_->output(); }
+  const std::string& model_output() const { return shaper_->output(); }
   // True once the user changed text inside the region (reject is then refused).
   bool user_edited_region() const { return user_edited_; }
 
@@ -192,6 +208,9 @@ class EditSession {
   void settle();
   void arm(TimePoint deadline, TimePoint now);
   void end(SessionState state, std::string reason);
+  // The answer cannot be applied: restore the original region, then end as failed.
+  void fail_restoring(std::string reason);
+  void new_shaper();
   void set_state(SessionState state, std::string reason);
 
   // --- reading the document's changes ---
@@ -250,8 +269,11 @@ class EditSession {
   std::string known_;  // what the region holds in the last seen version
   std::string eol_;
 
+  std::string language_;
+  std::string above_;  // document text around the region when the session started
+  std::string below_;
   OutputCleaner cleaner_;
-  std::optional<StreamDiff> diff_;
+  std::optional<AnswerShaper> shaper_;
   std::string cleaned_;  // scratch buffer for cleaned text
   bool model_done_ = false;
   bool hold_for_new_stream_ = false;  // after steer, until the new stream's first line
@@ -259,6 +281,7 @@ class EditSession {
   SessionState state_ = SessionState::kStreaming;
   std::string reason_;
   Phase phase_ = Phase::kStreaming;
+  std::optional<std::string> failing_;  // restoring because the answer failed: the reason
   bool user_edited_ = false;
   bool boundary_in_doubt_ = false;  // see on_document_changed: settled by the next answer
 

@@ -24,6 +24,16 @@ using protocol::Reply;
 namespace {
 
 constexpr size_t kMaxKeptSessions = 64;
+// The model's raw answer is kept up to this size, to show the person why it was refused.
+constexpr size_t kMaxKeptAnswer = 64 * 1024;
+constexpr size_t kMaxShownAnswer = 4000;
+
+// At most `limit` bytes of `text`, not cutting a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view text, size_t limit) {
+  if (text.size() <= limit) return text;
+  while (limit > 0 && (static_cast<unsigned char>(text[limit]) & 0xC0) == 0x80) --limit;
+  return text.substr(0, limit);
+}
 
 std::string no_edit_session(const std::optional<std::string>& id) {
   return id ? "no edit session " + *id : std::string("no edit session yet");
@@ -81,6 +91,10 @@ json Server::edit_state_json(const ActiveEdit& edit, std::string_view state,
          {"region", edit_region_json(edit)}};
   if (!reason.empty()) j["reason"] = reason;
   if (!edit.job_id.empty()) j["jobId"] = edit.job_id;
+  if (state == "failed" && !edit.answer.empty()) {
+    // What the model said, for the person to judge the refusal.
+    j["answer"] = std::string(utf8_prefix(edit.answer, kMaxShownAnswer));
+  }
   return j;
 }
 
@@ -107,6 +121,8 @@ void Server::reply_edit(ActiveEdit& edit, std::string_view state, const std::str
   if (edit.core) {
     const SessionStats& s = edit.core->stats();
     result["stats"] = json{{"tokens", s.tokens},
+                           {"reasoningTokens", s.reasoning},
+                           {"firstCodeMs", millis(s.first_code)},
                            {"edits", s.edits_sent},
                            {"editsApplied", s.edits_applied},
                            {"firstTokenMs", millis(s.first_token)},
@@ -275,6 +291,7 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
   edit->prompt.first_line = static_cast<int>(scope.first_line) + 1;
   edit->prompt.instruction = instruction;
   edit->prompt.predicted_outputs = config_.edit.predicted_outputs;
+  std::string language = doc->language_id;
   {
     std::string region;
     for (uint32_t b = scope.start_byte; b < scope.end_byte;) {
@@ -299,6 +316,7 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
   edits_[id] = std::move(edit);
 
   SessionOptions options;
+  options.language = language;
   options.frame = std::chrono::milliseconds(std::max(0, config_.edit.frame_ms));
   SessionHooks hooks;
   hooks.now = [] { return std::chrono::steady_clock::now(); };
@@ -365,6 +383,10 @@ void Server::start_edit_stream(ActiveEdit& edit) {
   std::string id = edit.id;
   uint64_t generation = ++edit_stream_generation_;
   edit_stream_of_[id] = generation;
+  edit.reasoning = ReasoningFilter{};
+  edit.reasoning_bytes = 0;
+  edit.thinking_reported = false;
+  edit.answer.clear();
   auto current = [this, id, generation]() -> ActiveEdit* {
     auto it = edit_stream_of_.find(id);
     if (it == edit_stream_of_.end() || it->second != generation) return nullptr;
@@ -374,37 +396,43 @@ void Server::start_edit_stream(ActiveEdit& edit) {
   callbacks.on_text = [this, current](std::string_view text) {
     ActiveEdit* a = current();
     if (!a || !a->core) return;
-    std::string code = a->escalation.feed(text);
-    if (a->escalation.state() == EscalationDetector::State::Escalated) {
-      if (!a->escalation.reason_complete()) return;  // wait for the reason's line
-      if (a->stream) {
-        auto stream = a->stream;
-        asio::post(io_, [stream] { stream->cancel(); });
-      }
-      escalate_edit(*a, a->escalation.reason());
-      return;
+    if (a->answer.size() < kMaxKeptAnswer) a->answer.append(text);
+    std::string visible = a->reasoning.feed(text);
+    if (a->reasoning.reasoning_bytes() > a->reasoning_bytes) {
+      a->reasoning_bytes = a->reasoning.reasoning_bytes();
+      on_edit_reasoning(*a);
     }
-    if (!code.empty()) a->core->on_model_text(code);
-    if (a->progress_open) {
-      auto now = std::chrono::steady_clock::now();
-      if (now - a->last_progress > std::chrono::milliseconds(100)) {
-        a->last_progress = now;
-        progress(*a, json{{"kind", "report"},
-                          {"message", std::to_string(a->core->stats().tokens) +
-                                          (a->core->stats().tokens == 1 ? " token" : " tokens")}});
-      }
-    }
+    if (!visible.empty()) feed_edit_text(*a, visible);
   };
-  callbacks.on_done = [this, current](const models::StreamSummary&) {
+  callbacks.on_reasoning = [this, current](std::string_view) {
+    ActiveEdit* a = current();
+    if (a && a->core) on_edit_reasoning(*a);
+  };
+  callbacks.on_done = [this, current](const models::StreamSummary& summary) {
     ActiveEdit* a = current();
     if (!a || !a->core) return;
+    std::string tail = a->reasoning.finish();
+    if (!tail.empty() && !feed_edit_text(*a, tail)) return;
     if (a->escalation.state() == EscalationDetector::State::Escalated) {
       escalate_edit(*a, a->escalation.reason());
       return;
     }
     std::string rest = a->escalation.flush();
     if (!rest.empty()) a->core->on_model_text(rest);
-    a->core->on_model_done();
+    AnswerEnd end;
+    if (summary.finish_reason == "refusal") {
+      end.refusal = summary.refusal.empty() ? "no reason given" : summary.refusal;
+    }
+    if (summary.tool_calls > 0) {
+      end.no_code_why = "it called a tool instead";
+    } else if (a->core->stats().reasoning > 0) {
+      end.no_code_why = "it only reasoned";
+    } else if (summary.finish_reason == "length") {
+      end.no_code_why = "it stopped at its token limit";
+    } else if (summary.finish_reason == "content_filter") {
+      end.no_code_why = "the provider's content filter stopped it";
+    }
+    a->core->on_model_done(end);
   };
   callbacks.on_error = [this, current](const models::ModelError& error) {
     ActiveEdit* a = current();
@@ -414,6 +442,47 @@ void Server::start_edit_stream(ActiveEdit& edit) {
     a->core->on_model_error(error.message);
   };
   edit.stream = models_->chat(config_.fast, build_edit_request(edit.prompt), std::move(callbacks));
+}
+
+bool Server::feed_edit_text(ActiveEdit& edit, std::string_view text) {
+  std::string code = edit.escalation.feed(text);
+  if (edit.escalation.state() == EscalationDetector::State::Escalated) {
+    if (!edit.escalation.reason_complete()) return true;  // wait for the reason's line
+    if (edit.stream) {
+      auto stream = edit.stream;
+      asio::post(io_, [stream] { stream->cancel(); });
+    }
+    escalate_edit(edit, edit.escalation.reason());
+    return false;
+  }
+  if (!code.empty()) edit.core->on_model_text(code);
+  report_edit_progress(edit);
+  return true;
+}
+
+void Server::on_edit_reasoning(ActiveEdit& edit) {
+  edit.core->on_model_reasoning();
+  if (!edit.thinking_reported) {
+    // Once per stream: the session notification says the model is thinking.
+    edit.thinking_reported = true;
+    notify_edit(edit, "streaming", "thinking");
+  }
+  report_edit_progress(edit);
+}
+
+void Server::report_edit_progress(ActiveEdit& edit) {
+  if (!edit.progress_open) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now - edit.last_progress <= std::chrono::milliseconds(100)) return;
+  edit.last_progress = now;
+  const SessionStats& s = edit.core->stats();
+  std::string message;
+  if (!s.first_code && s.reasoning > 0) {
+    message = "thinking\u2026 " + std::to_string(s.reasoning);
+  } else {
+    message = std::to_string(s.tokens) + (s.tokens == 1 ? " token" : " tokens");
+  }
+  progress(edit, json{{"kind", "report"}, {"message", message}});
 }
 
 void Server::escalate_edit(ActiveEdit& edit, const std::string& reason) {
@@ -508,6 +577,10 @@ void Server::on_edit_state(ActiveEdit& edit, SessionState state, const std::stri
     }
     edit_stream_of_.erase(edit.id);
     if (state == SessionState::kDone) validate_edit(edit);
+    if (state == SessionState::kFailed && !edit.answer.empty()) {
+      spdlog::info("edit {}: failed: {}; the model's answer was: {}", edit.id, reason,
+                   utf8_prefix(edit.answer, kMaxShownAnswer));
+    }
     notify_edit(edit, name, reason);
     reply_edit(edit, name, reason);
     return;

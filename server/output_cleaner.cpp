@@ -108,6 +108,17 @@ bool looks_like_chatter(std::string_view line) {
 
 void OutputCleaner::feed(std::string_view delta, std::string& code) {
   if (delta.empty() || state_ == State::kAfterCode) return;
+  size_t before = code.size();
+  feed_crlf(delta, code);
+  note_code(code, before);
+}
+
+void OutputCleaner::note_code(const std::string& code, size_t from) {
+  if (code_seen_) return;
+  code_seen_ = code.find_first_not_of(" \t\r\n", from) != std::string::npos;
+}
+
+void OutputCleaner::feed_crlf(std::string_view delta, std::string& code) {
   if (!pending_cr_ && delta.find('\r') == std::string_view::npos) {
     feed_normalized(delta, code);
     return;
@@ -176,6 +187,7 @@ void OutputCleaner::end_leading_line(std::string_view line, std::string& code) {
   FenceRun run = fence_run(line);
   if (is_opening_fence(run)) {
     state_ = State::kFenced;
+    fenced_ = true;
     fence_char_ = run.fence_char;
     fence_length_ = run.length;
     held_lines_.clear();  // what came before the fence was commentary
@@ -210,6 +222,7 @@ void OutputCleaner::end_code_line(std::string_view line, std::string& code) {
     }
     if (is_opening_fence(run)) {
       state_ = State::kFenced;
+      fenced_ = true;
       fence_char_ = run.fence_char;
       fence_length_ = run.length;
       return;
@@ -233,14 +246,25 @@ bool OutputCleaner::could_close(std::string_view partial) const {
 }
 
 void OutputCleaner::finish(std::string& code) {
+  size_t before = code.size();
+  finish_stream(code);
+  note_code(code, before);
+}
+
+void OutputCleaner::finish_stream(std::string& code) {
   if (pending_cr_) {
     pending_cr_ = false;
     feed_normalized("\r", code);
   }
   switch (state_) {
     case State::kLeading:
-      // A lone opening fence means an empty block; anything else without a fence is code.
-      if (!is_opening_fence(fence_run(line_))) {
+      // A lone opening fence means an empty block; anything else without a fence is code,
+      // unless all of it reads as prose.
+      if (is_opening_fence(fence_run(line_))) {
+        fenced_ = true;
+      } else {
+        only_prose_ = held_line_count_ > 0 || !only_blanks(line_);
+        only_prose_ = only_prose_ && (only_blanks(line_) || looks_like_chatter(line_));
         code += held_lines_;
         code += line_;
       }

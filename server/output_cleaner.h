@@ -25,6 +25,12 @@ class OutputCleaner {
   // True once the closing fence was seen: the rest of the stream is commentary and is dropped,
   // so the caller may stop the stream early.
   bool closed() const { return state_ == State::kAfterCode; }
+  // After finish(): the answer was a fenced block with nothing in it (a model that means "the
+  // region becomes empty" says so this way).
+  bool explicit_empty() const { return fenced_ && !code_seen_; }
+  // After finish(): no fence and every line read as prose ("I can't help with that."): the
+  // text finish() released is not code.
+  bool only_prose() const { return only_prose_; }
 
  private:
   enum class State {
@@ -34,7 +40,10 @@ class OutputCleaner {
     kAfterCode,  // the block closed: the rest is dropped
   };
 
+  void feed_crlf(std::string_view delta, std::string& code);
   void feed_normalized(std::string_view text, std::string& code);
+  void finish_stream(std::string& code);
+  void note_code(const std::string& code, size_t from);
   void end_leading_line(std::string_view line, std::string& code);
   void end_code_line(std::string_view line, std::string& code);
   bool could_close(std::string_view partial) const;
@@ -47,6 +56,9 @@ class OutputCleaner {
   std::string line_;           // the current line, while it is undecided
   bool line_is_code_ = false;  // the current line can no longer be a fence: it streams through
   bool pending_cr_ = false;    // the last delta ended in "\r": its "\n" may follow
+  bool fenced_ = false;        // a fence opened a block
+  bool code_seen_ = false;     // code other than blanks was released
+  bool only_prose_ = false;
 };
 
 }  // namespace flint

@@ -109,6 +109,11 @@ class Server {
   void start_inline_edit(const InlineEditArgs& args, const CommandContext& context,
                          const protocol::Reply<nlohmann::json>& reply);
   void start_edit_stream(ActiveEdit& edit);
+  // Answer text (reasoning removed) to the escalation check and the session; false when the
+  // edit was escalated (the stream is over for it).
+  bool feed_edit_text(ActiveEdit& edit, std::string_view text);
+  void on_edit_reasoning(ActiveEdit& edit);
+  void report_edit_progress(ActiveEdit& edit);
   void send_session_edit(ActiveEdit& edit, const LineEdit& line_edit);
   void on_edit_state(ActiveEdit& edit, SessionState state, const std::string& reason);
   void escalate_edit(ActiveEdit& edit, const std::string& reason);

@@ -50,6 +50,8 @@ class StreamDiff {
   uint64_t revision() const { return revision_; }
   // Number of output lines completed so far.
   size_t completed_lines() const { return completed_lines_; }
+  // The first original line the output has not reached yet.
+  size_t next_original() const { return next_; }
 
   std::string_view original() const { return original_; }
   // All output pushed so far.

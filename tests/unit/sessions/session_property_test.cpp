@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "server/answer_shape.h"
 #include "server/edit_session.h"
 #include "server/output_cleaner.h"
 #include "tests/unit/sessions/session_rig.h"
@@ -34,17 +35,26 @@ using testing::VirtualLoop;
 enum class Typing { kNone, kOutside, kInside };
 enum class Ending { kNone, kRejectAfter, kRejectDuring, kCancel, kSteer };
 
-std::string cleaned(std::string_view answer) {
-  OutputCleaner cleaner;
-  std::string code;
-  cleaner.feed(answer, code);
-  cleaner.finish(code);
-  return code;
-}
+// The text around the region the session fits the answer to.
+struct Surroundings {
+  std::string_view original;
+  std::string_view above;
+  std::string_view below;
+};
 
-// What the region must hold once a stream of `answer` is done.
-std::string expected_region(std::string_view answer, bool final_newline, std::string_view eol) {
-  std::string code = cleaned(answer);
+// What the region must hold once a stream of `answer` is done: the answer fitted to the region
+// (answer_shape.h), or nothing when the answer is refused (the original stays).
+std::optional<std::string> expected_region(std::string_view answer, const Surroundings& around,
+                                           bool final_newline, std::string_view eol) {
+  OutputCleaner cleaner;
+  std::string cleaned;
+  cleaner.feed(answer, cleaned);
+  cleaner.finish(cleaned);
+  if (cleaner.only_prose()) return std::nullopt;
+  ShapedAnswer shaped = shape_answer({around.original, around.above, around.below, ""}, cleaned,
+                                     cleaner.explicit_empty());
+  if (!shaped.ok) return std::nullopt;
+  std::string code = shaped.text;
   if (code.empty()) return code;
   if (final_newline && code.back() != '\n') code.push_back('\n');
   if (!final_newline && code.back() == '\n') code.pop_back();
@@ -205,6 +215,7 @@ void run_one(uint32_t seed) {
   // How the session ends.
   std::string steered_answer;
   bool cancelled_while_streaming = false;
+  bool steered = false;  // a session whose first answer was refused cannot be steered
   size_t edits_at_cancel = 0;
   switch (run.ending) {
     case Ending::kNone:
@@ -228,7 +239,8 @@ void run_one(uint32_t seed) {
       steered_answer = wrap_like_a_chat_model(testing::mutate(region, rng), rng);
       rig.loop.at(random_time(), [&] {
         rig.stop_stream();
-        if (rig.session->steer())
+        steered = rig.session->steer();
+        if (steered)
           rig.stream(rig.loop.now() + milliseconds(2), steered_answer, speed);
       });
       break;
@@ -270,10 +282,22 @@ void run_one(uint32_t seed) {
     if (!below_model.empty() && !expected.empty() && expected.back() != '\n') expected += eol;
     return expected;
   };
+  const std::string above_text = with_eol(above, eol);
+  const Surroundings around{region_text, above_text, below_text};
+  // An answer that is refused ends the session as failed with the original region restored.
+  auto expect_outcome = [&](std::string_view given) {
+    std::optional<std::string> expected = expected_region(given, around, final_newline, eol);
+    if (!expected) {
+      ASSERT_EQ(state, SessionState::kFailed) << rig.session->reason();
+      EXPECT_EQ(region_now, separated(region_text));
+      return;
+    }
+    ASSERT_EQ(state, SessionState::kDone) << rig.session->reason();
+    EXPECT_EQ(region_now, separated(*expected));
+  };
   switch (run.ending) {
     case Ending::kNone:
-      ASSERT_EQ(state, SessionState::kDone) << rig.session->reason();
-      EXPECT_EQ(region_now, separated(expected_region(answer, final_newline, eol)));
+      expect_outcome(answer);
       EXPECT_EQ(rig.session->region_text(), region_now);
       break;
     case Ending::kRejectAfter:
@@ -286,13 +310,11 @@ void run_one(uint32_t seed) {
         EXPECT_EQ(state, SessionState::kCancelled);
         EXPECT_EQ(rig.edits.size(), edits_at_cancel);
       } else {
-        EXPECT_EQ(state, SessionState::kDone);
-        EXPECT_EQ(region_now, separated(expected_region(answer, final_newline, eol)));
+        expect_outcome(answer);
       }
       break;
     case Ending::kSteer:
-      ASSERT_EQ(state, SessionState::kDone) << rig.session->reason();
-      EXPECT_EQ(region_now, separated(expected_region(steered_answer, final_newline, eol)));
+      expect_outcome(steered ? steered_answer : answer);
       break;
   }
 }

@@ -1,0 +1,538 @@
+#include "server/answer_shape.h"
+
+#include <algorithm>
+#include <optional>
+#include <unordered_set>
+#include <vector>
+
+#include "server/answer_lines.h"
+
+namespace flint {
+namespace {
+
+using answer::is_blank;
+using answer::is_trivial;
+using answer::key;
+using Lines = std::vector<std::string_view>;
+
+// Past this many cells the alignment is not attempted (an answer with markers that long is
+// refused rather than risk a slow event loop).
+constexpr size_t kMaxAlignmentCells = 4'000'000;
+
+ShapedAnswer refuse(std::string reason) {
+  ShapedAnswer r;
+  r.reason = std::move(reason);
+  return r;
+}
+
+std::string join(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& line : lines) {
+    out += line;
+    out += '\n';
+  }
+  return out;
+}
+
+std::string join_views(const Lines& lines, size_t begin, size_t end) {
+  std::string out;
+  for (size_t i = begin; i < end; ++i) {
+    out.append(lines[i]);
+    out += '\n';
+  }
+  return out;
+}
+
+bool keys_equal(std::string_view a, std::string_view b) {
+  return key(a) == key(b);
+}
+
+std::optional<size_t> first_non_blank(const Lines& lines) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!is_blank(lines[i])) return i;
+  }
+  return std::nullopt;
+}
+
+// --- 1. copied context ---
+
+// The number of leading answer lines that repeat the lines right above the region, in order.
+size_t copied_above(const Lines& a, const Lines& above, const Lines& original) {
+  const int original_balance = answer::bracket_balance(join_views(original, 0, original.size()));
+  size_t best = 0;
+  size_t limit = std::min(a.size() - 1, above.size());
+  for (size_t p = 1; p <= limit; ++p) {
+    bool same = true;
+    bool says_enough = false;
+    for (size_t k = 0; k < p && same; ++k) {
+      same = keys_equal(a[k], above[above.size() - p + k]);
+      says_enough = says_enough || !is_trivial(a[k]);
+    }
+    if (!same) continue;
+    // Lines like "{" alone only count when dropping them is what balances the answer.
+    if (!says_enough) {
+      int with = answer::bracket_balance(join_views(a, 0, a.size()));
+      int without = answer::bracket_balance(join_views(a, p, a.size()));
+      if (with == original_balance || without != original_balance) continue;
+    }
+    best = p;
+  }
+  return best;
+}
+
+size_t copied_below(const Lines& a, size_t from, const Lines& below, const Lines& original) {
+  const int original_balance = answer::bracket_balance(join_views(original, 0, original.size()));
+  size_t best = 0;
+  size_t available = a.size() - from;
+  size_t limit = std::min(available > 0 ? available - 1 : 0, below.size());
+  for (size_t s = 1; s <= limit; ++s) {
+    bool same = true;
+    bool says_enough = false;
+    for (size_t k = 0; k < s && same; ++k) {
+      same = keys_equal(a[a.size() - s + k], below[k]);
+      says_enough = says_enough || !is_trivial(below[k]);
+    }
+    if (!same) continue;
+    if (!says_enough) {
+      // "}" after the answer is the region's own closing line unless dropping it balances.
+      int with = answer::bracket_balance(join_views(a, from, a.size()));
+      int without = answer::bracket_balance(join_views(a, from, a.size() - s));
+      if (with == original_balance || without != original_balance) continue;
+    }
+    best = s;
+  }
+  return best;
+}
+
+std::unordered_set<std::string_view> keys_of(const Lines& lines) {
+  std::unordered_set<std::string_view> keys;
+  for (std::string_view line : lines) {
+    if (!is_trivial(line)) keys.insert(key(line));
+  }
+  return keys;
+}
+
+// Lines before the answer's first line from the region (or after its last) that repeat code
+// from outside it: the answer changes code outside the region too.
+size_t outside_lines(const Lines& m, bool leading, const std::unordered_set<std::string_view>& outside,
+                     const std::unordered_set<std::string_view>& inside) {
+  size_t count = 0;
+  for (size_t n = 0; n < m.size(); ++n) {
+    std::string_view line = leading ? m[n] : m[m.size() - 1 - n];
+    if (is_trivial(line)) continue;
+    if (inside.count(key(line)) != 0) break;
+    if (outside.count(key(line)) != 0) ++count;
+  }
+  return count;
+}
+
+// --- 3. elision markers ---
+
+// Alignment of answer lines with original lines on lines that say enough to anchor.
+struct Anchor {
+  size_t answer = 0;
+  size_t original = 0;
+};
+
+std::vector<Anchor> align(const std::vector<std::string>& m, const std::vector<bool>& marker,
+                          const Lines& o, bool late) {
+  const size_t n = m.size();
+  const size_t w = o.size() + 1;
+  auto anchors = [&](size_t i, size_t j) {
+    return !marker[i] && !is_trivial(m[i]) && keys_equal(m[i], o[j]);
+  };
+  std::vector<uint32_t> dp((n + 1) * w, 0);  // dp[i][j]: best for m[i..], o[j..]
+  for (size_t i = n; i-- > 0;) {
+    for (size_t j = o.size(); j-- > 0;) {
+      uint32_t best = std::max(dp[(i + 1) * w + j], dp[i * w + j + 1]);
+      if (anchors(i, j)) best = std::max(best, dp[(i + 1) * w + j + 1] + 1);
+      dp[i * w + j] = best;
+    }
+  }
+  std::vector<Anchor> out;
+  size_t i = 0;
+  size_t j = 0;
+  while (i < n && j < o.size()) {
+    uint32_t here = dp[i * w + j];
+    bool match = anchors(i, j) && here == dp[(i + 1) * w + j + 1] + 1;
+    if (late && dp[i * w + j + 1] == here) {
+      ++j;
+    } else if (match) {
+      out.push_back({i, j});
+      ++i;
+      ++j;
+    } else if (dp[(i + 1) * w + j] == here) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return out;
+}
+
+struct Filled {
+  std::vector<std::string> lines;
+  uint32_t markers = 0;
+  std::string problem;  // why the markers cannot be filled
+};
+
+// One stretch between anchors (or the region's edges) that holds a marker: the marker stands
+// for the original lines there that the answer does not reproduce around it. Trivial lines
+// next to the marker ("}", "") may be reproductions of the stretch's first or last lines;
+// how many are, is decided by bracket balance (the run the marker stands for is balanced).
+void fill_gap(const std::vector<std::string>& m, const std::vector<bool>& is_marker, size_t mb,
+              size_t me, size_t marker, const Lines& o, size_t ob, size_t oe, Filled& out) {
+  size_t pre_match = 0;  // answer lines after the gap's start that reproduce o[ob..]
+  while (mb + pre_match < marker && ob + pre_match < oe && is_trivial(m[mb + pre_match]) &&
+         keys_equal(m[mb + pre_match], o[ob + pre_match])) {
+    ++pre_match;
+  }
+  size_t post_match = 0;
+  while (marker + 1 + post_match < me && oe - post_match > ob + pre_match &&
+         is_trivial(m[me - 1 - post_match]) && keys_equal(m[me - 1 - post_match], o[oe - 1 - post_match])) {
+    ++post_match;
+  }
+  // Of those, as many as leave the run the marker stands for balanced (a "}" right after the
+  // marker may close the last skipped method, or the region itself).
+  size_t best_pre = pre_match;
+  size_t best_post = post_match;
+  bool balanced = false;
+  for (size_t post = post_match + 1; post-- > 0 && !balanced;) {
+    for (size_t pre = pre_match + 1; pre-- > 0;) {
+      if (ob + pre > oe - post) continue;
+      if (answer::bracket_balance(join_views(o, ob + pre, oe - post)) == 0) {
+        best_pre = pre;
+        best_post = post;
+        balanced = true;
+        break;
+      }
+    }
+  }
+  // The answer's own lines of the gap, with the skipped original run at the marker.
+  for (size_t i = mb; i < me; ++i) {
+    if (i == marker) {
+      for (size_t k = ob + best_pre; k < oe - best_post; ++k) out.lines.emplace_back(o[k]);
+    } else if (!is_marker[i]) {
+      out.lines.push_back(m[i]);
+    }
+  }
+  ++out.markers;
+}
+
+Filled fill_markers(const std::vector<std::string>& m, const std::vector<bool>& marker,
+                    const Lines& o, bool late) {
+  Filled out;
+  std::vector<Anchor> anchors = align(m, marker, o, late);
+  anchors.push_back({m.size(), o.size()});  // sentinel: the region's end
+  size_t mb = 0;
+  size_t ob = 0;
+  for (const Anchor& a : anchors) {
+    std::vector<size_t> markers_here;
+    for (size_t i = mb; i < a.answer; ++i) {
+      if (marker[i]) markers_here.push_back(i);
+    }
+    if (markers_here.empty()) {
+      for (size_t i = mb; i < a.answer; ++i) out.lines.push_back(m[i]);
+    } else if (markers_here.size() == 1 || ob == a.original) {
+      // Several markers with nothing original between them: the first stands for it all.
+      fill_gap(m, marker, mb, a.answer, markers_here.front(), o, ob, a.original, out);
+    } else {
+      out.problem = "two elision markers (\"" + std::string(key(m[markers_here[0]])) +
+                    "\") with no line between them that matches the original: which lines "
+                    "each leaves out cannot be told";
+      return out;
+    }
+    if (a.answer < m.size()) out.lines.push_back(m[a.answer]);
+    mb = a.answer + 1;
+    ob = a.original + 1;
+  }
+  return out;
+}
+
+// --- 4. partial answers ---
+
+int min_columns(const std::vector<std::string>& lines) {
+  int level = -1;
+  for (const std::string& line : lines) {
+    if (is_blank(line)) continue;
+    int c = answer::indent_columns(line);
+    if (level < 0 || c < level) level = c;
+  }
+  return std::max(level, 0);
+}
+
+std::optional<std::vector<std::string>> splice_units(const std::vector<std::string>& o,
+                                                     const std::vector<std::string>& m, int level,
+                                                     std::string& problem) {
+  std::vector<answer::Unit> ou = answer::split_units(o, level);
+  std::vector<answer::Unit> mu = answer::split_units(m, level);
+  if (mu.empty() || ou.empty()) {
+    problem = "the answer's code has no units to match with the region's";
+    return std::nullopt;
+  }
+  for (const answer::Unit& u : mu) {
+    if (!u.definition || u.name.empty()) {
+      problem = "the answer holds part of the region (\"" + std::string(key(m[u.header])) +
+                "\" is not a definition that can be matched by name)";
+      return std::nullopt;
+    }
+  }
+  // Each answer unit -> the original unit of the same name (the same header first).
+  std::vector<std::optional<size_t>> match(mu.size());
+  std::vector<bool> taken(ou.size(), false);
+  bool any = false;
+  for (size_t i = 0; i < mu.size(); ++i) {
+    std::optional<size_t> by_name;
+    for (size_t k = 0; k < ou.size(); ++k) {
+      if (taken[k] || ou[k].name != mu[i].name) continue;
+      if (keys_equal(o[ou[k].header], m[mu[i].header])) {
+        by_name = k;
+        break;
+      }
+      if (!by_name) by_name = k;
+    }
+    if (by_name) {
+      match[i] = by_name;
+      taken[*by_name] = true;
+      any = true;
+    }
+  }
+  if (!any) {
+    problem = "none of the answer's definitions (" + mu.front().name +
+              (mu.size() > 1 ? ", ..." : "") + ") is in the region, so where they go cannot be told";
+    return std::nullopt;
+  }
+  // New units go after the unit matched before them, or before the one matched after them.
+  std::vector<std::vector<size_t>> after(ou.size());
+  std::vector<std::vector<size_t>> before(ou.size());
+  std::optional<size_t> last_matched;
+  std::vector<size_t> waiting;  // new units seen before any matched one
+  for (size_t i = 0; i < mu.size(); ++i) {
+    if (match[i]) {
+      for (size_t w : waiting) before[*match[i]].push_back(w);
+      waiting.clear();
+      last_matched = match[i];
+    } else if (last_matched) {
+      after[*last_matched].push_back(i);
+    } else {
+      waiting.push_back(i);
+    }
+  }
+  std::vector<std::optional<size_t>> replaced_by(ou.size());
+  for (size_t i = 0; i < mu.size(); ++i) {
+    if (match[i]) replaced_by[*match[i]] = i;
+  }
+  auto emit_unit = [&](std::vector<std::string>& out, size_t i) {
+    for (size_t k = mu[i].begin; k < mu[i].end; ++k) out.push_back(m[k]);
+  };
+  std::vector<std::string> out;
+  size_t line = 0;
+  for (size_t k = 0; k < ou.size(); ++k) {
+    for (; line < ou[k].begin; ++line) out.push_back(o[line]);
+    bool spaced = ou[k].begin > 0 && is_blank(o[ou[k].begin - 1]);
+    for (size_t i : before[k]) {
+      emit_unit(out, i);
+      if (spaced) out.emplace_back();
+    }
+    if (replaced_by[k]) {
+      emit_unit(out, *replaced_by[k]);
+    } else {
+      for (size_t x = ou[k].begin; x < ou[k].end; ++x) out.push_back(o[x]);
+    }
+    line = ou[k].end;
+    bool spaced_after = line < o.size() && is_blank(o[line]);
+    for (size_t i : after[k]) {
+      if (spaced_after) out.emplace_back();
+      emit_unit(out, i);
+    }
+  }
+  for (; line < o.size(); ++line) out.push_back(o[line]);
+  return out;
+}
+
+// The region is one block (lines less indented than `level` only before and after the lines
+// at or beyond it): the answer replaces its body.
+std::optional<std::vector<std::string>> replace_body(const std::vector<std::string>& o,
+                                                     const std::vector<std::string>& m, int level) {
+  std::optional<size_t> first;
+  size_t last = 0;
+  for (size_t i = 0; i < o.size(); ++i) {
+    if (is_blank(o[i]) || answer::indent_columns(o[i]) < level) continue;
+    if (!first) first = i;
+    last = i;
+  }
+  if (!first) return std::nullopt;
+  for (size_t i = *first; i <= last; ++i) {
+    if (!is_blank(o[i]) && answer::indent_columns(o[i]) < level) return std::nullopt;
+  }
+  for (const answer::Unit& u : answer::split_units(o, level)) {
+    if (u.definition) return std::nullopt;  // children that a body answer would silently drop
+  }
+  std::vector<std::string> out(o.begin(), o.begin() + static_cast<std::ptrdiff_t>(*first));
+  out.insert(out.end(), m.begin(), m.end());
+  out.insert(out.end(), o.begin() + static_cast<std::ptrdiff_t>(last) + 1, o.end());
+  return out;
+}
+
+}  // namespace
+
+ShapedAnswer shape_answer(const AnswerFrame& frame, std::string_view code, bool explicit_empty) {
+  Lines a = answer::split_lines(code);
+  while (!a.empty() && is_blank(a.back())) a.pop_back();
+  size_t lead = 0;
+  while (lead < a.size() && is_blank(a[lead])) ++lead;
+  a.erase(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(lead));
+  if (a.empty()) {
+    if (explicit_empty) {
+      ShapedAnswer r;
+      r.ok = true;
+      return r;
+    }
+    return refuse("the model answered no code");
+  }
+
+  Lines o = answer::split_lines(frame.original);
+  Lines above = answer::split_lines(frame.above);
+  Lines below = answer::split_lines(frame.below);
+  if (above.size() > kAnswerContextLines) {
+    above.erase(above.begin(), above.end() - kAnswerContextLines);
+  }
+  if (below.size() > kAnswerContextLines) below.resize(kAnswerContextLines);
+
+  ShapedAnswer result;
+  // 1. Copied context.
+  size_t p = copied_above(a, above, o);
+  size_t s = copied_below(a, p, below, o);
+  Lines m(a.begin() + static_cast<std::ptrdiff_t>(p), a.end() - static_cast<std::ptrdiff_t>(s));
+  while (!m.empty() && is_blank(m.back())) m.pop_back();
+  while (!m.empty() && is_blank(m.front())) m.erase(m.begin());
+  if (m.empty()) return refuse("the answer only repeats the code around the region");
+  result.context_above = static_cast<uint32_t>(p);
+  result.context_below = static_cast<uint32_t>(s);
+  {
+    auto inside = keys_of(o);
+    if (outside_lines(m, true, keys_of(above), inside) >= 2) {
+      return refuse(
+          "the answer also rewrites code above the region: it cannot be applied to the region "
+          "alone");
+    }
+    if (outside_lines(m, false, keys_of(below), inside) >= 2) {
+      return refuse(
+          "the answer also rewrites code below the region: it cannot be applied to the region "
+          "alone");
+    }
+  }
+
+  // 2. Indentation, in the region's style (learnt from the region and the lines around it).
+  answer::Reindent reindent;
+  reindent.from = answer::detect_indent_style(m);
+  {
+    Lines around;
+    size_t take = std::min<size_t>(above.size(), 200);
+    around.insert(around.end(), above.end() - static_cast<std::ptrdiff_t>(take), above.end());
+    around.insert(around.end(), o.begin(), o.end());
+    around.insert(around.end(), below.begin(),
+                  below.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(below.size(), 200)));
+    reindent.to = answer::detect_indent_style(around);
+  }
+  // An answer whose own style cannot be seen (one level) is taken to be in the region's.
+  if (reindent.from.width == 0 && !reindent.from.tabs) reindent.from = reindent.to;
+  if (reindent.from.tabs != reindent.to.tabs && reindent.from.width == 0) {
+    reindent.from.width = reindent.to.width;
+  }
+  reindent.shift = answer::indentation_shift(m, o, reindent);
+  result.indent_shift = reindent.shift;
+  result.indent_converted = reindent.converts();
+  std::vector<std::string> lines;
+  lines.reserve(m.size());
+  for (std::string_view line : m) lines.push_back(reindent.apply(line));
+
+  // 3. Elision markers (a comment the original itself holds is code, not a marker).
+  std::unordered_set<std::string_view> original_keys;
+  for (std::string_view line : o) original_keys.insert(key(line));
+  std::vector<bool> marker(lines.size(), false);
+  bool any_marker = false;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    marker[i] = answer::is_elision_marker(lines[i], frame.language) &&
+                original_keys.count(key(lines[i])) == 0;
+    any_marker = any_marker || marker[i];
+  }
+  if (any_marker) {
+    if (lines.size() * (o.size() + 1) > kMaxAlignmentCells) {
+      return refuse("the answer leaves code out and is too long to align with the region");
+    }
+    Filled early = fill_markers(lines, marker, o, false);
+    if (!early.problem.empty()) return refuse("the answer could not be matched to the region: " + early.problem);
+    Filled late = fill_markers(lines, marker, o, true);
+    if (late.lines != early.lines) {
+      return refuse(
+          "the answer could not be matched to the region: the code its elision marker leaves "
+          "out could be either of two stretches of the original");
+    }
+    std::string text = join(early.lines);
+    if (answer::bracket_balance(frame.original) == 0 && answer::bracket_balance(text) != 0 &&
+        answer::bracket_balance(join(lines)) == 0) {
+      return refuse(
+          "the answer could not be matched to the region: with the left-out code filled in, its "
+          "brackets no longer balance");
+    }
+    result.ok = true;
+    result.elisions = early.markers;
+    result.text = std::move(text);
+    return result;
+  }
+
+  // 4. Partial answers.
+  std::vector<std::string> original_lines(o.begin(), o.end());
+  auto fm = std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return !is_blank(l); });
+  auto fo = first_non_blank(o);
+  if (fo && fm != lines.end() && !keys_equal(*fm, o[*fo])) {
+    int answer_level = min_columns(lines);
+    int region_level = min_columns(original_lines);
+    std::string problem;
+    if (answer_level > region_level) {
+      bool all_definitions = true;
+      for (const answer::Unit& u : answer::split_units(lines, answer_level)) {
+        all_definitions = all_definitions && u.definition && !u.name.empty();
+      }
+      std::optional<std::vector<std::string>> fitted =
+          all_definitions ? splice_units(original_lines, lines, answer_level, problem)
+                          : replace_body(original_lines, lines, answer_level);
+      if (!fitted) {
+        if (problem.empty()) {
+          problem = "it holds statements from inside the region, which is not one block";
+        }
+        return refuse("the answer could not be matched to the region: " + problem);
+      }
+      result.ok = true;
+      result.spliced = true;
+      result.text = join(*fitted);
+      return result;
+    }
+    if (answer_level == region_level) {
+      // Some of the region's sibling definitions, each matched by name: only those change.
+      std::vector<answer::Unit> ou = answer::split_units(original_lines, region_level);
+      std::vector<answer::Unit> mu = answer::split_units(lines, answer_level);
+      bool subset = ou.size() >= 2 && !mu.empty() && mu.size() < ou.size();
+      for (const answer::Unit& u : mu) {
+        bool found = std::any_of(ou.begin(), ou.end(), [&](const answer::Unit& x) {
+          return x.definition && !u.name.empty() && x.name == u.name;
+        });
+        subset = subset && u.definition && found;
+      }
+      if (subset) {
+        if (auto fitted = splice_units(original_lines, lines, answer_level, problem)) {
+          result.ok = true;
+          result.spliced = true;
+          result.text = join(*fitted);
+          return result;
+        }
+      }
+    }
+  }
+  result.ok = true;
+  result.text = join(lines);
+  return result;
+}
+
+}  // namespace flint
