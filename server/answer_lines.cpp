@@ -122,7 +122,7 @@ IndentStyle detect_indent_style(const std::vector<std::string_view>& lines) {
       best_count = it->second;
     }
   }
-  if (best == 0 && !steps.empty()) best = steps.begin()->first;
+  // Odd steps alone (aligned continuation lines, a docstring's text) say nothing of the style.
   style.width = best;
   return style;
 }

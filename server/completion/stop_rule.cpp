@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "server/completion/bracket_balance.h"
 #include "server/completion/query.h"
 
 namespace flint {
@@ -64,8 +65,10 @@ int indent_width(std::string_view line) {
 
 CompletionStop::CompletionStop(const CompletionQuery& query)
     : mode_(query.mode),
+      language_(query.language),
       line_before_(line_before_cursor(query)),
-      line_after_(trim(line_after_cursor(query))) {
+      line_after_whole_(line_after_cursor(query)),
+      line_after_(trim(line_after_whole_)) {
   if (!line_after_.empty()) code_after_.push_back(line_after_);
   std::string_view rest(query.suffix);
   size_t newline = rest.find('\n');
@@ -138,9 +141,9 @@ void CompletionStop::end_line(std::string_view line) {
     if (++blank_run_ >= 2) done_ = true;
     return;
   }
-  for (const std::string& existing : code_after_) {
-    if (t == existing) {  // the model is writing what follows the cursor already
-      done_ = true;
+  for (size_t i = 0; i < code_after_.size(); ++i) {
+    if (t == code_after_[i] && repeats_code_after(line, i)) {
+      done_ = true;  // the model is writing what follows the cursor already
       return;
     }
   }
@@ -176,13 +179,26 @@ void CompletionStop::end_line(std::string_view line) {
   if (last) done_ = true;
 }
 
+bool CompletionStop::repeats_code_after(std::string_view line, size_t which) const {
+  // The code that follows the completion, up to the line the model's line looks like.
+  std::string after = line_after_whole_;
+  if (which > 0 || line_after_.empty()) after += "\n" + code_after_[which];
+  std::string original = line_before_ + after;
+  std::string stopped = line_before_ + kept_ + after;
+  std::string kept = line_before_ + kept_ + "\n" + std::string(line) + after;
+  // A '}' that closes a block the completion opened is no repeat of the editor's '}'.
+  BracketBalance before = bracket_balance(original, language_);
+  return balance_rank(stopped, before, language_) <= balance_rank(kept, before, language_);
+}
+
 std::string CompletionStop::result() const {
   std::string out = kept_;
   if (first_line_) out += line_;  // still on the first line
   std::string_view view = trim_right(out);
-  if (mode_ == CompletionMode::kLine && !line_after_.empty() && view.size() >= line_after_.size() &&
-      view.substr(view.size() - line_after_.size()) == line_after_) {
-    view = trim_right(view.substr(0, view.size() - line_after_.size()));
+  // The completion's end meets the rest of the cursor's line (in kBlock, between braces the
+  // editor paired: "{|}"). A tail that repeats that text goes only if the line needs it gone.
+  if (!line_after_.empty()) {
+    view = without_repeated_tail(line_before_, view, line_after_whole_, language_);
   }
   return std::string(view);
 }

@@ -86,6 +86,35 @@ TEST(CompletionEngine, AChatProviderFillsTheHoleAndLosesItsFences) {
   EXPECT_EQ(a.get().text, "compute(value)");
 }
 
+// Issue 12, item 7: inside the parentheses the editor paired, an answer that closes its own
+// call keeps its ')', and one that repeats the paired ')' loses it, FIM or chat.
+TEST(CompletionEngine, AnAnswerInsidePairedParenthesesClosesThemOnce) {
+  CompletionOptions plain = fim();
+  CompletionOptions chat = fim();
+  chat.use_fim = false;
+  struct Case {
+    const CompletionOptions* options;
+    std::string_view output;
+  };
+  const Case cases[] = {
+      {&plain, "total(items)\n"},
+      {&plain, "total(items))\n"},
+      {&plain, "total(items)"},
+      {&chat, "total(items)"},
+      {&chat, "total(items))"},
+      {&chat, "```python\nprint(total(items))\n```"},  // the whole line echoed
+  };
+  for (const Case& c : cases) {
+    Rig rig;
+    Asked a = rig.ask(query_at("def f(items):\n    print(‸)\n"), *c.options);
+    ASSERT_EQ(rig.model.streams.size(), 1u);
+    rig.stream(0).text(c.output);
+    rig.stream(0).done();
+    ASSERT_TRUE(a.answered());
+    EXPECT_EQ(a.get().text, "total(items)") << c.output;
+  }
+}
+
 TEST(CompletionEngine, TheSameRequestAgainIsACacheHit) {
   Rig rig;
   Asked first = rig.ask(typed(""));

@@ -51,6 +51,90 @@ TEST(CompletionStop, LineModeDoesNotRepeatWhatFollowsTheCursor) {
   EXPECT_EQ(run(q, "x").text, "x");
 }
 
+// Issue 12, item 7: an answer that closes its own call keeps its ')'; only a real repeat of
+// the text after the cursor goes, as the completed line's bracket balance tells.
+std::string completed(std::string_view annotated, std::string_view answer,
+                      std::string_view language = "python") {
+  CompletionQuery q = query_at(annotated, language);
+  EXPECT_EQ(q.mode, CompletionMode::kLine) << annotated;
+  return run(q, std::string(answer) + "\n").text;
+}
+
+TEST(CompletionStop, AnAnswerThatClosesItsOwnCallKeepsItsParenthesis) {
+  EXPECT_EQ(completed("print(‸)\n", "total(items)"), "total(items)");
+  EXPECT_EQ(completed("print(‸)\n", "total(items))"), "total(items)");
+  EXPECT_EQ(completed("foo(‸)\n", "a, b)"), "a, b");
+  EXPECT_EQ(completed("foo(‸)\n", "a, b"), "a, b");
+  EXPECT_EQ(completed("print(‸)\n", ")"), "");
+  // The stream may end without a line break.
+  CompletionQuery q = query_at("print(‸)\n");
+  EXPECT_EQ(run(q, "total(items)").text, "total(items)");
+  EXPECT_EQ(run(q, "total(items))", 3).text, "total(items)");
+}
+
+TEST(CompletionStop, AnAnswerInsidePairedBracketsClosesThemOnce) {
+  EXPECT_EQ(completed("x = [‸]\n", "1, 2]"), "1, 2");
+  EXPECT_EQ(completed("x = [‸]\n", "1, 2"), "1, 2");
+  EXPECT_EQ(completed("x = [‸]\n", "f(1), g(2)"), "f(1), g(2)");
+  EXPECT_EQ(completed("x = [‸]\n", "f(1), g(2)]"), "f(1), g(2)");
+  EXPECT_EQ(completed("f(g(‸))\n", "x))"), "x");
+  EXPECT_EQ(completed("f(g(‸))\n", "x)"), "x");
+  EXPECT_EQ(completed("f(g(‸))\n", "h(x)"), "h(x)");
+  EXPECT_EQ(completed("f(g(‸))\n", "h(x))"), "h(x)");
+}
+
+TEST(CompletionStop, ARepeatedClosingQuoteGoes) {
+  EXPECT_EQ(completed("s = \"‸\"\n", "abc\""), "abc");
+  EXPECT_EQ(completed("s = \"‸\"\n", "abc"), "abc");
+  EXPECT_EQ(completed("s = \"‸\"\n", "a(b)\""), "a(b)");
+  EXPECT_EQ(completed("s = '‸'\n", "it\\'s'"), "it\\'s");
+  EXPECT_EQ(completed("s = f(\"‸\")\n", "abc\")"), "abc");
+  EXPECT_EQ(completed("s = f(\"‸\")\n", "abc\""), "abc");
+}
+
+TEST(CompletionStop, TheRestOfTheLineMayBeRepeatedInPart) {
+  EXPECT_EQ(completed("if (‸) {\n", "x > 0)", "c"), "x > 0");
+  EXPECT_EQ(completed("if (‸) {\n", "x > 0) {", "c"), "x > 0");
+  EXPECT_EQ(completed("if (‸) {\n", "x > 0", "c"), "x > 0");
+  EXPECT_EQ(completed("if (‸) {\n", "f(x)", "c"), "f(x)");
+  EXPECT_EQ(completed("f(‸);\n", "x);", "c"), "x");
+  EXPECT_EQ(completed("f(‸);\n", "x)", "c"), "x");
+  EXPECT_EQ(completed("f(‸);\n", "g(x)", "c"), "g(x)");
+  EXPECT_EQ(completed("f(‸);\n", "g(x));", "c"), "g(x)");
+}
+
+TEST(CompletionStop, BracketsInStringsAndCommentsDoNotCount) {
+  // The answer's ')' in a string is no closer: the last ')' is the repeat.
+  EXPECT_EQ(completed("print(‸)\n", "\")\")"), "\")\"");
+  EXPECT_EQ(completed("print(‸)\n", "\")\""), "\")\"");
+  EXPECT_EQ(completed("print(‸)\n", "\"(\")"), "\"(\"");
+  // A ')' in the line's comment closes nothing either.
+  EXPECT_EQ(completed("print(‸)  # )\n", "total(items)"), "total(items)");
+  EXPECT_EQ(completed("print(‸)  # )\n", "total(items))"), "total(items)");
+  EXPECT_EQ(completed("print(‸)  // )\n", "total(items)", "javascript"), "total(items)");
+  EXPECT_EQ(completed("print(‸)  // )\n", "total(items))", "javascript"), "total(items)");
+}
+
+TEST(CompletionStop, ALineThatWasNotBalancedIsLeftNoWorse) {
+  // The end of a call begun on an earlier line: one ')' more than it opens.
+  EXPECT_EQ(completed("    g(‸))\n", "x)"), "x");
+  EXPECT_EQ(completed("    g(‸))\n", "x"), "x");
+  EXPECT_EQ(completed("    g(‸))\n", "h(x)"), "h(x)");
+}
+
+TEST(CompletionStop, ABlocksLastLineDoesNotRepeatTheClosersAfterTheCursor) {
+  CompletionQuery js = query_at("items.map((x) => {‸});\n", "javascript");
+  ASSERT_EQ(js.mode, CompletionMode::kBlock);
+  EXPECT_EQ(run(js, "\n  return x * 2;\n}\n").text, "\n  return x * 2;");
+  EXPECT_EQ(run(js, "\n  return x * 2;\n});\n").text, "\n  return x * 2;");
+  EXPECT_EQ(run(js, "\n  return x * 2;").text, "\n  return x * 2;");
+  CompletionQuery c = query_at("int f(int x) {‸}\n", "c");
+  ASSERT_EQ(c.mode, CompletionMode::kBlock);
+  EXPECT_EQ(run(c, "return x; }").text, "return x;");
+  // A brace that closes the block's own statement stays.
+  EXPECT_EQ(run(c, "\n  if (x) {\n    g();\n  }").text, "\n  if (x) {\n    g();\n  }");
+}
+
 TEST(CompletionStop, LineModeWithNothingOnTheLineIsEmpty) {
   CompletionQuery q = query_at("x = 1‸\n");
   EXPECT_EQ(run(q, "\ny = 2\n").text, "");
@@ -95,6 +179,16 @@ TEST(CompletionStop, ContinuationsAtTheStatementsLevelBelongToIt) {
   CompletionQuery q = query_at("def f(x):\n    ‸\n");
   Stopped s = run(q, "try:\n        g(x)\n    except ValueError:\n        pass\n    h()\n");
   EXPECT_EQ(s.text, "try:\n        g(x)\n    except ValueError:\n        pass");
+}
+
+TEST(CompletionStop, AClosingLineThatClosesTheCompletionsOwnBlockIsNoRepeat) {
+  CompletionQuery q = query_at("int f(int x) {‸\n}\n", "c");
+  Stopped s = run(q, "\n  if (x) {\n    g();\n  }\n  return 1;\n}\nint h() {\n");
+  EXPECT_EQ(s.text, "\n  if (x) {\n    g();\n  }\n  return 1;");
+  EXPECT_TRUE(s.cut);
+  // A bracket in a comment opens nothing.
+  s = run(q, "\n  if (x) {  // (see g\n    g();\n  }\n  return 1;\n}\n");
+  EXPECT_EQ(s.text, "\n  if (x) {  // (see g\n    g();\n  }\n  return 1;");
 }
 
 TEST(CompletionStop, RepeatingTheCodeAfterTheCursorStops) {
