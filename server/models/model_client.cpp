@@ -44,6 +44,8 @@ void deliver(const std::shared_ptr<StreamState>& state, std::vector<Delivery>& b
     }
     if (auto* text = std::get_if<TextDelta>(&item)) {
       if (s.callbacks.on_text) s.callbacks.on_text(text->text);
+    } else if (auto* reasoning = std::get_if<ReasoningDelta>(&item)) {
+      if (s.callbacks.on_reasoning) s.callbacks.on_reasoning(reasoning->text);
     } else if (auto* call = std::get_if<ToolCall>(&item)) {
       if (s.callbacks.on_tool_call) s.callbacks.on_tool_call(*call);
     } else {

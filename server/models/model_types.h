@@ -63,9 +63,18 @@ struct Usage {
 struct StreamSummary {
   int64_t tokens = 0;  // text deltas delivered to on_text
   int64_t tool_calls = 0;
-  // Normalised: "stop", "length", "tool_calls", "content_filter"; anything else as the
-  // provider said it.
+  // Reasoning deltas received (delivered to on_reasoning when it is set); never in `tokens`.
+  int64_t reasoning_tokens = 0;
+  // Normalised: "stop", "length", "tool_calls", "content_filter", "refusal"; anything else as
+  // the provider said it. "refusal" means the provider said the model refused: Anthropic's
+  // stop_reason "refusal", an OpenAI chat stream that carried delta.refusal text, or a
+  // Responses stream with refusal content (response.refusal.delta). "content_filter" stays the
+  // provider's content filter.
   std::string finish_reason;
+  // The provider's refusal text, concatenated, when it sent one (OpenAI delta.refusal,
+  // Responses refusal content; for Anthropic, which has no refusal channel, the text of the
+  // refused message, which on_text has already seen). Never answer text.
+  std::string refusal;
   std::optional<Usage> usage;  // when the provider reported it
   int attempts = 1;            // HTTP requests made (retries + 1)
   // Measured from the start of the attempt that succeeded.
@@ -102,7 +111,12 @@ std::string_view to_string(ModelError::Kind kind);
 // stream was cancelled first; then none does.
 struct StreamCallbacks {
   std::function<void(std::string_view text)> on_text;  // the view is valid during the call
-  std::function<void(const ToolCall&)> on_tool_call;   // complete calls, in order
+  // A reasoning delta from the provider's separate reasoning channel (reasoning_content,
+  // thinking, reasoning summaries): never answer text. The view is valid during the call; the
+  // text may be empty when the provider only says that the model reasons (Anthropic's
+  // redacted_thinking). Not set: reasoning is dropped.
+  std::function<void(std::string_view text)> on_reasoning;
+  std::function<void(const ToolCall&)> on_tool_call;  // complete calls, in order
   std::function<void(const StreamSummary&)> on_done;
   std::function<void(const ModelError&)> on_error;
 };

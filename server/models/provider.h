@@ -33,13 +33,27 @@ struct HttpRequest {
 struct TextDelta {
   std::string text;
 };
+// Reasoning from the provider's separate channel (delta.reasoning_content / reasoning /
+// reasoning_details, Ollama's thinking, Anthropic's thinking blocks, Responses reasoning
+// events): never answer text. Empty text: the model reasons but the provider does not show
+// it (Anthropic's redacted_thinking).
+struct ReasoningDelta {
+  std::string text;
+};
+// Refusal text from the provider (OpenAI delta.refusal, Responses response.refusal.delta; for
+// Anthropic's stop_reason "refusal", the refused message's text). The client accumulates it
+// into StreamSummary::refusal and reports finish_reason "refusal".
+struct RefusalDelta {
+  std::string text;
+};
 // The provider's end-of-stream marker ([DONE], message_stop, response.completed, done:true).
 struct StreamEnd {
   std::string finish_reason;  // normalised, see StreamSummary
   std::optional<Usage> usage;
 };
 // ModelError in a stream: an error event from the provider, or bytes that are not its format.
-using StreamEvent = std::variant<TextDelta, ToolCall, StreamEnd, ModelError>;
+using StreamEvent =
+    std::variant<TextDelta, ReasoningDelta, RefusalDelta, ToolCall, StreamEnd, ModelError>;
 
 class StreamDecoder {
  public:

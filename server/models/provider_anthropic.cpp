@@ -2,7 +2,9 @@
 // anthropic-version: 2023-06-01. System messages go to the top-level "system"; tool results
 // become tool_result blocks of a user turn (consecutive results share one turn, as the API
 // requires). The stream: message_start, content_block_start/delta/stop (text_delta,
-// input_json_delta), message_delta (stop_reason, output usage), message_stop; ping is a
+// input_json_delta; thinking_delta and redacted_thinking blocks are ReasoningDelta,
+// signature_delta is ignored), message_delta (stop_reason, output usage; stop_reason
+// "refusal" also reports the message's text as the refusal), message_stop; ping is a
 // heartbeat and does not count as activity; error fails the stream.
 
 #include <map>
@@ -69,7 +71,14 @@ class AnthropicDecoder final : public SseStreamDecoder {
       }
     } else if (type == "content_block_start") {
       const json& block = member(*data, "content_block");
-      if (string_field(block, "type") == "tool_use") {
+      std::string block_type = string_field(block, "type");
+      if (block_type == "thinking") {
+        if (std::string text = string_field(block, "thinking"); !text.empty()) {
+          emit(ReasoningDelta{std::move(text)});
+        }
+      } else if (block_type == "redacted_thinking") {
+        emit(ReasoningDelta{});  // encrypted: the model thinks, nothing to show
+      } else if (block_type == "tool_use") {
         ToolBlock& tool = tools_[int_field(*data, "index")];
         tool.id = string_field(block, "id");
         tool.name = string_field(block, "name");
@@ -81,7 +90,12 @@ class AnthropicDecoder final : public SseStreamDecoder {
       std::string delta_type = string_field(delta, "type");
       if (delta_type == "text_delta") {
         if (std::string text = string_field(delta, "text"); !text.empty()) {
+          message_text_ += text;
           emit(TextDelta{std::move(text)});
+        }
+      } else if (delta_type == "thinking_delta") {
+        if (std::string text = string_field(delta, "thinking"); !text.empty()) {
+          emit(ReasoningDelta{std::move(text)});
         }
       } else if (delta_type == "input_json_delta") {
         tools_[int_field(*data, "index")].partial_json += string_field(delta, "partial_json");
@@ -100,6 +114,11 @@ class AnthropicDecoder final : public SseStreamDecoder {
       if (std::string reason = string_field(member(*data, "delta"), "stop_reason");
           !reason.empty()) {
         stop_reason_ = normalize_finish_reason(reason);
+        // Anthropic has no refusal channel: the refused message's text is the refusal.
+        if (stop_reason_ == "refusal" && !message_text_.empty()) {
+          emit(RefusalDelta{std::move(message_text_)});
+          message_text_.clear();
+        }
       }
       const json& usage = member(*data, "usage");
       if (usage.is_object()) {
@@ -132,6 +151,7 @@ class AnthropicDecoder final : public SseStreamDecoder {
   };
   std::map<int64_t, ToolBlock> tools_;  // by content block index, while input streams
   std::string stop_reason_;
+  std::string message_text_;  // the answer so far, for a refusal's text
   std::optional<Usage> usage_;
 };
 

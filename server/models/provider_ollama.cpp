@@ -1,8 +1,10 @@
 // ollama (native API, NDJSON): chat is POST {base}/api/chat, fill-in-the-middle is
 // POST {base}/api/generate with prompt + suffix (the model's template does the FIM wrapping).
 // Sampling settings go in "options" (temperature, num_predict, stop). Tool calls arrive
-// whole, with arguments as a JSON object; the last line has done: true, done_reason and the
-// token counts (prompt_eval_count, eval_count).
+// whole, with arguments as a JSON object; the last line has done: true, done_reason ("stop",
+// "length", "load" when a model was only loaded: as said) and the token counts
+// (prompt_eval_count, eval_count). Thinking models send reasoning in message.thinking (chat)
+// or thinking (generate): ReasoningDelta.
 
 #include "server/models/provider_support.h"
 
@@ -42,11 +44,17 @@ class OllamaDecoder final : public NdjsonStreamDecoder {
       return;
     }
     if (kind_ == RequestKind::Fim) {
+      if (std::string thinking = string_field(line, "thinking"); !thinking.empty()) {
+        emit(ReasoningDelta{std::move(thinking)});
+      }
       if (std::string text = string_field(line, "response"); !text.empty()) {
         emit(TextDelta{std::move(text)});
       }
     } else {
       const json& message = member(line, "message");
+      if (std::string thinking = string_field(message, "thinking"); !thinking.empty()) {
+        emit(ReasoningDelta{std::move(thinking)});
+      }
       if (std::string text = string_field(message, "content"); !text.empty()) {
         emit(TextDelta{std::move(text)});
       }

@@ -3,7 +3,9 @@
 // usage in the last chunk (stream_options.include_usage) and uses max_tokens, which every
 // compatible server understands (OpenAI's reasoning models want max_completion_tokens: use
 // openai-responses for those). Tool calls stream as deltas keyed by index and are delivered
-// whole when the choice finishes.
+// whole when the choice finishes. Reasoning (delta.reasoning_content, delta.reasoning,
+// delta.reasoning_details) becomes ReasoningDelta, delta.refusal RefusalDelta; an {"error":…}
+// chunk fails the stream; usage-only and empty-choices chunks are fine.
 
 #include <map>
 
@@ -47,18 +49,23 @@ class OpenAiChatDecoder final : public SseStreamDecoder {
       emit(malformed_event("an openai-chat event is not a JSON object", event.data));
       return true;
     }
-    if (auto error = chunk->find("error"); error != chunk->end() && error->is_object()) {
-      std::string type = string_field(*error, "type");
-      if (type.empty()) type = string_field(*error, "code");
-      emit(provider_error(type, string_field(*error, "message")));
+    if (const json& error = member(*chunk, "error");
+        error.is_object() || (error.is_string() && !error.get_ref<const std::string&>().empty())) {
+      emit(openai_stream_error(error));
       return true;
     }
     read_usage(*chunk);
+    // Usage-only chunks and Azure's prompt-filter chunk have "choices": [].
     auto choices = chunk->find("choices");
     if (choices == chunk->end() || !choices->is_array()) return true;
     for (const json& choice : *choices) {
       if (int_field(choice, "index") != 0) continue;  // we never ask for n > 1
       if (auto delta = choice.find("delta"); delta != choice.end() && delta->is_object()) {
+        read_reasoning(*delta);
+        if (std::string refusal = string_field(*delta, "refusal"); !refusal.empty()) {
+          emit(RefusalDelta{std::move(refusal)});
+        }
+        // Role-only first deltas carry "content": "" or null.
         if (std::string text = string_field(*delta, "content"); !text.empty()) {
           emit(TextDelta{std::move(text)});
         }
@@ -87,6 +94,27 @@ class OpenAiChatDecoder final : public SseStreamDecoder {
   }
 
  private:
+  // Reasoning has no standard field: DeepSeek, vLLM and llama.cpp send reasoning_content,
+  // OpenRouter (and some vLLM and Ollama /v1 versions) reasoning, OpenRouter also
+  // reasoning_details, which repeats `reasoning` when both are there: one of them is read.
+  void read_reasoning(const json& delta) {
+    std::string text = string_field(delta, "reasoning_content");
+    if (text.empty()) text = string_field(delta, "reasoning");
+    if (text.empty()) {
+      if (const json& details = member(delta, "reasoning_details"); details.is_array()) {
+        for (const json& detail : details) {
+          std::string type = string_field(detail, "type");
+          if (type == "reasoning.text") {
+            text += string_field(detail, "text");
+          } else if (type == "reasoning.summary") {
+            text += string_field(detail, "summary");
+          }  // reasoning.encrypted has nothing to read
+        }
+      }
+    }
+    if (!text.empty()) emit(ReasoningDelta{std::move(text)});
+  }
+
   void read_usage(const json& chunk) {
     const json* usage = nullptr;
     if (auto it = chunk.find("usage"); it != chunk.end() && it->is_object()) usage = &*it;

@@ -19,15 +19,15 @@ class OpenAiCompletionsDecoder final : public SseStreamDecoder {
       emit(malformed_event("an openai-completions event is not a JSON object", event.data));
       return true;
     }
-    if (auto error = chunk->find("error"); error != chunk->end() && error->is_object()) {
-      std::string type = string_field(*error, "type");
-      if (type.empty()) type = string_field(*error, "code");
-      emit(provider_error(type, string_field(*error, "message")));
+    if (const json& error = member(*chunk, "error");
+        error.is_object() || (error.is_string() && !error.get_ref<const std::string&>().empty())) {
+      emit(openai_stream_error(error));
       return true;
     }
     if (auto usage = chunk->find("usage"); usage != chunk->end() && usage->is_object()) {
       usage_ = Usage{int_field(*usage, "prompt_tokens"), int_field(*usage, "completion_tokens")};
     }
+    // Only choices[].text is answer text; usage-only chunks have "choices": [].
     auto choices = chunk->find("choices");
     if (choices == chunk->end() || !choices->is_array()) return true;
     for (const json& choice : *choices) {

@@ -3,7 +3,10 @@
 // response.output_text.delta carries text; a function call is an output item whose
 // arguments stream in response.function_call_arguments.delta and which is delivered when
 // response.output_item.done closes it; response.completed / response.incomplete end the
-// stream, response.failed and error fail it. There is no [DONE].
+// stream, response.failed and error fail it. There is no [DONE]. Reasoning
+// (response.reasoning_summary_text.delta, response.reasoning_text.delta, and the older
+// response.reasoning.delta / response.reasoning_summary.delta) becomes ReasoningDelta,
+// refusal content (response.refusal.delta) RefusalDelta.
 // Left out on purpose: temperature (the reasoning models this API is used for reject it) and
 // stop sequences (the API has none).
 
@@ -51,6 +54,29 @@ class OpenAiResponsesDecoder final : public SseStreamDecoder {
       if (std::string text = string_field(*data, "delta"); !text.empty()) {
         emit(TextDelta{std::move(text)});
       }
+    } else if (type == "response.reasoning_summary_text.delta" ||
+               type == "response.reasoning_text.delta") {
+      typed_reasoning_ = true;
+      if (std::string text = string_field(*data, "delta"); !text.empty()) {
+        emit(ReasoningDelta{std::move(text)});
+      }
+    } else if (type == "response.reasoning.delta" || type == "response.reasoning_summary.delta") {
+      // An earlier version of the API: "delta" is {"text": …} (or a string). Ignored once the
+      // current events were seen, which would say the same.
+      const json& delta = member(*data, "delta");
+      std::string text = delta.is_string() ? delta.get<std::string>() : string_field(delta, "text");
+      if (!typed_reasoning_ && !text.empty()) emit(ReasoningDelta{std::move(text)});
+    } else if (type == "response.refusal.delta") {
+      refused_ = true;
+      if (std::string text = string_field(*data, "delta"); !text.empty()) {
+        emit(RefusalDelta{std::move(text)});
+      }
+    } else if (type == "response.refusal.done") {
+      // The whole refusal again; only used when no delta came before it.
+      if (std::string text = string_field(*data, "refusal"); !refused_ && !text.empty()) {
+        emit(RefusalDelta{std::move(text)});
+      }
+      refused_ = true;
     } else if (type == "response.output_item.added") {
       const json& item = member(*data, "item");
       if (string_field(item, "type") == "function_call") {
@@ -117,6 +143,8 @@ class OpenAiResponsesDecoder final : public SseStreamDecoder {
 
   std::map<std::string, ToolCall> calls_;  // by output item id, while arguments stream
   int tool_calls_ = 0;
+  bool typed_reasoning_ = false;  // response.reasoning_(summary_)text.delta seen
+  bool refused_ = false;          // response.refusal.delta seen
 };
 
 class OpenAiResponsesProvider final : public Provider {

@@ -37,7 +37,7 @@ std::string normalize_finish_reason(std::string_view reason) {
   if (reason == "tool_calls" || reason == "tool_use" || reason == "function_call") {
     return "tool_calls";
   }
-  if (reason == "content_filter" || reason == "refusal") return "content_filter";
+  if (reason == "content_filter") return "content_filter";
   return std::string(reason);
 }
 
@@ -92,6 +92,17 @@ ModelError provider_error(std::string_view type, std::string_view message) {
   if (!type.empty()) text += " (" + std::string(type) + ")";
   if (!message.empty()) text += ": " + std::string(message);
   return ModelError{kind, 0, text};
+}
+
+ModelError openai_stream_error(const json& error) {
+  if (error.is_string()) return provider_error("", error.get<std::string>());
+  std::string type = string_field(error, "type");
+  if (type.empty()) type = string_field(error, "code");
+  // OpenRouter and vLLM send numeric codes (502, 400).
+  if (const json& code = member(error, "code"); type.empty() && code.is_number_integer()) {
+    type = std::to_string(code.get<int64_t>());
+  }
+  return provider_error(type, string_field(error, "message"));
 }
 
 void SseStreamDecoder::feed(std::string_view bytes, std::vector<StreamEvent>& out) {

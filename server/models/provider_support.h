@@ -39,6 +39,10 @@ const json& member(const json& object, std::string_view key);
 ModelError malformed_event(std::string_view why, std::string_view data);
 // An error the provider reported inside the stream (`type` is its error type or code).
 ModelError provider_error(std::string_view type, std::string_view message);
+// The `error` member of an OpenAI-style chunk ({"error": {...}} in the middle of a stream, as
+// OpenAI, OpenRouter, vLLM and llama.cpp send it): an object with message and type or code
+// (a string or a number), or just a string.
+ModelError openai_stream_error(const json& error);
 
 // Base for SSE formats: subclasses handle one event at a time and call emit().
 class SseStreamDecoder : public StreamDecoder, private SseHandler {

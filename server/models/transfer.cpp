@@ -209,6 +209,14 @@ void Transfer::absorb(Clock::time_point now) {
       ++tokens_;
       delivered_ = true;
       batch.emplace_back(std::move(*text));
+    } else if (auto* reasoning = std::get_if<ReasoningDelta>(&event)) {
+      // A protocol event for the idle timeout (counted above), not a text token.
+      ++reasoning_tokens_;
+      delivered_ = true;
+      batch.emplace_back(std::move(*reasoning));
+    } else if (auto* refusal = std::get_if<RefusalDelta>(&event)) {
+      refusal_ += refusal->text;
+      delivered_ = true;
     } else if (auto* call = std::get_if<ToolCall>(&event)) {
       ++tool_calls_;
       delivered_ = true;
@@ -218,7 +226,12 @@ void Transfer::absorb(Clock::time_point now) {
       StreamSummary summary;
       summary.tokens = tokens_;
       summary.tool_calls = tool_calls_;
+      summary.reasoning_tokens = reasoning_tokens_;
       summary.finish_reason = std::move(end->finish_reason);
+      if (!refusal_.empty() && (summary.finish_reason.empty() || summary.finish_reason == "stop")) {
+        summary.finish_reason = "refusal";
+      }
+      summary.refusal = std::move(refusal_);
       summary.usage = end->usage;
       summary.attempts = attempts_;
       summary.time_to_first_byte = micros(first_byte_at_ - attempt_started_);

@@ -43,7 +43,7 @@ struct StreamState {
   std::atomic<bool> finished{false};
 };
 
-using Delivery = std::variant<TextDelta, ToolCall, StreamSummary, ModelError>;
+using Delivery = std::variant<TextDelta, ReasoningDelta, ToolCall, StreamSummary, ModelError>;
 
 class Transfer {
  public:
@@ -138,6 +138,9 @@ class Transfer {
   // The whole stream.
   int64_t tokens_ = 0;
   int64_t tool_calls_ = 0;
+  int64_t reasoning_tokens_ = 0;
+  std::string refusal_;
+  // Text, reasoning, a tool call or refusal text came in: no retry after this.
   bool delivered_ = false;
 };
 

@@ -1,6 +1,11 @@
 // Costs of the streaming-edit core for a 200-line region, and how many edits a session sends.
 //
-//   Token/*      cleaning and aligning one ~4-byte model token (OutputCleaner + StreamDiff)
+//   Token/*      cleaning and aligning one ~4-byte model token (OutputCleaner + StreamDiff),
+//                and the same through the whole answer path (ReasoningFilter + OutputCleaner +
+//                AnswerShaper, which feeds a StreamDiff): the difference is the added cost of
+//                fitting the answer to the region while it streams
+//   Finish/*     fitting a complete answer to the region at the end (shape_answer), for an
+//                answer that reproduces it, one with an elision marker, one dedented
 //   Edit/*       computing one edit: the desired text and its minimal hunks against the buffer
 //   Session/*    whole sessions on a virtual clock against a simulated editor that takes 2 ms
 //                to apply each edit, at 1,000 / 5,000 / 20,000 tokens/s, rewriting one line
@@ -18,7 +23,10 @@
 #include <string>
 #include <vector>
 
+#include "server/answer_shape.h"
+#include "server/answer_shaper.h"
 #include "server/edit_session.h"
+#include "server/reasoning_filter.h"
 #include "server/output_cleaner.h"
 #include "server/stream_diff.h"
 #include "tests/unit/sessions/session_rig.h"
@@ -86,6 +94,60 @@ void Token_CleanAndAlign(benchmark::State& state) {
   state.counters["tokens"] = static_cast<double>(w.tokens.size());
 }
 BENCHMARK(Token_CleanAndAlign)->Unit(benchmark::kMicrosecond);
+
+void Token_CleanShapeAndAlign(benchmark::State& state) {
+  const Workload& w = workload();
+  std::string code;
+  for (auto _ : state) {
+    ReasoningFilter reasoning;
+    OutputCleaner cleaner;
+    AnswerShaper shaper(w.original, "import os\n\n", "\nprint('end')\n", "python", "\n");
+    for (const std::string& token : w.tokens) {
+      code.clear();
+      cleaner.feed(reasoning.feed(token), code);
+      shaper.push(code);
+    }
+    benchmark::DoNotOptimize(shaper.revision());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * w.tokens.size()));
+  state.counters["tokens"] = static_cast<double>(w.tokens.size());
+}
+BENCHMARK(Token_CleanShapeAndAlign)->Unit(benchmark::kMicrosecond);
+
+// range(0): 0 = the answer reproduces the region, 1 = a span of 100 lines elided behind a
+// marker, 2 = the rewrite dedented by 4 columns.
+void Finish_ShapeAnswer(benchmark::State& state) {
+  const Workload& w = workload();
+  std::vector<std::string> lines = testing::numbered_region(kRegionLines);
+  std::string answer;
+  switch (state.range(0)) {
+    case 0:
+      answer = w.original;
+      break;
+    case 1:
+      for (size_t i = 0; i < lines.size(); ++i) {
+        if (i == 50) answer += "    # ... existing code ...\n";
+        if (i >= 50 && i < 150) continue;
+        answer += lines[i] + (i == 160 ? "  # checked\n" : "\n");
+      }
+      break;
+    default:
+      for (const std::string& line : lines) {
+        answer += (line.rfind("    ", 0) == 0 ? line.substr(4) : line) + "\n";
+      }
+      break;
+  }
+  for (auto _ : state) {
+    ShapedAnswer shaped = shape_answer({w.original, "import os\n\n", "\nprint('end')\n", "python"},
+                                       answer, false);
+    if (!shaped.ok) {
+      state.SkipWithError(shaped.reason.c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(shaped.text);
+  }
+}
+BENCHMARK(Finish_ShapeAnswer)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 // CPU time of this thread: the machine may be busy, the figures should not depend on it.
 double thread_cpu_seconds() {

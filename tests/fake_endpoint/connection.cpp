@@ -186,10 +186,18 @@ void Connection::start_stream(Api api, const HttpRequest& request, Reply reply,
     context.include_usage = options.is_object() && options.value("include_usage", false);
   }
   context.prompt_tokens = static_cast<int64_t>(request.body.size() / 4);
+  context.quirks = reply.quirks;
+  context.reasoning_field = reply.reasoning_field;
 
   Streaming s;
   s.format = StreamFormat::make(api, std::move(context));
   int chunk_size = reply.chunk_size.value_or(defaults.chunk_size);
+  for (std::string& chunk : split_code_points(reply.reasoning, chunk_size)) {
+    s.items.push_back({Item::Kind::Reasoning, std::move(chunk), 0, true});
+  }
+  for (std::string& chunk : split_code_points(reply.refusal, chunk_size)) {
+    s.items.push_back({Item::Kind::Refusal, std::move(chunk), 0, true});
+  }
   for (std::string& chunk : split_code_points(reply.text, chunk_size)) {
     s.items.push_back({Item::Kind::Text, std::move(chunk), 0, true});
   }
@@ -224,7 +232,9 @@ void Connection::start_stream(Api api, const HttpRequest& request, Reply reply,
   head += keep_alive_ ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
   write(head);
   endpoint_.update(record_id, [](RecordedRequest& r) { r.status = 200; });
-  write_chunk(stream_->format->begin());
+  std::string begin = stream_->format->begin();
+  if (comments()) begin = ": OPENROUTER PROCESSING\n\n" + begin;
+  write_chunk(begin);
   tick();
 }
 
@@ -279,9 +289,24 @@ void Connection::tick() {
   }
 }
 
+bool Connection::comments() const {
+  return stream_ && stream_->reply.quirks.comments &&
+         stream_->format->content_type() == "text/event-stream";
+}
+
 std::string Connection::render(const Item& item) {
+  std::string out = render_event(item);
+  if (!out.empty() && comments()) out = ": ping\n\n" + out;
+  return out;
+}
+
+std::string Connection::render_event(const Item& item) {
   StreamFormat& format = *stream_->format;
   switch (item.kind) {
+    case Item::Kind::Reasoning:
+      return format.reasoning(item.text);
+    case Item::Kind::Refusal:
+      return format.refusal(item.text);
     case Item::Kind::Text:
       if (stream_->reply.stamp_times) {
         return format.text(std::to_string(Clock::now().time_since_epoch().count()) + " ");

@@ -29,7 +29,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   struct Item {
-    enum class Kind { Text, ToolBegin, ToolArguments, ToolEnd } kind;
+    enum class Kind { Reasoning, Refusal, Text, ToolBegin, ToolArguments, ToolEnd } kind;
     std::string text;
     int tool = 0;
     bool paced = true;  // a content event: consumes a slot of the token schedule
@@ -57,7 +57,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Returns true when the fault ended (or paused) the stream.
   bool apply_fault(std::string& out);
   void heartbeat(std::chrono::milliseconds period);
-  std::string render(const Item& item);
+  std::string render(const Item& item);  // the event, after a ": ping" with quirk comments
+  std::string render_event(const Item& item);
+  bool comments() const;  // quirk "comments" on an SSE stream
   void end_body();
 
   void respond(int status, std::string_view content_type, std::string_view body,

@@ -61,12 +61,48 @@ Fault parse_fault(const std::string& name, const std::string& where) {
 }
 
 Reply parse_reply(const json& object, const std::string& where) {
-  check_keys(object, where,
-             {"text", "toolCalls", "chunkSize", "tokensPerSecond", "firstTokenMs", "finishReason",
-              "status", "errorMessage", "body", "retryAfter", "headers", "fault", "faultAfter",
-              "delayMs", "heartbeatMs", "garbage", "stampTimes"});
+  check_keys(object, where, {"text",         "reasoning",    "refusal",     "reasoningField",
+                             "quirks",       "toolCalls",    "chunkSize",   "tokensPerSecond",
+                             "firstTokenMs", "finishReason", "status",      "errorMessage",
+                             "body",         "retryAfter",   "headers",     "fault",
+                             "faultAfter",   "delayMs",      "heartbeatMs", "garbage",
+                             "stampTimes"});
   Reply reply;
   if (object.contains("text")) reply.text = get_string(object, "text", where);
+  if (object.contains("reasoning")) reply.reasoning = get_string(object, "reasoning", where);
+  if (object.contains("refusal")) reply.refusal = get_string(object, "refusal", where);
+  if (object.contains("reasoningField")) {
+    reply.reasoning_field = get_string(object, "reasoningField", where);
+    if (reply.reasoning_field != "reasoning_content" && reply.reasoning_field != "reasoning" &&
+        reply.reasoning_field != "reasoning_details") {
+      bad(where + ".reasoningField", "unknown field '" + reply.reasoning_field +
+                                         "' (one of: reasoning_content, reasoning, "
+                                         "reasoning_details)");
+    }
+  }
+  if (object.contains("quirks")) {
+    const json& quirks = object["quirks"];
+    if (!quirks.is_array()) bad(where + ".quirks", "must be an array of names");
+    for (size_t i = 0; i < quirks.size(); ++i) {
+      std::string at = where + ".quirks[" + std::to_string(i) + "]";
+      if (!quirks[i].is_string()) bad(at, "must be a string");
+      std::string name = quirks[i].get<std::string>();
+      if (name == "emptyChoices") {
+        reply.quirks.empty_choices = true;
+      } else if (name == "usageOnlyFinal") {
+        reply.quirks.usage_only_final = true;
+      } else if (name == "nullContent") {
+        reply.quirks.null_content = true;
+      } else if (name == "noDone") {
+        reply.quirks.no_done = true;
+      } else if (name == "comments") {
+        reply.quirks.comments = true;
+      } else {
+        bad(at, "unknown quirk '" + name +
+                    "' (one of: emptyChoices, usageOnlyFinal, nullContent, noDone, comments)");
+      }
+    }
+  }
   if (object.contains("toolCalls")) {
     const json& calls = object["toolCalls"];
     if (!calls.is_array()) bad(where + ".toolCalls", "must be an array");

@@ -21,9 +21,24 @@ struct ScriptedToolCall {
 
 enum class Fault { None, Stall, Cut, Garbage, SlowHeaders, Error, Close };
 
+// Wire shapes real endpoints send that a client must survive ("quirks": [...] in a reply).
+struct Quirks {
+  bool empty_choices = false;     // OpenAI: a "choices": [] chunk first (Azure's filter results)
+  bool usage_only_final = false;  // OpenAI: the usage-only last chunk even if not asked for
+  bool null_content = false;      // openai-chat: the role-only first delta has "content": null
+  bool no_done = false;           // no end marker: no [DONE] (OpenAI), no message_stop (Anthropic)
+  bool comments = false;          // SSE: ": OPENROUTER PROCESSING" first, ": ping" before events
+};
+
 // One answer. Unset fields fall back to the script's defaults, then the built-in ones.
 struct Reply {
   std::string text;
+  std::string reasoning;  // streamed first, on the API's reasoning channel
+  std::string refusal;    // streamed after the reasoning, on the API's refusal channel
+  // openai-chat: the delta field reasoning goes in: "reasoning_content", "reasoning" or
+  // "reasoning_details" (OpenRouter: reasoning and reasoning_details together).
+  std::string reasoning_field = "reasoning_content";
+  Quirks quirks;
   std::vector<ScriptedToolCall> tool_calls;
   std::optional<int> chunk_size;            // characters per content event
   std::optional<double> tokens_per_second;  // content events per second; 0 = unpaced

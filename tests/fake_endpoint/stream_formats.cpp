@@ -1,6 +1,8 @@
 #include "tests/fake_endpoint/stream_formats.h"
 
 #include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
 
 namespace flint::fake {
 namespace {
@@ -37,9 +39,33 @@ class OpenAiChatFormat final : public StreamFormat {
  public:
   using StreamFormat::StreamFormat;
   std::string_view content_type() const override { return "text/event-stream"; }
-  std::string begin() override { return chunk(R"({"role":"assistant","content":""})", "null"); }
+  std::string begin() override {
+    std::string out;
+    if (context_.quirks.empty_choices) {
+      // Azure OpenAI's first chunk: prompt filter results, no choices.
+      out += sse(
+          R"({"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[{"prompt_index":0,"content_filter_results":{}}]})");
+    }
+    return out + chunk(context_.quirks.null_content ? R"({"role":"assistant","content":null})"
+                                                    : R"({"role":"assistant","content":""})",
+                       "null");
+  }
   std::string text(std::string_view text) override {
     return chunk("{\"content\":" + quote(text) + "}", "null");
+  }
+  std::string reasoning(std::string_view text) override {
+    const std::string& field = context_.reasoning_field;
+    if (field == "reasoning_details") {
+      // OpenRouter sends both, saying the same.
+      return chunk(R"({"role":"assistant","content":"","reasoning":)" + quote(text) +
+                       R"(,"reasoning_details":[{"type":"reasoning.text","text":)" + quote(text) +
+                       R"(,"format":"unknown","index":0}]})",
+                   "null");
+    }
+    return chunk(R"({"content":null,")" + field + "\":" + quote(text) + "}", "null");
+  }
+  std::string refusal(std::string_view text) override {
+    return chunk(R"({"content":null,"refusal":)" + quote(text) + "}", "null");
   }
   std::string tool_begin(const ScriptedToolCall& call, int index) override {
     return chunk(R"({"tool_calls":[{"index":)" + std::to_string(index) + ",\"id\":" +
@@ -58,14 +84,14 @@ class OpenAiChatFormat final : public StreamFormat {
     std::string reason(finish_reason.empty() ? (had_tool_calls ? "tool_calls" : "stop")
                                              : finish_reason);
     std::string out = chunk("{}", quote(reason));
-    if (context_.include_usage) {
+    if (context_.include_usage || context_.quirks.usage_only_final) {
       out += sse(prefix() + R"("choices":[],"usage":{"prompt_tokens":)" +
                  std::to_string(context_.prompt_tokens) +
                  ",\"completion_tokens\":" + std::to_string(completion_tokens) +
                  ",\"total_tokens\":" + std::to_string(context_.prompt_tokens + completion_tokens) +
                  "}}");
     }
-    return out + sse("[DONE]");
+    return context_.quirks.no_done ? out : out + sse("[DONE]");
   }
   std::string error_event(std::string_view message) override {
     return sse(R"({"error":{"message":)" + quote(message) +
@@ -92,14 +118,19 @@ class OpenAiCompletionsFormat final : public StreamFormat {
  public:
   using StreamFormat::StreamFormat;
   std::string_view content_type() const override { return "text/event-stream"; }
-  std::string begin() override { return {}; }
+  std::string begin() override {
+    if (!context_.quirks.empty_choices) return {};
+    return sse(R"({"id":"cmpl-flint","object":"text_completion","created":)" +
+               std::string(kCreated) + R"(,"choices":[],"model":)" + quote(context_.model) + "}");
+  }
   std::string text(std::string_view text) override { return chunk(quote(text), "null"); }
+  std::string reasoning(std::string_view) override { return {}; }
   std::string tool_begin(const ScriptedToolCall&, int) override { return {}; }
   std::string tool_arguments(std::string_view, int) override { return {}; }
   std::string tool_end(const ScriptedToolCall&, int) override { return {}; }
   std::string end(std::string_view finish_reason, int64_t completion_tokens, bool) override {
     std::string out = chunk("\"\"", quote(finish_reason.empty() ? "stop" : finish_reason));
-    if (context_.include_usage) {
+    if (context_.include_usage || context_.quirks.usage_only_final) {
       out += sse(
           R"({"id":"cmpl-flint","object":"text_completion","created":)" + std::string(kCreated) +
           ",\"model\":" + quote(context_.model) + R"(,"choices":[],"usage":{"prompt_tokens":)" +
@@ -107,7 +138,7 @@ class OpenAiCompletionsFormat final : public StreamFormat {
           ",\"completion_tokens\":" + std::to_string(completion_tokens) +
           ",\"total_tokens\":" + std::to_string(context_.prompt_tokens + completion_tokens) + "}}");
     }
-    return out + sse("[DONE]");
+    return context_.quirks.no_done ? out : out + sse("[DONE]");
   }
   std::string error_event(std::string_view message) override {
     return sse(R"({"error":{"message":)" + quote(message) +
@@ -137,26 +168,33 @@ class OpenAiResponsesFormat final : public StreamFormat {
            event("response.in_progress", "\"response\":" + response);
   }
   std::string text(std::string_view text) override {
-    std::string out;
-    if (!message_open_) {
-      message_open_ = true;
-      message_index_ = next_output_++;
-      out += event(
-          "response.output_item.added",
-          R"("output_index":)" + std::to_string(message_index_) +
-              R"(,"item":{"id":"msg_flint","type":"message","status":"in_progress","content":[],"role":"assistant"})");
-      out += event(
-          "response.content_part.added",
-          R"("item_id":"msg_flint","output_index":)" + std::to_string(message_index_) +
-              R"(,"content_index":0,"part":{"type":"output_text","annotations":[],"text":""})");
-    }
-    text_.append(text);
+    std::string out = close_reasoning() + open_part("output_text");
+    parts_.back().second.append(text);
     return out + event("response.output_text.delta",
-                       R"("item_id":"msg_flint","output_index":)" + std::to_string(message_index_) +
-                           R"(,"content_index":0,"delta":)" + quote(text) + R"(,"logprobs":[])");
+                       part_fields() + ",\"delta\":" + quote(text) + R"(,"logprobs":[])");
+  }
+  std::string reasoning(std::string_view text) override {
+    std::string out;
+    if (!reasoning_open_) {
+      reasoning_open_ = true;
+      reasoning_index_ = next_output_++;
+      out += event("response.output_item.added",
+                   R"("output_index":)" + std::to_string(reasoning_index_) +
+                       R"(,"item":{"id":"rs_flint","type":"reasoning","summary":[]})");
+      out += event("response.reasoning_summary_part.added",
+                   reasoning_fields() + R"(,"part":{"type":"summary_text","text":""})");
+    }
+    reasoning_.append(text);
+    return out + event("response.reasoning_summary_text.delta",
+                       reasoning_fields() + ",\"delta\":" + quote(text));
+  }
+  std::string refusal(std::string_view text) override {
+    std::string out = close_reasoning() + open_part("refusal");
+    parts_.back().second.append(text);
+    return out + event("response.refusal.delta", part_fields() + ",\"delta\":" + quote(text));
   }
   std::string tool_begin(const ScriptedToolCall& call, int index) override {
-    std::string out = close_message();
+    std::string out = close_reasoning() + close_message();
     tool_output_ = next_output_++;
     out += event("response.output_item.added",
                  R"("output_index":)" + std::to_string(tool_output_) +
@@ -179,7 +217,7 @@ class OpenAiResponsesFormat final : public StreamFormat {
                  R"("output_index":)" + std::to_string(tool_output_) + ",\"item\":" + item);
   }
   std::string end(std::string_view finish_reason, int64_t completion_tokens, bool) override {
-    std::string out = close_message();
+    std::string out = close_reasoning() + close_message();
     bool incomplete = finish_reason == "length" || finish_reason == "max_output_tokens";
     json response = {{"id", "resp_flint"},
                      {"object", "response"},
@@ -192,9 +230,8 @@ class OpenAiResponsesFormat final : public StreamFormat {
                        {"output_tokens", completion_tokens},
                        {"total_tokens", context_.prompt_tokens + completion_tokens}}}};
     if (incomplete) response["incomplete_details"] = {{"reason", "max_output_tokens"}};
-    return out +
-           event(incomplete ? "response.incomplete" : "response.completed",
-                 "\"response\":" + response.dump(-1, ' ', false, json::error_handler_t::replace));
+    return out + event(incomplete ? "response.incomplete" : "response.completed",
+                       "\"response\":" + dump(response));
   }
   std::string error_event(std::string_view message) override {
     return sse("error", R"({"type":"error","sequence_number":)" + std::to_string(sequence_++) +
@@ -207,6 +244,9 @@ class OpenAiResponsesFormat final : public StreamFormat {
   }
 
  private:
+  static std::string dump(const json& value) {
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
   std::string event(std::string_view type, const std::string& fields) {
     return sse(type, "{\"type\":" + quote(type) + ",\"sequence_number\":" +
                          std::to_string(sequence_++) + "," + fields + "}");
@@ -218,33 +258,90 @@ class OpenAiResponsesFormat final : public StreamFormat {
            ",\"arguments\":" + quote(arguments) + ",\"call_id\":" + quote(call_id(call, index)) +
            ",\"name\":" + quote(call.name) + "}";
   }
+  std::string reasoning_fields() const {
+    return R"("item_id":"rs_flint","output_index":)" + std::to_string(reasoning_index_) +
+           R"(,"summary_index":0)";
+  }
+  std::string part_fields() const {
+    return R"("item_id":"msg_flint","output_index":)" + std::to_string(message_index_) +
+           R"(,"content_index":)" + std::to_string(parts_.size() - 1);
+  }
+  // The content part as the API shows it: output_text {text} or refusal {refusal}.
+  static json part_json(const std::pair<std::string, std::string>& part) {
+    if (part.first == "refusal") return {{"type", "refusal"}, {"refusal", part.second}};
+    return {{"type", "output_text"}, {"annotations", json::array()}, {"text", part.second}};
+  }
+  std::string close_reasoning() {
+    if (!reasoning_open_) return {};
+    reasoning_open_ = false;
+    json part = {{"type", "summary_text"}, {"text", reasoning_}};
+    json item = {{"id", "rs_flint"}, {"type", "reasoning"}, {"summary", json::array({part})}};
+    output_.push_back(item);
+    std::string out =
+        event("response.reasoning_summary_text.done",
+              reasoning_fields() + ",\"text\":" + quote(reasoning_)) +
+        event("response.reasoning_summary_part.done",
+              reasoning_fields() + ",\"part\":" + dump(part)) +
+        event("response.output_item.done",
+              R"("output_index":)" + std::to_string(reasoning_index_) + ",\"item\":" + dump(item));
+    reasoning_.clear();
+    return out;
+  }
+  // Opens the message item if needed and makes `type` the current content part.
+  std::string open_part(const std::string& type) {
+    std::string out;
+    if (!message_open_) {
+      message_open_ = true;
+      message_index_ = next_output_++;
+      out += event(
+          "response.output_item.added",
+          R"("output_index":)" + std::to_string(message_index_) +
+              R"(,"item":{"id":"msg_flint","type":"message","status":"in_progress","content":[],"role":"assistant"})");
+    } else if (parts_.back().first == type) {
+      return out;
+    } else {
+      out += close_part();
+    }
+    parts_.emplace_back(type, "");
+    json empty = part_json({type, ""});
+    return out + event("response.content_part.added", part_fields() + ",\"part\":" + dump(empty));
+  }
+  std::string close_part() {
+    const auto& part = parts_.back();
+    std::string done =
+        part.first == "refusal"
+            ? event("response.refusal.done", part_fields() + ",\"refusal\":" + quote(part.second))
+            : event("response.output_text.done", part_fields() + ",\"text\":" + quote(part.second));
+    return done + event("response.content_part.done",
+                        part_fields() + ",\"part\":" + dump(part_json(part)));
+  }
   std::string close_message() {
     if (!message_open_) return {};
     message_open_ = false;
-    std::string index = std::to_string(message_index_);
-    json part = {{"type", "output_text"}, {"annotations", json::array()}, {"text", text_}};
-    std::string part_text = part.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string out = close_part();
+    json content = json::array();
+    for (const auto& part : parts_) content.push_back(part_json(part));
     json item = {{"id", "msg_flint"},
                  {"type", "message"},
                  {"status", "completed"},
                  {"role", "assistant"},
-                 {"content", json::array({part})}};
+                 {"content", std::move(content)}};
     output_.push_back(item);
-    return event("response.output_text.done", R"("item_id":"msg_flint","output_index":)" + index +
-                                                  R"(,"content_index":0,"text":)" + quote(text_)) +
-           event("response.content_part.done", R"("item_id":"msg_flint","output_index":)" + index +
-                                                   R"(,"content_index":0,"part":)" + part_text) +
+    parts_.clear();
+    return out +
            event("response.output_item.done",
-                 R"("output_index":)" + index +
-                     ",\"item\":" + item.dump(-1, ' ', false, json::error_handler_t::replace));
+                 R"("output_index":)" + std::to_string(message_index_) + ",\"item\":" + dump(item));
   }
 
   int64_t sequence_ = 0;
   int next_output_ = 0;
+  bool reasoning_open_ = false;
+  int reasoning_index_ = 0;
+  std::string reasoning_;
   bool message_open_ = false;
   int message_index_ = 0;
+  std::vector<std::pair<std::string, std::string>> parts_;  // (type, text) of the open message
   int tool_output_ = 0;
-  std::string text_;
   json output_ = json::array();
 };
 
@@ -261,7 +358,7 @@ class AnthropicFormat final : public StreamFormat {
            heartbeat();
   }
   std::string text(std::string_view text) override {
-    std::string out;
+    std::string out = close_thinking();
     if (!text_open_) {
       text_open_ = true;
       text_block_ = next_block_++;
@@ -273,8 +370,27 @@ class AnthropicFormat final : public StreamFormat {
                      R"({"type":"content_block_delta","index":)" + std::to_string(text_block_) +
                          R"(,"delta":{"type":"text_delta","text":)" + quote(text) + "}}");
   }
+  std::string reasoning(std::string_view text) override {
+    std::string out;
+    if (!thinking_open_) {
+      thinking_open_ = true;
+      thinking_block_ = next_block_++;
+      out += sse("content_block_start",
+                 R"({"type":"content_block_start","index":)" + std::to_string(thinking_block_) +
+                     R"(,"content_block":{"type":"thinking","thinking":"","signature":""}})");
+    }
+    return out + sse("content_block_delta",
+                     R"({"type":"content_block_delta","index":)" + std::to_string(thinking_block_) +
+                         R"(,"delta":{"type":"thinking_delta","thinking":)" + quote(text) + "}}");
+  }
+  // Anthropic has no refusal channel: the refusal is the message's text, and the stop reason
+  // says "refusal".
+  std::string refusal(std::string_view text) override {
+    refused_ = true;
+    return this->text(text);
+  }
   std::string tool_begin(const ScriptedToolCall& call, int index) override {
-    std::string out = close_text();
+    std::string out = close_thinking() + close_text();
     tool_block_ = next_block_++;
     return out + sse("content_block_start",
                      R"({"type":"content_block_start","index":)" + std::to_string(tool_block_) +
@@ -294,14 +410,16 @@ class AnthropicFormat final : public StreamFormat {
   }
   std::string end(std::string_view finish_reason, int64_t completion_tokens,
                   bool had_tool_calls) override {
-    std::string reason(finish_reason.empty() ? (had_tool_calls ? "tool_use" : "end_turn")
-                                             : finish_reason);
-    return close_text() +
+    std::string reason(!finish_reason.empty() ? finish_reason
+                       : refused_             ? "refusal"
+                       : had_tool_calls       ? "tool_use"
+                                              : "end_turn");
+    return close_thinking() + close_text() +
            sse("message_delta", R"({"type":"message_delta","delta":{"stop_reason":)" +
                                     quote(reason) +
                                     R"(,"stop_sequence":null},"usage":{"output_tokens":)" +
                                     std::to_string(completion_tokens) + "}}") +
-           sse("message_stop", R"({"type":"message_stop"})");
+           (context_.quirks.no_done ? "" : sse("message_stop", R"({"type":"message_stop"})"));
   }
   std::string error_event(std::string_view message) override {
     return sse("error", R"({"type":"error","error":{"type":"overloaded_error","message":)" +
@@ -313,6 +431,15 @@ class AnthropicFormat final : public StreamFormat {
   }
 
  private:
+  std::string close_thinking() {
+    if (!thinking_open_) return {};
+    thinking_open_ = false;
+    std::string index = std::to_string(thinking_block_);
+    return sse("content_block_delta",
+               R"({"type":"content_block_delta","index":)" + index +
+                   R"(,"delta":{"type":"signature_delta","signature":"ZmxpbnQtZmFrZS1zaWduYXR1cmU="}})") +
+           sse("content_block_stop", R"({"type":"content_block_stop","index":)" + index + "}");
+  }
   std::string close_text() {
     if (!text_open_) return {};
     text_open_ = false;
@@ -321,6 +448,9 @@ class AnthropicFormat final : public StreamFormat {
   }
 
   int next_block_ = 0;
+  bool thinking_open_ = false;
+  int thinking_block_ = 0;
+  bool refused_ = false;
   bool text_open_ = false;
   int text_block_ = 0;
   int tool_block_ = 0;
@@ -335,6 +465,13 @@ class OllamaFormat final : public StreamFormat {
   std::string text(std::string_view text) override {
     if (generate_) return head() + ",\"response\":" + quote(text) + ",\"done\":false}\n";
     return head() + R"(,"message":{"role":"assistant","content":)" + quote(text) +
+           "},\"done\":false}\n";
+  }
+  std::string reasoning(std::string_view text) override {
+    if (generate_) {
+      return head() + R"(,"response":"","thinking":)" + quote(text) + ",\"done\":false}\n";
+    }
+    return head() + R"(,"message":{"role":"assistant","content":"","thinking":)" + quote(text) +
            "},\"done\":false}\n";
   }
   bool streams_tool_arguments() const override { return false; }

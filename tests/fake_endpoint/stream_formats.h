@@ -31,6 +31,8 @@ struct StreamContext {
   std::string model;
   bool include_usage = false;  // OpenAI: stream_options.include_usage was requested
   int64_t prompt_tokens = 0;
+  Quirks quirks;                                      // from the reply
+  std::string reasoning_field = "reasoning_content";  // openai-chat's reasoning delta field
 };
 
 class StreamFormat {
@@ -42,6 +44,14 @@ class StreamFormat {
   // Sent with the headers, before the first content event.
   virtual std::string begin() = 0;
   virtual std::string text(std::string_view chunk) = 0;
+  // Reasoning on the API's own channel: openai-chat delta.<reasoning_field>, Responses
+  // reasoning summary events, Anthropic thinking blocks, Ollama thinking; "" for
+  // openai-completions, which has none.
+  virtual std::string reasoning(std::string_view chunk) = 0;
+  // A refusal on the API's channel: openai-chat delta.refusal, Responses refusal content,
+  // Anthropic a text block and stop_reason "refusal"; text where the API has none (Ollama,
+  // openai-completions).
+  virtual std::string refusal(std::string_view chunk) { return text(chunk); }
   // false: a tool call is one event (Ollama), written by tool_begin.
   virtual bool streams_tool_arguments() const { return true; }
   virtual std::string tool_begin(const ScriptedToolCall& call, int index) = 0;

@@ -27,6 +27,7 @@ inline constexpr const char* kKeyVariable = "FLINT_TEST_API_KEY";
 // Everything a stream told its callbacks.
 struct Outcome {
   std::vector<std::string> deltas;
+  std::vector<std::string> reasoning;  // on_reasoning deltas
   std::vector<ToolCall> tool_calls;
   std::optional<StreamSummary> summary;
   std::optional<ModelError> error;
@@ -38,6 +39,11 @@ struct Outcome {
     for (const std::string& delta : deltas) out += delta;
     return out;
   }
+  std::string reasoning_text() const {
+    std::string out;
+    for (const std::string& delta : reasoning) out += delta;
+    return out;
+  }
   bool ended() const { return terminal_calls > 0; }
 };
 
@@ -46,6 +52,10 @@ inline StreamCallbacks record_into(Outcome& outcome) {
   callbacks.on_text = [&outcome](std::string_view text) {
     ++outcome.callbacks;
     outcome.deltas.emplace_back(text);
+  };
+  callbacks.on_reasoning = [&outcome](std::string_view text) {
+    ++outcome.callbacks;
+    outcome.reasoning.emplace_back(text);
   };
   callbacks.on_tool_call = [&outcome](const ToolCall& call) {
     ++outcome.callbacks;

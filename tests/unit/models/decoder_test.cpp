@@ -11,6 +11,7 @@
 
 #include "server/models/provider.h"
 #include "tests/unit/models/chunking.h"
+#include "tests/unit/models/decoding.h"
 
 namespace flint::models {
 namespace {
@@ -24,43 +25,8 @@ std::string sample(const std::string& name) {
   return text.str();
 }
 
-std::string describe(const StreamEvent& event) {
-  if (auto* text = std::get_if<TextDelta>(&event)) return "text:" + text->text;
-  if (auto* call = std::get_if<ToolCall>(&event)) {
-    return "tool:" + call->id + "|" + call->name + "|" + call->arguments_json;
-  }
-  if (auto* end = std::get_if<StreamEnd>(&event)) {
-    std::string out = "end:" + end->finish_reason;
-    if (end->usage) {
-      out += "|" + std::to_string(end->usage->input_tokens) + "/" +
-             std::to_string(end->usage->output_tokens);
-    }
-    return out;
-  }
-  return "error:" + std::string(to_string(std::get<ModelError>(event).kind));
-}
-
-struct Decoded {
-  std::vector<std::string> events;
-  std::vector<std::string> error_messages;
-  uint64_t counted = 0;
-};
-
-Decoded decode(const std::string& provider_name, RequestKind kind, const testing::Chunks& chunks) {
-  const Provider* provider = find_provider(provider_name);
-  EXPECT_NE(provider, nullptr);
-  auto decoder = provider->decoder(kind);
-  std::vector<StreamEvent> events;
-  for (std::string_view chunk : chunks) decoder->feed(chunk, events);
-  decoder->finish(events);
-  Decoded out;
-  for (const StreamEvent& event : events) {
-    out.events.push_back(describe(event));
-    if (auto* error = std::get_if<ModelError>(&event)) out.error_messages.push_back(error->message);
-  }
-  out.counted = decoder->events();
-  return out;
-}
+using testing::decode;
+using testing::Decoded;
 
 struct Case {
   std::string provider;
@@ -139,7 +105,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"anthropic",
              RequestKind::Chat,
              "anthropic_tools.sse",
-             {"text:Let me check.",
+             {"reasoning:The user wants the weather.", "text:Let me check.",
               "tool:toolu_01T1x1fJ34qAmk2tNTrN7Up6|get_weather|{\"location\": \"San Francisco, "
               "CA\", \"unit\": \"fahrenheit\"}",
               "end:tool_calls|472/89"},

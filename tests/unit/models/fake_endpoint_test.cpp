@@ -94,6 +94,36 @@ TEST(Script, ErrorsNameTheJsonPath) {
   EXPECT_EQ(message({{"default", {{"text", "fine"}}}}), "(accepted)");
 }
 
+TEST(Script, ReasoningRefusalAndQuirks) {
+  Script script = parse_script({{"default",
+                                 {{"reasoning", "think"},
+                                  {"refusal", "no"},
+                                  {"reasoningField", "reasoning"},
+                                  {"quirks", {"emptyChoices", "noDone", "comments"}}}}});
+  int rule = 0;
+  Reply reply = choose_reply(script, "/v1/chat/completions", "", rule);
+  EXPECT_EQ(reply.reasoning, "think");
+  EXPECT_EQ(reply.refusal, "no");
+  EXPECT_EQ(reply.reasoning_field, "reasoning");
+  EXPECT_TRUE(reply.quirks.empty_choices);
+  EXPECT_TRUE(reply.quirks.no_done);
+  EXPECT_TRUE(reply.quirks.comments);
+  EXPECT_FALSE(reply.quirks.usage_only_final);
+  EXPECT_FALSE(reply.quirks.null_content);
+  auto message = [](const json& script) {
+    try {
+      parse_script(script);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  EXPECT_NE(message({{"default", {{"quirks", {"noDONE"}}}}}).find("default.quirks[0]"),
+            std::string::npos);
+  EXPECT_NE(message({{"default", {{"reasoningField", "thinking"}}}}).find("reasoningField"),
+            std::string::npos);
+}
+
 TEST(Script, RulesTimesRepliesRegexAndPath) {
   Script script = parse_script(
       {{"rules",
