@@ -87,26 +87,37 @@ void AnswerShaper::take_line(std::string_view line) {
       return;
     }
     case Lead::kAbove: {
-      std::vector<size_t> next;
-      for (size_t j : above_at_) {
-        if (j + 1 < u_.size() && key(u_[j + 1]) == key(line)) next.push_back(j + 1);
-      }
-      if (!next.empty()) {
-        held_above_.emplace_back(line);
-        above_at_ = std::move(next);
-        return;
-      }
-      // Copied context ends right above the region (give or take blank lines there).
+      // The held lines end right above the region (give or take blank lines there).
       bool reached = std::any_of(above_at_.begin(), above_at_.end(), [&](size_t j) {
         for (size_t k = j + 1; k < u_.size(); ++k) {
           if (!is_blank(u_[k])) return false;
         }
         return true;
       });
+      bool region_start = first_original_ && key(line) == key(o_[*first_original_]);
+      if (!(reached && region_start)) {
+        std::vector<size_t> next;
+        for (size_t j : above_at_) {
+          if (j + 1 < u_.size() && key(u_[j + 1]) == key(line)) next.push_back(j + 1);
+        }
+        if (!next.empty()) {
+          held_above_.emplace_back(line);
+          above_at_ = std::move(next);
+          return;
+        }
+      }
       lead_ = Lead::kMiddle;
       std::vector<std::string> held = std::move(held_above_);
       held_above_.clear();
       if (!reached) {
+        // They were code after all. The indentation is taken from a line the original has.
+        for (const std::string& h : held) {
+          if (find_original(h, 0)) {
+            decide_indentation(h);
+            break;
+          }
+        }
+        if (!reindent_ && find_original(line, 0)) decide_indentation(line);
         for (const std::string& h : held) middle_line(h);
       }
       if (!is_blank(line) || reindent_) middle_line(line);

@@ -165,8 +165,27 @@ Lines dedent(const Lines& lines) {
   return out;
 }
 
+// Lines the buffer must show at every moment of the stream: the original lines that the
+// answer keeps, when it deletes none (a kept line that disappears and comes back is a
+// deletion the person saw).
+using Kept = std::vector<std::string>;
+
+bool shows_all(const std::string& text, const Kept& kept, std::string* missing) {
+  Lines shown = split(text);
+  std::sort(shown.begin(), shown.end());
+  for (const std::string& line : kept) {
+    auto it = std::lower_bound(shown.begin(), shown.end(), line);
+    if (it == shown.end() || *it != line) {
+      *missing = line;
+      return false;
+    }
+    shown.erase(it);
+  }
+  return true;
+}
+
 std::string run_stream(const RealFunction& f, const std::string& answer, size_t piece,
-                       std::string* reason) {
+                       std::string* reason, const Kept* kept = nullptr) {
   AnswerShaper shaper(f.region, f.above, f.below, "python", "\n");
   ReasoningFilter reasoning;
   OutputCleaner cleaner;
@@ -175,7 +194,11 @@ std::string run_stream(const RealFunction& f, const std::string& answer, size_t 
     code.clear();
     cleaner.feed(reasoning.feed(std::string_view(answer).substr(at, piece)), code);
     shaper.push(code);
-    (void)shaper.desired_text();  // what the buffer would show meanwhile
+    std::string missing;
+    if (kept && !shows_all(shaper.desired_text(), *kept, &missing)) {
+      *reason = "while streaming, the buffer lost a kept line: " + missing;
+      return {};
+    }
   }
   code.clear();
   cleaner.feed(reasoning.finish(), code);
@@ -226,9 +249,18 @@ TEST(AnswerShaperProperty, RealFunctionsTransformedAnswersLandExact) {
         default:
           break;
       }
+      // Deletions aside, every original line the answer keeps stays visible throughout.
+      std::vector<int> reproduced;
+      for (int o : k.original) {
+        if (o >= 0) reproduced.push_back(o);
+      }
+      bool deletes = reproduced.size() != region.size();
+      Kept kept;
+      for (int o : reproduced) kept.push_back(region[static_cast<size_t>(o)]);
+      std::sort(kept.begin(), kept.end());
       for (size_t piece : {1, 3, 12}) {
         std::string reason;
-        std::string got = run_stream(f, answer, piece, &reason);
+        std::string got = run_stream(f, answer, piece, &reason, deletes ? nullptr : &kept);
         ASSERT_EQ(got, expected) << f.path << "\npieces of " << piece << "\nreason: " << reason
                                  << "\nanswer:\n"
                                  << answer << "\nregion:\n"
