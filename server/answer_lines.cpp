@@ -180,8 +180,8 @@ int indentation_shift(const std::vector<std::string_view>& answer,
     if (is_trivial(line)) continue;
     auto it = once.find(key(line));
     if (it == once.end() || it->second < 0) continue;
-    int shift = indent_columns(original[static_cast<size_t>(it->second)]) -
-                style.converted_columns(line);
+    int shift =
+        indent_columns(original[static_cast<size_t>(it->second)]) - style.converted_columns(line);
     if (!voted) first_vote = shift;
     voted = true;
     ++votes[shift];
@@ -239,13 +239,31 @@ constexpr std::array<CommentSyntax, 8> kAllComments = {{{"//", ""},
 
 std::vector<CommentSyntax> comments_of(std::string_view language) {
   static const std::vector<std::string_view> kHash = {
-      "python", "shellscript", "sh", "bash", "zsh",  "ruby", "perl",      "r",
+      "python", "shellscript", "sh",       "bash",       "zsh",   "ruby",   "perl", "r",
       "yaml",   "toml",        "makefile", "dockerfile", "cmake", "elixir", "nim"};
   static const std::vector<std::string_view> kDash = {"lua", "sql", "haskell", "ada", "elm"};
-  static const std::vector<std::string_view> kSlash = {
-      "c",    "cpp",    "java",  "javascript", "typescript", "javascriptreact", "typescriptreact",
-      "go",   "rust",   "csharp", "swift",     "kotlin",     "scala",           "php",
-      "dart", "json",   "jsonc",  "objective-c", "objective-cpp", "zig",        "css", "scss"};
+  static const std::vector<std::string_view> kSlash = {"c",
+                                                       "cpp",
+                                                       "java",
+                                                       "javascript",
+                                                       "typescript",
+                                                       "javascriptreact",
+                                                       "typescriptreact",
+                                                       "go",
+                                                       "rust",
+                                                       "csharp",
+                                                       "swift",
+                                                       "kotlin",
+                                                       "scala",
+                                                       "php",
+                                                       "dart",
+                                                       "json",
+                                                       "jsonc",
+                                                       "objective-c",
+                                                       "objective-cpp",
+                                                       "zig",
+                                                       "css",
+                                                       "scss"};
   auto in = [&](const std::vector<std::string_view>& set) {
     return std::find(set.begin(), set.end(), language) != set.end();
   };
@@ -318,20 +336,25 @@ bool is_elision_marker(std::string_view line, std::string_view language) {
   }
   if (words > 14) return false;
   static constexpr std::array<std::string_view, 24> kPhrases = {
-      "existing code",    "existing implementation", "existing methods", "existing fields",
-      "rest of the",      "rest of this",            "rest of code",     "rest unchanged",
-      "unchanged",        "remains the same",        "remain the same",  "stays the same",
-      "same as before",   "as before",               "omitted",          "for brevity",
-      "previous code",    "other methods",           "other functions",  "other fields",
-      "other members",    "other cases",             "keep existing",    "no changes"};
-  bool phrase = std::any_of(kPhrases.begin(), kPhrases.end(), [&](std::string_view p) {
-    return text.find(p) != std::string::npos;
-  });
+      "existing code",    "existing implementation",
+      "existing methods", "existing fields",
+      "rest of the",      "rest of this",
+      "rest of code",     "rest unchanged",
+      "unchanged",        "remains the same",
+      "remain the same",  "stays the same",
+      "same as before",   "as before",
+      "omitted",          "for brevity",
+      "previous code",    "other methods",
+      "other functions",  "other fields",
+      "other members",    "other cases",
+      "keep existing",    "no changes"};
+  bool phrase = std::any_of(kPhrases.begin(), kPhrases.end(),
+                            [&](std::string_view p) { return text.find(p) != std::string::npos; });
   if (!phrase) return false;
   // "rest of the ..." and "as before" are ordinary words in a real comment; a marker says so
   // with an ellipsis or in a few words.
-  bool ellipsis = text.find("...") != std::string::npos ||
-                  text.find("\xE2\x80\xA6") != std::string::npos;
+  bool ellipsis =
+      text.find("...") != std::string::npos || text.find("\xE2\x80\xA6") != std::string::npos;
   return ellipsis || words <= 8;
 }
 
@@ -361,14 +384,14 @@ bool is_attachment(std::string_view k) {
 }
 
 constexpr std::array<std::string_view, 30> kDefinitionWords = {
-    "def",      "class",    "fn",       "func",   "function", "struct",    "enum",     "interface",
-    "impl",     "trait",    "module",   "local",  "async",    "export",    "pub",      "public",
-    "private",  "protected", "static",  "abstract", "override", "virtual", "inline", "type",
-    "internal", "namespace", "sealed",  "const",  "constexpr", "mod"};
+    "def",      "class",     "fn",     "func",     "function",  "struct",  "enum",   "interface",
+    "impl",     "trait",     "module", "local",    "async",     "export",  "pub",    "public",
+    "private",  "protected", "static", "abstract", "override",  "virtual", "inline", "type",
+    "internal", "namespace", "sealed", "const",    "constexpr", "mod"};
 
 constexpr std::array<std::string_view, 14> kControlWords = {
-    "if", "for", "while", "switch", "catch", "return", "else", "do", "try", "with", "elif",
-    "when", "match", "case"};
+    "if", "for", "while", "switch", "catch", "return", "else",
+    "do", "try", "with",  "elif",   "when",  "match",  "case"};
 
 }  // namespace
 
@@ -392,8 +415,8 @@ bool is_definition_header(std::string_view line) {
   size_t paren = k.find('(');
   if (paren == std::string_view::npos || paren == 0) return false;
   if (k.find('=') < paren) return false;  // an assignment
-  return k.back() == '{' || (k.back() == ')' && k.find(';') == std::string_view::npos &&
-                             k.find(' ') < paren);
+  return k.back() == '{' ||
+         (k.back() == ')' && k.find(';') == std::string_view::npos && k.find(' ') < paren);
 }
 
 std::string defined_name(std::string_view line) {
@@ -448,19 +471,22 @@ std::string defined_name(std::string_view line) {
 
 std::vector<Unit> split_units(const std::vector<std::string>& lines, int level) {
   std::vector<Unit> units;
-  std::optional<size_t> attached;  // first of the attached lines waiting for their unit
-  bool open = false;               // the last unit may still grow
+  // First of the attached lines waiting for their unit (kNone: none). Not an optional: GCC 12
+  // reports it "maybe uninitialized" at -O3.
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t attached = kNone;
+  bool open = false;  // the last unit may still grow
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string_view line = lines[i];
     if (is_blank(line)) {
-      attached.reset();  // a blank line detaches comments from what follows
+      attached = kNone;  // a blank line detaches comments from what follows
       continue;
     }
     int columns = indent_columns(line);
     std::string_view k = key(line);
     if (columns < level) {
       open = false;
-      attached.reset();
+      attached = kNone;
       continue;
     }
     if (columns > level) {
@@ -476,17 +502,17 @@ std::vector<Unit> split_units(const std::vector<std::string>& lines, int level) 
       continue;
     }
     if (is_attachment(k) && !is_definition_header(k)) {
-      if (!attached) attached = i;
+      if (attached == kNone) attached = i;
       continue;
     }
     Unit unit;
-    unit.begin = attached.value_or(i);
+    unit.begin = attached == kNone ? i : attached;
     unit.end = i + 1;
     unit.header = i;
     unit.definition = is_definition_header(k);
     unit.name = defined_name(k);
     units.push_back(std::move(unit));
-    attached.reset();
+    attached = kNone;
     open = true;
   }
   return units;

@@ -114,7 +114,8 @@ std::unordered_set<std::string_view> keys_of(const Lines& lines) {
 
 // Lines before the answer's first line from the region (or after its last) that repeat code
 // from outside it: the answer changes code outside the region too.
-size_t outside_lines(const Lines& m, bool leading, const std::unordered_set<std::string_view>& outside,
+size_t outside_lines(const Lines& m, bool leading,
+                     const std::unordered_set<std::string_view>& outside,
                      const std::unordered_set<std::string_view>& inside) {
   size_t count = 0;
   for (size_t n = 0; n < m.size(); ++n) {
@@ -155,16 +156,18 @@ std::vector<Anchor> align(const std::vector<std::string>& m, const std::vector<b
   while (i < n && j < o.size()) {
     uint32_t here = dp[i * w + j];
     bool match = anchors(i, j) && here == dp[(i + 1) * w + j + 1] + 1;
-    if (late && dp[i * w + j + 1] == here) {
+    // "late" prefers skipping original lines (anchors as far down as they can be), the other
+    // taking an anchor as soon as it can: two readings that agree unless the answer is ambiguous.
+    bool skip_original = (late && dp[i * w + j + 1] == here) ||
+                         (!match && dp[(i + 1) * w + j] != here);
+    if (skip_original) {
       ++j;
     } else if (match) {
       out.push_back({i, j});
       ++i;
       ++j;
-    } else if (dp[(i + 1) * w + j] == here) {
-      ++i;
     } else {
-      ++j;
+      ++i;
     }
   }
   return out;
@@ -189,7 +192,8 @@ void fill_gap(const std::vector<std::string>& m, const std::vector<bool>& is_mar
   }
   size_t post_match = 0;
   while (marker + 1 + post_match < me && oe - post_match > ob + pre_match &&
-         is_trivial(m[me - 1 - post_match]) && keys_equal(m[me - 1 - post_match], o[oe - 1 - post_match])) {
+         is_trivial(m[me - 1 - post_match]) &&
+         keys_equal(m[me - 1 - post_match], o[oe - 1 - post_match])) {
     ++post_match;
   }
   // Of those, as many as leave the run the marker stands for balanced (a "}" right after the
@@ -299,7 +303,8 @@ std::optional<std::vector<std::string>> splice_units(const std::vector<std::stri
   }
   if (!any) {
     problem = "none of the answer's definitions (" + mu.front().name +
-              (mu.size() > 1 ? ", ..." : "") + ") is in the region, so where they go cannot be told";
+              (mu.size() > 1 ? ", ..." : "") +
+              ") is in the region, so where they go cannot be told";
     return std::nullopt;
   }
   // New units go after the unit matched before them, or before the one matched after them.
@@ -462,7 +467,8 @@ ShapedAnswer shape_answer(const AnswerFrame& frame, std::string_view code, bool 
       return refuse("the answer leaves code out and is too long to align with the region");
     }
     Filled early = fill_markers(lines, marker, o, false);
-    if (!early.problem.empty()) return refuse("the answer could not be matched to the region: " + early.problem);
+    if (!early.problem.empty())
+      return refuse("the answer could not be matched to the region: " + early.problem);
     Filled late = fill_markers(lines, marker, o, true);
     if (late.lines != early.lines) {
       return refuse(
@@ -484,7 +490,8 @@ ShapedAnswer shape_answer(const AnswerFrame& frame, std::string_view code, bool 
 
   // 4. Partial answers.
   std::vector<std::string> original_lines(o.begin(), o.end());
-  auto fm = std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return !is_blank(l); });
+  auto fm =
+      std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return !is_blank(l); });
   auto fo = first_non_blank(o);
   if (fo && fm != lines.end() && !keys_equal(*fm, o[*fo])) {
     int answer_level = min_columns(lines);

@@ -173,7 +173,8 @@ void AnswerShaper::middle_line(std::string_view line) {
       held_after_marker_.emplace_back(line);
       return;
     }
-    std::optional<size_t> k = is_trivial(line) ? std::nullopt : find_original(line, diff_.next_original());
+    std::optional<size_t> k =
+        is_trivial(line) ? std::nullopt : find_original(line, diff_.next_original());
     std::vector<std::string> held = std::move(held_after_marker_);
     held_after_marker_.clear();
     marker_pending_ = false;
@@ -266,7 +267,8 @@ const std::vector<size_t>* AnswerShaper::above_positions(std::string_view k) {
 }
 
 ShapedAnswer AnswerShaper::finish(bool explicit_empty) {
-  ShapedAnswer shaped = shape_answer({original_, above_, below_, language_}, output_, explicit_empty);
+  ShapedAnswer shaped =
+      shape_answer({original_, above_, below_, language_}, output_, explicit_empty);
   if (!shaped.ok) return shaped;
   final_.emplace(original_, eol_);
   final_->push(shaped.text);

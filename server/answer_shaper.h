@@ -87,8 +87,8 @@ class AnswerShaper {
   uint64_t final_revision_ = 0;
 
   std::string output_;
-  std::string partial_;            // the answer line being received
-  size_t partial_forwarded_ = 0;   // bytes of the re-indented partial line passed on
+  std::string partial_;           // the answer line being received
+  size_t partial_forwarded_ = 0;  // bytes of the re-indented partial line passed on
   size_t completed_lines_ = 0;
   bool has_code_ = false;
 

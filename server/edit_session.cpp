@@ -36,7 +36,7 @@ std::string_view to_string(SessionState state) {
 
 EditSession::EditSession(const parsers::TextInput& doc, int64_t version, uint32_t first_line,
                          uint32_t line_count, SessionOptions options, SessionHooks hooks)
-    : options_(options), hooks_(std::move(hooks)), doc_(&doc), version_(version) {
+    : options_(std::move(options)), hooks_(std::move(hooks)), doc_(&doc), version_(version) {
   started_ = hooks_.now();
   uint32_t lines = doc.line_count();
   uint32_t first = std::min(first_line, lines - 1);
@@ -56,8 +56,8 @@ EditSession::EditSession(const parsers::TextInput& doc, int64_t version, uint32_
   uint32_t above_from = first > kAnswerContextLines ? first - kAnswerContextLines : 0;
   above_ = read(doc.line_start(above_from), region_.start_byte);
   uint64_t below_to = uint64_t{end_line} + kAnswerContextLines;
-  below_ = read(region_.end_byte, below_to < lines ? doc.line_start(static_cast<uint32_t>(below_to))
-                                                   : doc.size());
+  below_ = read(region_.end_byte,
+                below_to < lines ? doc.line_start(static_cast<uint32_t>(below_to)) : doc.size());
   new_shaper();
 }
 

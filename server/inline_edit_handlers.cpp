@@ -25,7 +25,7 @@ namespace {
 
 constexpr size_t kMaxKeptSessions = 64;
 // The model's raw answer is kept up to this size, to show the person why it was refused.
-constexpr size_t kMaxKeptAnswer = 64 * 1024;
+constexpr size_t kMaxKeptAnswer = size_t{64} * 1024;
 constexpr size_t kMaxShownAnswer = 4000;
 
 // At most `limit` bytes of `text`, not cutting a UTF-8 sequence.

@@ -30,10 +30,10 @@ struct ActiveEdit {
   std::unique_ptr<EditSession> core;
   std::shared_ptr<models::Stream> stream;
   EscalationDetector escalation;
-  ReasoningFilter reasoning;     // <think> blocks in the answer text
-  size_t reasoning_bytes = 0;    // of those, already counted
+  ReasoningFilter reasoning;   // <think> blocks in the answer text
+  size_t reasoning_bytes = 0;  // of those, already counted
   bool thinking_reported = false;
-  std::string answer;            // the model's raw text (capped), shown when it is refused
+  std::string answer;  // the model's raw text (capped), shown when it is refused
   asio::steady_timer timer;
   uint64_t timer_generation = 0;  // a fired wait only counts if it is the latest one
 

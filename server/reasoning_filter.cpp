@@ -10,9 +10,8 @@ struct Tag {
   std::string_view open;
   std::string_view close;
 };
-constexpr std::array<Tag, 3> kTags = {{{"<think>", "</think>"},
-                                       {"<thinking>", "</thinking>"},
-                                       {"<reasoning>", "</reasoning>"}}};
+constexpr std::array<Tag, 3> kTags = {
+    {{"<think>", "</think>"}, {"<thinking>", "</thinking>"}, {"<reasoning>", "</reasoning>"}}};
 
 bool blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';

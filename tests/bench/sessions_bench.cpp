@@ -26,8 +26,8 @@
 #include "server/answer_shape.h"
 #include "server/answer_shaper.h"
 #include "server/edit_session.h"
-#include "server/reasoning_filter.h"
 #include "server/output_cleaner.h"
+#include "server/reasoning_filter.h"
 #include "server/stream_diff.h"
 #include "tests/unit/sessions/session_rig.h"
 #include "tests/unit/sessions/text_fixtures.h"
@@ -138,8 +138,8 @@ void Finish_ShapeAnswer(benchmark::State& state) {
       break;
   }
   for (auto _ : state) {
-    ShapedAnswer shaped = shape_answer({w.original, "import os\n\n", "\nprint('end')\n", "python"},
-                                       answer, false);
+    ShapedAnswer shaped =
+        shape_answer({w.original, "import os\n\n", "\nprint('end')\n", "python"}, answer, false);
     if (!shaped.ok) {
       state.SkipWithError(shaped.reason.c_str());
       return;

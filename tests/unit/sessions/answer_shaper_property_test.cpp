@@ -232,7 +232,8 @@ TEST(AnswerShaperProperty, RealFunctionsTransformedAnswersLandExact) {
         // The line right above the region, repeated.
         Lines above = split(f.above);
         if (!above.empty() && !answer::is_trivial(above.back())) {
-          answer = (rng() % 2 ? above.back() : std::string(answer::key(above.back()))) + "\n" + answer;
+          answer =
+              (rng() % 2 ? above.back() : std::string(answer::key(above.back()))) + "\n" + answer;
         }
       }
       switch (rng() % 4) {

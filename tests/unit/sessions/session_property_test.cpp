@@ -240,8 +240,7 @@ void run_one(uint32_t seed) {
       rig.loop.at(random_time(), [&] {
         rig.stop_stream();
         steered = rig.session->steer();
-        if (steered)
-          rig.stream(rig.loop.now() + milliseconds(2), steered_answer, speed);
+        if (steered) rig.stream(rig.loop.now() + milliseconds(2), steered_answer, speed);
       });
       break;
   }
