@@ -77,6 +77,16 @@ bool is_trivial(std::string_view line) {
                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
 }
 
+bool is_rewrite_of(std::string_view line, std::string_view original) {
+  std::string_view l = key(line);
+  std::string_view o = key(original);
+  if (o.empty()) return false;
+  size_t n = std::min(l.size(), o.size());
+  size_t shared = 0;
+  while (shared < n && l[shared] == o[shared]) ++shared;
+  return (shared >= 3 && 2 * shared >= o.size()) || shared == o.size();
+}
+
 // --- indentation ---
 
 std::string_view indent_of(std::string_view line) {

@@ -26,6 +26,10 @@ bool is_blank(std::string_view line);
 // characters ("}", "});", "end", "fi").
 bool is_trivial(std::string_view line);
 
+// A line that reads as a rewrite of `original`: after the indentation they share at least
+// three leading characters and half of the original (the rule StreamDiff shows rewrites by).
+bool is_rewrite_of(std::string_view line, std::string_view original);
+
 // --- indentation ---
 
 // How a block of lines indents: tabs or `width` spaces per level.

@@ -158,8 +158,8 @@ std::vector<Anchor> align(const std::vector<std::string>& m, const std::vector<b
     bool match = anchors(i, j) && here == dp[(i + 1) * w + j + 1] + 1;
     // "late" prefers skipping original lines (anchors as far down as they can be), the other
     // taking an anchor as soon as it can: two readings that agree unless the answer is ambiguous.
-    bool skip_original = (late && dp[i * w + j + 1] == here) ||
-                         (!match && dp[(i + 1) * w + j] != here);
+    bool skip_original =
+        (late && dp[i * w + j + 1] == here) || (!match && dp[(i + 1) * w + j] != here);
     if (skip_original) {
       ++j;
     } else if (match) {
@@ -180,29 +180,66 @@ struct Filled {
 };
 
 // One stretch between anchors (or the region's edges) that holds a marker: the marker stands
-// for the original lines there that the answer does not reproduce around it. Trivial lines
-// next to the marker ("}", "") may be reproductions of the stretch's first or last lines;
-// how many are, is decided by bracket balance (the run the marker stands for is balanced).
+// for the original lines there that the answer does not reproduce or rewrite around it. The
+// answer's lines before the marker may be the stretch's first lines (trivial ones like "}"
+// equal, others equal or rewritten: "c = 30" for "c = 3"), its lines after the marker the
+// stretch's last lines. Rewritten lines always count; of the trivial ones, as many count as
+// leave the run the marker stands for balanced (a "}" right after the marker may close the
+// last skipped method, or the region itself).
 void fill_gap(const std::vector<std::string>& m, const std::vector<bool>& is_marker, size_t mb,
               size_t me, size_t marker, const Lines& o, size_t ob, size_t oe, Filled& out) {
-  size_t pre_match = 0;  // answer lines after the gap's start that reproduce o[ob..]
-  while (mb + pre_match < marker && ob + pre_match < oe && is_trivial(m[mb + pre_match]) &&
-         keys_equal(m[mb + pre_match], o[ob + pre_match])) {
+  auto stands_for = [](std::string_view answer_line, std::string_view original_line) {
+    if (keys_equal(answer_line, original_line)) return true;
+    return !is_trivial(answer_line) && !is_trivial(original_line) &&
+           answer::is_rewrite_of(answer_line, original_line);
+  };
+  size_t pre_match = 0;  // answer lines after the gap's start that stand for o[ob..]
+  while (mb + pre_match < marker && ob + pre_match < oe &&
+         stands_for(m[mb + pre_match], o[ob + pre_match])) {
     ++pre_match;
   }
   size_t post_match = 0;
   while (marker + 1 + post_match < me && oe - post_match > ob + pre_match &&
-         is_trivial(m[me - 1 - post_match]) &&
-         keys_equal(m[me - 1 - post_match], o[oe - 1 - post_match])) {
+         stands_for(m[me - 1 - post_match], o[oe - 1 - post_match])) {
     ++post_match;
   }
-  // Of those, as many as leave the run the marker stands for balanced (a "}" right after the
-  // marker may close the last skipped method, or the region itself).
+  // Lines that only resemble the original's count when they are all the answer has between
+  // the gap's edge and the marker: elsewhere, a resemblance is as likely new code ("return
+  // this.items[n]" of a new method, after the marker, is no rewrite of the last method's
+  // "return this.items.pop()").
+  auto all_equal = [&](size_t from, size_t count) {
+    for (size_t k = 0; k < count; ++k) {
+      if (!keys_equal(m[from + k], o[ob + k])) return false;
+    }
+    return true;
+  };
+  size_t pre_firm = 0;
+  if (mb + pre_match == marker) {
+    for (size_t k = 0; k < pre_match; ++k) {
+      if (!is_trivial(m[mb + k])) pre_firm = k + 1;
+    }
+  } else {
+    while (pre_match > 0 && !all_equal(mb, pre_match)) --pre_match;
+  }
+  size_t post_firm = 0;
+  if (marker + 1 + post_match == me) {
+    for (size_t k = 0; k < post_match; ++k) {
+      if (!is_trivial(m[me - 1 - k])) post_firm = k + 1;
+    }
+  } else {
+    auto post_equal = [&](size_t count) {
+      for (size_t k = 0; k < count; ++k) {
+        if (!keys_equal(m[me - 1 - k], o[oe - 1 - k])) return false;
+      }
+      return true;
+    };
+    while (post_match > 0 && !post_equal(post_match)) --post_match;
+  }
   size_t best_pre = pre_match;
   size_t best_post = post_match;
   bool balanced = false;
-  for (size_t post = post_match + 1; post-- > 0 && !balanced;) {
-    for (size_t pre = pre_match + 1; pre-- > 0;) {
+  for (size_t post = post_match + 1; post-- > post_firm && !balanced;) {
+    for (size_t pre = pre_match + 1; pre-- > pre_firm;) {
       if (ob + pre > oe - post) continue;
       if (answer::bracket_balance(join_views(o, ob + pre, oe - post)) == 0) {
         best_pre = pre;
@@ -230,10 +267,32 @@ Filled fill_markers(const std::vector<std::string>& m, const std::vector<bool>& 
   anchors.push_back({m.size(), o.size()});  // sentinel: the region's end
   size_t mb = 0;
   size_t ob = 0;
-  for (const Anchor& a : anchors) {
+  for (size_t n = 0; n < anchors.size(); ++n) {
+    const Anchor a = anchors[n];
     std::vector<size_t> markers_here;
     for (size_t i = mb; i < a.answer; ++i) {
       if (marker[i]) markers_here.push_back(i);
+    }
+    if (markers_here.size() >= 2 && ob < a.original) {
+      // A line between two markers that rewrites exactly one original line of the stretch
+      // ("# ...", "b = 20", "# ...") separates what each marker leaves out.
+      std::optional<Anchor> split;
+      for (size_t i = markers_here[0] + 1; i < markers_here[1] && !split; ++i) {
+        if (is_trivial(m[i])) continue;
+        std::optional<size_t> partner;
+        bool unique = true;
+        for (size_t j = ob; j < a.original; ++j) {
+          if (is_trivial(o[j]) || !answer::is_rewrite_of(m[i], o[j])) continue;
+          unique = !partner;
+          partner = j;
+        }
+        if (partner && unique) split = Anchor{i, *partner};
+      }
+      if (split) {
+        anchors.insert(anchors.begin() + static_cast<std::ptrdiff_t>(n), *split);
+        --n;
+        continue;
+      }
     }
     if (markers_here.empty()) {
       for (size_t i = mb; i < a.answer; ++i) out.lines.push_back(m[i]);

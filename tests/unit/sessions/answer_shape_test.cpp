@@ -102,6 +102,18 @@ TEST(AnswerShape, ElisionMarkerIsFilledFromTheOriginal) {
             kCart);
 }
 
+TEST(AnswerShape, ChangedLineNextToAMarkerReplacesItsOriginal) {
+  std::string_view original = "def f():\n    a = 1\n    b = 2\n    c = 3\n    d = 4\n";
+  EXPECT_EQ(
+      shaped_text(original,
+                  "def f():\n    a = 1\n    b = 2\n    c = 30\n    # ... existing code ...\n"),
+      "def f():\n    a = 1\n    b = 2\n    c = 30\n    d = 4\n");
+  EXPECT_EQ(shaped_text(original, "def f():\n    # ... existing code ...\n    c = 30\n    d = 4\n"),
+            "def f():\n    a = 1\n    b = 2\n    c = 30\n    d = 4\n");
+  EXPECT_EQ(shaped_text(original, "def f():\n    # ...\n    b = 20\n    # ...\n"),
+            "def f():\n    a = 1\n    b = 20\n    c = 3\n    d = 4\n");
+}
+
 TEST(AnswerShape, MethodAnsweredAloneIsSplicedIntoItsClass) {
   ShapedAnswer r = shape(kCart,
                          "def total(self):\n"
