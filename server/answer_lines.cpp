@@ -137,6 +137,22 @@ IndentStyle detect_indent_style(const std::vector<std::string_view>& lines) {
   return style;
 }
 
+IndentStyle region_indent_style(const std::vector<std::string_view>& region,
+                                const std::vector<std::string_view>& above,
+                                const std::vector<std::string_view>& below) {
+  IndentStyle own = detect_indent_style(region);
+  bool indented = std::any_of(region.begin(), region.end(),
+                              [](std::string_view l) { return !indent_of(l).empty(); });
+  if (own.width != 0 && (own.tabs || indented)) return own;
+  std::vector<std::string_view> around;
+  size_t take = std::min<size_t>(above.size(), 200);
+  around.insert(around.end(), above.end() - static_cast<std::ptrdiff_t>(take), above.end());
+  around.insert(around.end(), region.begin(), region.end());
+  around.insert(around.end(), below.begin(),
+                below.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(below.size(), 200)));
+  return detect_indent_style(around);
+}
+
 bool Reindent::converts() const {
   if (from.tabs != to.tabs) return true;
   return !from.tabs && from.width != 0 && to.width != 0 && from.width != to.width;
@@ -160,9 +176,9 @@ int Reindent::converted_columns(std::string_view line) const {
 }
 
 std::string Reindent::apply(std::string_view line) const {
+  if (is_identity()) return std::string(line);
   if (is_blank(line)) return {};
   std::string_view body = line.substr(indent_of(line).size());
-  if (is_identity()) return std::string(line);
   int columns = std::max(0, converted_columns(line) + shift);
   std::string out;
   if (to.tabs) {
@@ -425,7 +441,8 @@ bool is_definition_header(std::string_view line) {
   size_t paren = k.find('(');
   if (paren == std::string_view::npos || paren == 0) return false;
   if (k.find('=') < paren) return false;  // an assignment
-  return k.back() == '{' ||
+  bool opens_body = k.back() == '{' || (k.size() >= 2 && k.substr(k.size() - 2) == "{}");
+  return opens_body ||
          (k.back() == ')' && k.find(';') == std::string_view::npos && k.find(' ') < paren);
 }
 
@@ -520,6 +537,21 @@ std::vector<Unit> split_units(const std::vector<std::string>& lines, int level) 
     unit.end = i + 1;
     unit.header = i;
     unit.definition = is_definition_header(k);
+    if (!unit.definition && k.find('(') != std::string_view::npos &&
+        (k.back() == ',' || k.back() == '(')) {
+      // A signature over several lines: judged whole, up to where its body opens.
+      std::string joined(k);
+      for (size_t n = i + 1; n < lines.size() && n < i + 8; ++n) {
+        std::string_view more = key(lines[n]);
+        joined += ' ';
+        joined += more;
+        if (more.empty() || more.back() == '{' || more.back() == '}' || more.back() == ';' ||
+            more.back() == ':') {
+          break;
+        }
+      }
+      unit.definition = is_definition_header(joined);
+    }
     unit.name = defined_name(k);
     units.push_back(std::move(unit));
     attached = kNone;

@@ -41,6 +41,11 @@ struct IndentStyle {
 inline constexpr int kTabColumns = 4;
 
 IndentStyle detect_indent_style(const std::vector<std::string_view>& lines);
+// The region's own style; the lines around it (up to 200 on each side) only when the region
+// shows none (it may differ from the rest of the file).
+IndentStyle region_indent_style(const std::vector<std::string_view>& region,
+                                const std::vector<std::string_view>& above,
+                                const std::vector<std::string_view>& below);
 // Leading blanks of `line`, in columns (a tab = kTabColumns).
 int indent_columns(std::string_view line);
 std::string_view indent_of(std::string_view line);

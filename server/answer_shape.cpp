@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -56,8 +57,23 @@ std::optional<size_t> first_non_blank(const Lines& lines) {
 
 // --- 1. copied context ---
 
+// A context line distinctive enough to be recognised alone: not "}" or "end", but a long rule
+// like "/* ========== */" is.
+bool distinctive(std::string_view line) {
+  return !is_trivial(line) || key(line).size() >= 8;
+}
+
+// `line` is `original`, or a rewrite of it; `original` must say something ("}" proves nothing).
+bool continues_as(std::string_view line, std::string_view original) {
+  if (is_trivial(original)) return false;
+  return keys_equal(line, original) || answer::is_rewrite_of(line, original);
+}
+
 // The number of leading answer lines that repeat the lines right above the region, in order.
+// Lines that say little ("}", "end", "") count only when the answer then starts the region with
+// its first line, or when dropping them is what balances the answer's brackets.
 size_t copied_above(const Lines& a, const Lines& above, const Lines& original) {
+  std::optional<size_t> first = first_non_blank(original);
   const int original_balance = answer::bracket_balance(join_views(original, 0, original.size()));
   size_t best = 0;
   size_t limit = std::min(a.size() - 1, above.size());
@@ -66,14 +82,17 @@ size_t copied_above(const Lines& a, const Lines& above, const Lines& original) {
     bool says_enough = false;
     for (size_t k = 0; k < p && same; ++k) {
       same = keys_equal(a[k], above[above.size() - p + k]);
-      says_enough = says_enough || !is_trivial(a[k]);
+      says_enough = says_enough || distinctive(a[k]);
     }
     if (!same) continue;
-    // Lines like "{" alone only count when dropping them is what balances the answer.
     if (!says_enough) {
+      size_t next = p;
+      while (next < a.size() && is_blank(a[next])) ++next;
+      bool region_follows = first && next < a.size() && continues_as(a[next], original[*first]);
       int with = answer::bracket_balance(join_views(a, 0, a.size()));
       int without = answer::bracket_balance(join_views(a, p, a.size()));
-      if (with == original_balance || without != original_balance) continue;
+      bool balances = with != original_balance && without == original_balance;
+      if (!region_follows && !balances) continue;
     }
     best = p;
   }
@@ -81,6 +100,13 @@ size_t copied_above(const Lines& a, const Lines& above, const Lines& original) {
 }
 
 size_t copied_below(const Lines& a, size_t from, const Lines& below, const Lines& original) {
+  std::optional<size_t> last;
+  for (size_t i = original.size(); i-- > 0;) {
+    if (!is_blank(original[i])) {
+      last = i;
+      break;
+    }
+  }
   const int original_balance = answer::bracket_balance(join_views(original, 0, original.size()));
   size_t best = 0;
   size_t available = a.size() - from;
@@ -90,14 +116,19 @@ size_t copied_below(const Lines& a, size_t from, const Lines& below, const Lines
     bool says_enough = false;
     for (size_t k = 0; k < s && same; ++k) {
       same = keys_equal(a[a.size() - s + k], below[k]);
-      says_enough = says_enough || !is_trivial(below[k]);
+      says_enough = says_enough || distinctive(below[k]);
     }
     if (!same) continue;
     if (!says_enough) {
-      // "}" after the answer is the region's own closing line unless dropping it balances.
+      // "}" after the answer is the region's own closing line unless the answer closed the
+      // region right before it, or dropping it is what balances the answer.
+      size_t before = a.size() - s;
+      while (before > from && is_blank(a[before - 1])) --before;
+      bool region_ended = last && before > from && continues_as(a[before - 1], original[*last]);
       int with = answer::bracket_balance(join_views(a, from, a.size()));
       int without = answer::bracket_balance(join_views(a, from, a.size() - s));
-      if (with == original_balance || without != original_balance) continue;
+      bool balances = with != original_balance && without == original_balance;
+      if (!region_ended && !balances) continue;
     }
     best = s;
   }
@@ -139,8 +170,21 @@ std::vector<Anchor> align(const std::vector<std::string>& m, const std::vector<b
                           const Lines& o, bool late) {
   const size_t n = m.size();
   const size_t w = o.size() + 1;
+  // Lines as numbers: equal keys, equal ids; 0 for a line that cannot anchor.
+  std::unordered_map<std::string_view, uint32_t> ids;
+  std::vector<uint32_t> original_id(o.size(), 0);
+  for (size_t j = 0; j < o.size(); ++j) {
+    if (is_trivial(o[j])) continue;
+    original_id[j] = ids.emplace(key(o[j]), static_cast<uint32_t>(ids.size() + 1)).first->second;
+  }
+  std::vector<uint32_t> answer_id(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    if (marker[i] || is_trivial(m[i])) continue;
+    auto it = ids.find(key(m[i]));
+    if (it != ids.end()) answer_id[i] = it->second;
+  }
   auto anchors = [&](size_t i, size_t j) {
-    return !marker[i] && !is_trivial(m[i]) && keys_equal(m[i], o[j]);
+    return answer_id[i] != 0 && answer_id[i] == original_id[j];
   };
   std::vector<uint32_t> dp((n + 1) * w, 0);  // dp[i][j]: best for m[i..], o[j..]
   for (size_t i = n; i-- > 0;) {
@@ -213,19 +257,18 @@ void fill_gap(const std::vector<std::string>& m, const std::vector<bool>& is_mar
     }
     return true;
   };
+  // Right up against the marker, they are the stretch's own lines, trivial or not ("}" after
+  // a marker closes the block the marker cut); with new lines between, trivial ones count as
+  // far as bracket balance says.
   size_t pre_firm = 0;
   if (mb + pre_match == marker) {
-    for (size_t k = 0; k < pre_match; ++k) {
-      if (!is_trivial(m[mb + k])) pre_firm = k + 1;
-    }
+    pre_firm = pre_match;
   } else {
     while (pre_match > 0 && !all_equal(mb, pre_match)) --pre_match;
   }
   size_t post_firm = 0;
   if (marker + 1 + post_match == me) {
-    for (size_t k = 0; k < post_match; ++k) {
-      if (!is_trivial(m[me - 1 - k])) post_firm = k + 1;
-    }
+    post_firm = post_match;
   } else {
     auto post_equal = [&](size_t count) {
       for (size_t k = 0; k < count; ++k) {
@@ -487,18 +530,10 @@ ShapedAnswer shape_answer(const AnswerFrame& frame, std::string_view code, bool 
     }
   }
 
-  // 2. Indentation, in the region's style (learnt from the region and the lines around it).
+  // 2. Indentation, in the region's style.
   answer::Reindent reindent;
   reindent.from = answer::detect_indent_style(m);
-  {
-    Lines around;
-    size_t take = std::min<size_t>(above.size(), 200);
-    around.insert(around.end(), above.end() - static_cast<std::ptrdiff_t>(take), above.end());
-    around.insert(around.end(), o.begin(), o.end());
-    around.insert(around.end(), below.begin(),
-                  below.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(below.size(), 200)));
-    reindent.to = answer::detect_indent_style(around);
-  }
+  reindent.to = answer::region_indent_style(o, above, below);
   // An answer whose own style cannot be seen (one level) is taken to be in the region's.
   if (reindent.from.width == 0 && !reindent.from.tabs) reindent.from = reindent.to;
   if (reindent.from.tabs != reindent.to.tabs && reindent.from.width == 0) {
@@ -529,12 +564,20 @@ ShapedAnswer shape_answer(const AnswerFrame& frame, std::string_view code, bool 
     if (!early.problem.empty())
       return refuse("the answer could not be matched to the region: " + early.problem);
     Filled late = fill_markers(lines, marker, o, true);
+    if (!late.problem.empty())
+      return refuse("the answer could not be matched to the region: " + late.problem);
+    Filled* chosen = &early;
     if (late.lines != early.lines) {
-      return refuse(
-          "the answer could not be matched to the region: the code its elision marker leaves "
-          "out could be either of two stretches of the original");
+      // Two readings: the one that keeps more of the original (drops less of what the model
+      // left out) wins; if they keep as much, it cannot be told.
+      if (late.lines.size() == early.lines.size()) {
+        return refuse(
+            "the answer could not be matched to the region: the code its elision marker leaves "
+            "out could be either of two stretches of the original");
+      }
+      if (late.lines.size() > early.lines.size()) chosen = &late;
     }
-    std::string text = join(early.lines);
+    std::string text = join(chosen->lines);
     if (answer::bracket_balance(frame.original) == 0 && answer::bracket_balance(text) != 0 &&
         answer::bracket_balance(join(lines)) == 0) {
       return refuse(
@@ -542,7 +585,7 @@ ShapedAnswer shape_answer(const AnswerFrame& frame, std::string_view code, bool 
           "brackets no longer balance");
     }
     result.ok = true;
-    result.elisions = early.markers;
+    result.elisions = chosen->markers;
     result.text = std::move(text);
     return result;
   }

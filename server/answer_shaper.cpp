@@ -73,8 +73,16 @@ void AnswerShaper::take_line(std::string_view line) {
     case Lead::kStart: {
       if (is_blank(line)) return;
       bool region_start = first_original_ && key(line) == key(o_[*first_original_]);
-      if (!is_trivial(line) && !region_start) {
+      if (!region_start) {
         const std::vector<size_t>* at = above_positions(key(line));
+        // A line like "}" or "end" only as the line right above the region.
+        std::vector<size_t> right_above;
+        if (is_trivial(line)) {
+          size_t j = u_.size();
+          while (j > 0 && is_blank(u_[j - 1])) --j;
+          if (j > 0 && key(u_[j - 1]) == key(line)) right_above.push_back(j - 1);
+          at = right_above.empty() ? nullptr : &right_above;
+        }
         if (at != nullptr) {
           lead_ = Lead::kAbove;
           held_above_.emplace_back(line);
@@ -144,6 +152,11 @@ void AnswerShaper::middle_line(std::string_view line) {
       pass_original(*k);
     }
   }
+  if (is_blank(line) && held_below_.empty() && !marker_pending_) {
+    // Blank lines wait for the next line: at the end of the answer they are no code.
+    held_blanks_.emplace_back(line);
+    return;
+  }
   if (!held_below_.empty()) {
     if (below_next_ < d_.size() && key(d_[below_next_]) == key(line)) {
       held_below_.emplace_back(line);
@@ -155,7 +168,10 @@ void AnswerShaper::middle_line(std::string_view line) {
     below_next_ = 0;
     for (const std::string& h : held) code_line(h);
   }
-  if (!is_trivial(line) && !marker_pending_) {
+  // The lines below the region, repeated: held until the answer departs from them. A line
+  // like "}" only once the answer has been through all of the original.
+  bool past_original = diff_.next_original() >= o_.size();
+  if ((!is_trivial(line) || past_original) && !marker_pending_) {
     auto d0 = std::find_if(d_.begin(), d_.end(), [](std::string_view l) { return !is_blank(l); });
     if (d0 != d_.end() && key(*d0) == key(line)) {
       held_below_.emplace_back(line);
@@ -165,35 +181,93 @@ void AnswerShaper::middle_line(std::string_view line) {
   }
   if (answer::is_elision_marker(line, language_) && !find_original(line, 0) &&
       std::none_of(o_.begin(), o_.end(), [&](std::string_view o) { return key(o) == key(line); })) {
+    flush_blanks();  // they come before what the marker stands for
     marker_pending_ = true;
     return;
   }
   if (marker_pending_) {
-    if (is_trivial(line) && held_after_marker_.size() < kMaxHeldAfterMarker) {
-      held_after_marker_.emplace_back(line);
-      return;
-    }
-    std::optional<size_t> k =
-        is_trivial(line) ? std::nullopt : find_original(line, diff_.next_original());
-    std::vector<std::string> held = std::move(held_after_marker_);
-    held_after_marker_.clear();
-    marker_pending_ = false;
-    if (k) {
-      pass_original(*k);
-      // Held "}" lines that repeat the end of the filled run are that run's own lines.
-      size_t same = 0;
-      while (same < held.size() && same < *k &&
-             key(held[held.size() - 1 - same]) == key(o_[*k - 1 - same])) {
-        ++same;
-      }
-      held.resize(held.size() - same);
-    }
-    for (const std::string& h : held) code_line(h);
+    after_marker(line);
+    return;
   }
   code_line(line);
 }
 
+void AnswerShaper::after_marker(std::string_view line) {
+  if (candidates_.empty()) {
+    if (is_trivial(line) && held_after_marker_.size() < kMaxHeldAfterMarker) {
+      held_after_marker_.emplace_back(line);
+      return;
+    }
+    // Where the answer resumes in the original: every place the line could be.
+    std::vector<size_t> at;
+    if (!is_trivial(line)) {
+      for (size_t k = diff_.next_original(); k < o_.size(); ++k) {
+        if (key(o_[k]) == key(line)) at.push_back(k);
+      }
+    }
+    if (at.size() > 1) {
+      candidates_ = std::move(at);
+      resumed_.emplace_back(line);
+      return;
+    }
+    resume_at(at.empty() ? std::nullopt : std::optional<size_t>(at.front()));
+    code_line(line);
+    return;
+  }
+  // The answer resumed with a line the original has more than once: the lines after it tell
+  // which (or, if none does, the last: the reading that keeps the most, as the final fit).
+  size_t n = resumed_.size();
+  std::vector<size_t> still;
+  for (size_t k : candidates_) {
+    if (k + n < o_.size() && key(o_[k + n]) == key(line)) still.push_back(k);
+  }
+  if (still.size() > 1 && resumed_.size() < kMaxHeldAfterMarker) {
+    candidates_ = std::move(still);
+    resumed_.emplace_back(line);
+    return;
+  }
+  bool continues = !still.empty();
+  resume_at(continues ? still.front() : candidates_.back());
+  if (continues) {
+    code_line(line);
+  } else {
+    middle_line(line);
+  }
+}
+
+void AnswerShaper::resume_at(std::optional<size_t> k) {
+  std::vector<std::string> held = std::move(held_after_marker_);
+  held_after_marker_.clear();
+  std::vector<std::string> resumed = std::move(resumed_);
+  resumed_.clear();
+  candidates_.clear();
+  marker_pending_ = false;
+  if (k) {
+    pass_original(*k);
+    // Held "}" lines that repeat the end of the filled run are that run's own lines.
+    size_t same = 0;
+    while (same < held.size() && same < *k &&
+           key(held[held.size() - 1 - same]) == key(o_[*k - 1 - same])) {
+      ++same;
+    }
+    held.resize(held.size() - same);
+  }
+  for (const std::string& h : held) code_line(h);
+  for (const std::string& r : resumed) code_line(r);
+}
+
+void AnswerShaper::flush_blanks() {
+  std::vector<std::string> blanks = std::move(held_blanks_);
+  held_blanks_.clear();
+  for (const std::string& blank : blanks) {
+    pass(reindent_ ? reindent_->apply(blank) : blank);
+    pass("\n");
+  }
+}
+
 void AnswerShaper::code_line(std::string_view line) {
+  flush_blanks();
+  if (reindent_ && !answer_style_known_) learn_answer_style(*reindent_, line);
   std::string text = reindent_ ? reindent_->apply(line) : std::string(line);
   if (partial_forwarded_ > 0) {
     pass(std::string_view(text).substr(std::min(partial_forwarded_, text.size())));
@@ -205,12 +279,15 @@ void AnswerShaper::code_line(std::string_view line) {
 }
 
 void AnswerShaper::forward_partial() {
+  // Past the original's last line, a line may be copied from below the region: it waits.
   if (partial_.empty() || lead_ != Lead::kMiddle || !reindent_ || marker_pending_ ||
-      !held_below_.empty() || may_be_comment(partial_)) {
+      !held_below_.empty() || may_be_comment(partial_) || diff_.next_original() >= o_.size()) {
     return;
   }
+  if (!answer_style_known_) learn_answer_style(*reindent_, partial_);
   std::string text = reindent_->apply(partial_);
   if (text.size() > partial_forwarded_) {
+    flush_blanks();
     pass(std::string_view(text).substr(partial_forwarded_));
     partial_forwarded_ = text.size();
   }
@@ -218,21 +295,28 @@ void AnswerShaper::forward_partial() {
 
 void AnswerShaper::decide_indentation(std::string_view first_line) {
   answer::Reindent r;
-  std::vector<std::string_view> around;
-  size_t take = std::min<size_t>(u_.size(), 200);
-  around.insert(around.end(), u_.end() - static_cast<std::ptrdiff_t>(take), u_.end());
-  around.insert(around.end(), o_.begin(), o_.end());
-  around.insert(around.end(), d_.begin(),
-                d_.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(d_.size(), 200)));
-  r.to = answer::detect_indent_style(around);
+  r.to = answer::region_indent_style(o_, u_, d_);
   r.from = r.to;
-  std::string_view indent = answer::indent_of(first_line);
-  if (!indent.empty() && (indent.front() == '\t') != r.to.tabs) {
+  learn_answer_style(r, first_line);
+  // Most answers start with the region's first line.
+  if (first_original_ && key(first_line) == key(o_[*first_original_])) {
+    r.shift = answer::indent_columns(o_[*first_original_]) - r.converted_columns(first_line);
+  } else {
+    r.shift = answer::indentation_shift({first_line}, o_, r);
+  }
+  reindent_ = r;
+}
+
+void AnswerShaper::learn_answer_style(answer::Reindent& r, std::string_view line) {
+  // The answer indents with tabs where the region has spaces, or the other way round: known
+  // from its first indented line (a top-level region's first line has none).
+  std::string_view indent = answer::indent_of(line);
+  if (indent.empty() || answer_style_known_) return;
+  answer_style_known_ = true;
+  if ((indent.front() == '\t') != r.to.tabs) {
     r.from.tabs = indent.front() == '\t';
     r.from.width = r.from.tabs ? answer::kTabColumns : (r.to.width != 0 ? r.to.width : 4);
   }
-  r.shift = answer::indentation_shift({first_line}, o_, r);
-  reindent_ = r;
 }
 
 void AnswerShaper::pass_original(size_t end) {

@@ -61,8 +61,12 @@ class AnswerShaper {
   void take_line(std::string_view line);
   void middle_line(std::string_view line);
   void code_line(std::string_view line);
+  void after_marker(std::string_view line);
+  void resume_at(std::optional<size_t> original_line);
   void forward_partial();
   void decide_indentation(std::string_view first_line);
+  void learn_answer_style(answer::Reindent& r, std::string_view line);
+  void flush_blanks();
   void pass_original(size_t end);  // the original lines from the diff's position up to `end`
   void pass(std::string_view text);
   void release_held(std::vector<std::string>& held);
@@ -96,8 +100,12 @@ class AnswerShaper {
   std::vector<std::string> held_above_;
   std::vector<size_t> above_at_;  // where the held lines may be in u_ (index of the last one)
   std::optional<answer::Reindent> reindent_;
+  bool answer_style_known_ = false;       // tabs or spaces, seen on an indented line
+  std::vector<std::string> held_blanks_;  // blank lines waiting for the next line
   bool marker_pending_ = false;
-  std::vector<std::string> held_after_marker_;
+  std::vector<std::string> held_after_marker_;  // trivial lines after the marker
+  std::vector<size_t> candidates_;              // where the answer may resume in the original
+  std::vector<std::string> resumed_;            // its lines since, until one place is left
   std::vector<std::string> held_below_;
   size_t below_next_ = 0;  // the line of d_ the next held line must repeat
 };

@@ -112,7 +112,10 @@ void Server::progress(const ActiveEdit& edit, json value) {
 void Server::reply_edit(ActiveEdit& edit, std::string_view state, const std::string& reason) {
   edit.finished = true;
   if (edit.progress_open) {
-    progress(edit, json{{"kind", "end"}, {"message", std::string(state)}});
+    // A client without flint's plugin learns why from here.
+    std::string message(state);
+    if (state == "failed" && !reason.empty()) message += ": " + reason;
+    progress(edit, json{{"kind", "end"}, {"message", message}});
     edit.progress_open = false;
   }
   if (!edit.reply) return;
