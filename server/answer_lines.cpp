@@ -191,8 +191,17 @@ std::string Reindent::apply(std::string_view line) const {
   return out;
 }
 
-int indentation_shift(const std::vector<std::string_view>& answer,
-                      const std::vector<std::string_view>& original, const Reindent& style) {
+namespace {
+
+struct ShiftVote {
+  int shift = 0;
+  int support = 0;  // answer lines that agree on it (0: no line appears once in the original)
+};
+
+// Answer lines that appear exactly once in the original vote for the shift that brings them to
+// their original's indentation; the most votes win (the first line's vote on a tie).
+ShiftVote vote_shift(const std::vector<std::string_view>& answer,
+                     const std::vector<std::string_view>& original, const Reindent& style) {
   std::unordered_map<std::string_view, int> once;  // key -> index, -1 when repeated
   for (size_t i = 0; i < original.size(); ++i) {
     if (is_trivial(original[i])) continue;
@@ -200,7 +209,7 @@ int indentation_shift(const std::vector<std::string_view>& answer,
     if (!fresh) it->second = -1;
   }
   std::map<int, int> votes;
-  int first_vote = 0;
+  ShiftVote best;
   bool voted = false;
   for (std::string_view line : answer) {
     if (is_trivial(line)) continue;
@@ -208,17 +217,39 @@ int indentation_shift(const std::vector<std::string_view>& answer,
     if (it == once.end() || it->second < 0) continue;
     int shift =
         indent_columns(original[static_cast<size_t>(it->second)]) - style.converted_columns(line);
-    if (!voted) first_vote = shift;
+    if (!voted) best = {shift, 0};
     voted = true;
     ++votes[shift];
   }
-  if (voted) {
-    int best = first_vote;
-    for (const auto& [shift, count] : votes) {
-      if (count > votes[best]) best = shift;
-    }
-    return best;
+  for (const auto& [shift, count] : votes) {
+    if (count > best.support) best = {shift, count};
   }
+  if (voted) best.support = votes[best.shift];
+  return best;
+}
+
+}  // namespace
+
+Reindent choose_reindent(const std::vector<std::string_view>& answer,
+                         const std::vector<std::string_view>& original, IndentStyle answer_style,
+                         IndentStyle region_style) {
+  Reindent converted{answer_style, region_style, 0};
+  Reindent plain{region_style, region_style, 0};
+  if (!converted.converts()) return plain;
+  // A style seen in a few lines is a guess: converting must make more lines agree with their
+  // originals than leaving the style alone does (tabs against spaces win a tie).
+  int with = vote_shift(answer, original, converted).support;
+  int without = vote_shift(answer, original, plain).support;
+  if (with > without || (with == without && answer_style.tabs != region_style.tabs)) {
+    return converted;
+  }
+  return plain;
+}
+
+int indentation_shift(const std::vector<std::string_view>& answer,
+                      const std::vector<std::string_view>& original, const Reindent& style) {
+  ShiftVote vote = vote_shift(answer, original, style);
+  if (vote.support > 0) return vote.shift;
   // A rewritten line still starts like the line it replaces.
   for (std::string_view line : answer) {
     std::string head = head_words(line);

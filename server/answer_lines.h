@@ -64,6 +64,12 @@ struct Reindent {
   bool is_identity() const { return shift == 0 && !converts(); }
 };
 
+// Whether to convert the answer's indentation style to the region's: only when that makes more
+// answer lines agree with their originals (or tabs meet spaces). The shift is left at 0.
+Reindent choose_reindent(const std::vector<std::string_view>& answer,
+                         const std::vector<std::string_view>& original, IndentStyle answer_style,
+                         IndentStyle region_style);
+
 // The shift that brings `answer` to the region's indentation: most answer lines that appear
 // exactly once in `original` agree on it; failing that, a line that starts like an original
 // line (same first two words); failing that, the first non-blank lines of both.

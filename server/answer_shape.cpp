@@ -531,14 +531,14 @@ ShapedAnswer shape_answer(const AnswerFrame& frame, std::string_view code, bool 
   }
 
   // 2. Indentation, in the region's style.
-  answer::Reindent reindent;
-  reindent.from = answer::detect_indent_style(m);
-  reindent.to = answer::region_indent_style(o, above, below);
+  answer::IndentStyle region_style = answer::region_indent_style(o, above, below);
+  answer::IndentStyle answer_style = answer::detect_indent_style(m);
   // An answer whose own style cannot be seen (one level) is taken to be in the region's.
-  if (reindent.from.width == 0 && !reindent.from.tabs) reindent.from = reindent.to;
-  if (reindent.from.tabs != reindent.to.tabs && reindent.from.width == 0) {
-    reindent.from.width = reindent.to.width;
+  if (answer_style.width == 0 && !answer_style.tabs) answer_style = region_style;
+  if (answer_style.tabs != region_style.tabs && answer_style.width == 0) {
+    answer_style.width = region_style.width;
   }
+  answer::Reindent reindent = answer::choose_reindent(m, o, answer_style, region_style);
   reindent.shift = answer::indentation_shift(m, o, reindent);
   result.indent_shift = reindent.shift;
   result.indent_converted = reindent.converts();

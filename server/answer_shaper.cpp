@@ -12,6 +12,8 @@ using answer::key;
 // Lines held after an elision marker while none anchors: past this, they are passed on as they
 // are (the final fit decides).
 constexpr size_t kMaxHeldAfterMarker = 64;
+// A copy of the lines above that starts with a line like "}" is looked for this far up.
+constexpr size_t kTrivialContextLines = 200;
 
 // A line that may turn out to be a comment (and so an elision marker) once complete.
 bool may_be_comment(std::string_view partial) {
@@ -75,13 +77,15 @@ void AnswerShaper::take_line(std::string_view line) {
       bool region_start = first_original_ && key(line) == key(o_[*first_original_]);
       if (!region_start) {
         const std::vector<size_t>* at = above_positions(key(line));
-        // A line like "}" or "end" only as the line right above the region.
-        std::vector<size_t> right_above;
+        // A line like "}" or "end" may start the copy too (the end of the function above):
+        // looked for among the lines just above, the following lines tell.
+        std::vector<size_t> near;
         if (is_trivial(line)) {
-          size_t j = u_.size();
-          while (j > 0 && is_blank(u_[j - 1])) --j;
-          if (j > 0 && key(u_[j - 1]) == key(line)) right_above.push_back(j - 1);
-          at = right_above.empty() ? nullptr : &right_above;
+          size_t from = u_.size() > kTrivialContextLines ? u_.size() - kTrivialContextLines : 0;
+          for (size_t j = from; j < u_.size(); ++j) {
+            if (key(u_[j]) == key(line)) near.push_back(j);
+          }
+          at = near.empty() ? nullptr : &near;
         }
         if (at != nullptr) {
           lead_ = Lead::kAbove;
