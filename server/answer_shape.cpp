@@ -71,8 +71,9 @@ bool continues_as(std::string_view line, std::string_view original) {
 
 // The number of leading answer lines that repeat the lines right above the region, in order.
 // Lines that say little ("}", "end", "") count only when the answer then starts the region with
-// its first line, or when dropping them is what balances the answer's brackets.
-size_t copied_above(const Lines& a, const Lines& above, const Lines& original) {
+// its first line, or when dropping them is what balances the answer's brackets (not known when
+// the answer is `elided`).
+size_t copied_above(const Lines& a, const Lines& above, const Lines& original, bool elided) {
   std::optional<size_t> first = first_non_blank(original);
   const int original_balance = answer::bracket_balance(join_views(original, 0, original.size()));
   size_t best = 0;
@@ -91,7 +92,7 @@ size_t copied_above(const Lines& a, const Lines& above, const Lines& original) {
       bool region_follows = first && next < a.size() && continues_as(a[next], original[*first]);
       int with = answer::bracket_balance(join_views(a, 0, a.size()));
       int without = answer::bracket_balance(join_views(a, p, a.size()));
-      bool balances = with != original_balance && without == original_balance;
+      bool balances = !elided && with != original_balance && without == original_balance;
       if (!region_follows && !balances) continue;
     }
     best = p;
@@ -99,7 +100,8 @@ size_t copied_above(const Lines& a, const Lines& above, const Lines& original) {
   return best;
 }
 
-size_t copied_below(const Lines& a, size_t from, const Lines& below, const Lines& original) {
+size_t copied_below(const Lines& a, size_t from, const Lines& below, const Lines& original,
+                    bool elided) {
   std::optional<size_t> last;
   for (size_t i = original.size(); i-- > 0;) {
     if (!is_blank(original[i])) {
@@ -127,7 +129,7 @@ size_t copied_below(const Lines& a, size_t from, const Lines& below, const Lines
       bool region_ended = last && before > from && continues_as(a[before - 1], original[*last]);
       int with = answer::bracket_balance(join_views(a, from, a.size()));
       int without = answer::bracket_balance(join_views(a, from, a.size() - s));
-      bool balances = with != original_balance && without == original_balance;
+      bool balances = !elided && with != original_balance && without == original_balance;
       if (!region_ended && !balances) continue;
     }
     best = s;
@@ -508,8 +510,12 @@ ShapedAnswer shape_answer(const AnswerFrame& frame, std::string_view code, bool 
 
   ShapedAnswer result;
   // 1. Copied context.
-  size_t p = copied_above(a, above, o);
-  size_t s = copied_below(a, p, below, o);
+  // An answer with elision markers leaves brackets open: its balance proves nothing.
+  bool elided = std::any_of(a.begin(), a.end(), [&](std::string_view line) {
+    return answer::is_elision_marker(line, frame.language);
+  });
+  size_t p = copied_above(a, above, o, elided);
+  size_t s = copied_below(a, p, below, o, elided);
   Lines m(a.begin() + static_cast<std::ptrdiff_t>(p), a.end() - static_cast<std::ptrdiff_t>(s));
   while (!m.empty() && is_blank(m.back())) m.pop_back();
   while (!m.empty() && is_blank(m.front())) m.erase(m.begin());

@@ -14,6 +14,7 @@ using answer::key;
 constexpr size_t kMaxHeldAfterMarker = 64;
 // A copy of the lines above that starts with a line like "}" is looked for this far up.
 constexpr size_t kTrivialContextLines = 200;
+constexpr size_t kFileStartLines = 8;
 
 // A line that may turn out to be a comment (and so an elision marker) once complete.
 bool may_be_comment(std::string_view partial) {
@@ -81,8 +82,9 @@ void AnswerShaper::take_line(std::string_view line) {
         // looked for among the lines just above, the following lines tell.
         std::vector<size_t> near;
         if (is_trivial(line)) {
+          // (and among the file's first lines: a whole-file answer starting with '"""').
           size_t from = u_.size() > kTrivialContextLines ? u_.size() - kTrivialContextLines : 0;
-          for (size_t j = from; j < u_.size(); ++j) {
+          for (size_t j = 0; j < u_.size(); j = j + 1 == kFileStartLines && j + 1 < from ? from : j + 1) {
             if (key(u_[j]) == key(line)) near.push_back(j);
           }
           at = near.empty() ? nullptr : &near;
