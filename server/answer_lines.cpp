@@ -101,28 +101,27 @@ int indent_columns(std::string_view line) {
   return columns;
 }
 
-IndentStyle detect_indent_style(const std::vector<std::string_view>& lines) {
-  IndentStyle style;
-  int tab_lines = 0;
-  int space_lines = 0;
-  std::map<int, int> steps;  // increase of indentation from one line to the next -> count
-  int previous = -1;
-  for (std::string_view line : lines) {
-    if (is_blank(line)) continue;
-    std::string_view indent = indent_of(line);
-    if (!indent.empty()) (indent.front() == '\t' ? tab_lines : space_lines)++;
-    int columns = indent_columns(line);
-    if (previous >= 0 && columns > previous && indent.find('\t') == std::string_view::npos) {
-      ++steps[columns - previous];
+namespace {
+
+// A line after which the next one is a level deeper: one that opens a block ("{", ":", Lua's
+// "then"/"do", a function header), as opposed to one continued on the next line ("(", ",",
+// "=": Google style indents those by 4 in a 2-space file).
+bool opens_block(std::string_view line) {
+  std::string_view k = key(line);
+  if (k.empty()) return false;
+  char last = k.back();
+  if (last == '{' || last == ':') return true;
+  for (std::string_view word : {"then", "do", "else", "begin", "in"}) {
+    if (k.size() > word.size() && k.substr(k.size() - word.size()) == word &&
+        !word_char(k[k.size() - word.size() - 1])) {
+      return true;
     }
-    previous = columns;
   }
-  style.tabs = tab_lines > space_lines;
-  if (style.tabs) {
-    style.width = kTabColumns;
-    return style;
-  }
-  // The usual widths first (an aligned continuation line makes odd steps), then the smallest.
+  return starts_with(k, "function") || starts_with(k, "local function");
+}
+
+int usual_width(const std::map<int, int>& steps) {
+  // The usual widths first (an aligned continuation line makes odd steps alone).
   int best = 0;
   int best_count = 0;
   for (int width : {2, 4, 8, 3}) {
@@ -132,8 +131,48 @@ IndentStyle detect_indent_style(const std::vector<std::string_view>& lines) {
       best_count = it->second;
     }
   }
-  // Odd steps alone (aligned continuation lines, a docstring's text) say nothing of the style.
-  style.width = best;
+  return best;
+}
+
+}  // namespace
+
+IndentStyle detect_indent_style(const std::vector<std::string_view>& lines) {
+  IndentStyle style;
+  int tab_lines = 0;
+  int space_lines = 0;
+  std::map<int, int> block_steps;  // increase after a line that opens a block -> count
+  std::map<int, int> steps;        // any increase from one line to the next -> count
+  int previous = -1;
+  std::string_view previous_line;
+  for (std::string_view line : lines) {
+    if (is_blank(line)) continue;
+    // Preprocessor lines sit at column 0 whatever the nesting: no step to or from them.
+    if (line.front() == '#') continue;
+    std::string_view indent = indent_of(line);
+    // A few spaces of alignment (a block comment's " * ", its continuation's "   ") say
+    // nothing of whether the code is indented with tabs or spaces.
+    if (!indent.empty()) {
+      if (indent.front() == '\t') {
+        ++tab_lines;
+      } else if (indent.size() % 2 == 0) {
+        ++space_lines;
+      }
+    }
+    int columns = indent_columns(line);
+    if (previous >= 0 && columns > previous && indent.find('\t') == std::string_view::npos) {
+      ++steps[columns - previous];
+      if (opens_block(previous_line)) ++block_steps[columns - previous];
+    }
+    previous = columns;
+    previous_line = line;
+  }
+  style.tabs = tab_lines > space_lines;
+  if (style.tabs) {
+    style.width = kTabColumns;
+    return style;
+  }
+  style.width = usual_width(block_steps);
+  if (style.width == 0) style.width = usual_width(steps);
   return style;
 }
 

@@ -69,6 +69,35 @@ bool continues_as(std::string_view line, std::string_view original) {
   return keys_equal(line, original) || answer::is_rewrite_of(line, original);
 }
 
+// The answer's lines from `at` on begin the way the region does: its leading lines like "{" or
+// "}" equal, then its first line that says something, equal or rewritten (blank lines aside).
+bool starts_like(const Lines& a, size_t at, const Lines& original) {
+  size_t o = 0;
+  while (true) {
+    while (at < a.size() && is_blank(a[at])) ++at;
+    while (o < original.size() && is_blank(original[o])) ++o;
+    if (at >= a.size() || o >= original.size()) return false;
+    if (!is_trivial(original[o])) return continues_as(a[at], original[o]);
+    if (!keys_equal(a[at], original[o])) return false;
+    ++at;
+    ++o;
+  }
+}
+
+// The answer's lines [from, end) end the way the region does (see starts_like).
+bool ends_like(const Lines& a, size_t from, size_t end, const Lines& original) {
+  size_t o = original.size();
+  while (true) {
+    while (end > from && is_blank(a[end - 1])) --end;
+    while (o > 0 && is_blank(original[o - 1])) --o;
+    if (end == from || o == 0) return false;
+    if (!is_trivial(original[o - 1])) return continues_as(a[end - 1], original[o - 1]);
+    if (!keys_equal(a[end - 1], original[o - 1])) return false;
+    --end;
+    --o;
+  }
+}
+
 // The number of leading answer lines that repeat the lines right above the region, in order.
 // Lines that say little ("}", "end", "") count only when the answer then starts the region with
 // its first line, or when dropping them is what balances the answer's brackets (not known when
@@ -87,9 +116,7 @@ size_t copied_above(const Lines& a, const Lines& above, const Lines& original, b
     }
     if (!same) continue;
     if (!says_enough) {
-      size_t next = p;
-      while (next < a.size() && is_blank(a[next])) ++next;
-      bool region_follows = first && next < a.size() && continues_as(a[next], original[*first]);
+      bool region_follows = first && starts_like(a, p, original);
       int with = answer::bracket_balance(join_views(a, 0, a.size()));
       int without = answer::bracket_balance(join_views(a, p, a.size()));
       bool balances = !elided && with != original_balance && without == original_balance;
@@ -124,9 +151,7 @@ size_t copied_below(const Lines& a, size_t from, const Lines& below, const Lines
     if (!says_enough) {
       // "}" after the answer is the region's own closing line unless the answer closed the
       // region right before it, or dropping it is what balances the answer.
-      size_t before = a.size() - s;
-      while (before > from && is_blank(a[before - 1])) --before;
-      bool region_ended = last && before > from && continues_as(a[before - 1], original[*last]);
+      bool region_ended = last && ends_like(a, from, a.size() - s, original);
       int with = answer::bracket_balance(join_views(a, from, a.size()));
       int without = answer::bracket_balance(join_views(a, from, a.size() - s));
       bool balances = !elided && with != original_balance && without == original_balance;

@@ -84,7 +84,8 @@ void AnswerShaper::take_line(std::string_view line) {
         if (is_trivial(line)) {
           // (and among the file's first lines: a whole-file answer starting with '"""').
           size_t from = u_.size() > kTrivialContextLines ? u_.size() - kTrivialContextLines : 0;
-          for (size_t j = 0; j < u_.size(); j = j + 1 == kFileStartLines && j + 1 < from ? from : j + 1) {
+          for (size_t j = 0; j < u_.size();
+               j = j + 1 == kFileStartLines && j + 1 < from ? from : j + 1) {
             if (key(u_[j]) == key(line)) near.push_back(j);
           }
           at = near.empty() ? nullptr : &near;
@@ -176,7 +177,7 @@ void AnswerShaper::middle_line(std::string_view line) {
   }
   // The lines below the region, repeated: held until the answer departs from them. A line
   // like "}" only once the answer has been through all of the original.
-  bool past_original = diff_.next_original() >= o_.size();
+  bool past_original = at_original_end();
   if ((!is_trivial(line) || past_original) && !marker_pending_) {
     auto d0 = std::find_if(d_.begin(), d_.end(), [](std::string_view l) { return !is_blank(l); });
     if (d0 != d_.end() && key(*d0) == key(line)) {
@@ -262,6 +263,14 @@ void AnswerShaper::resume_at(std::optional<size_t> k) {
   for (const std::string& r : resumed) code_line(r);
 }
 
+bool AnswerShaper::at_original_end() const {
+  // Blank lines of the original left are matched by blank lines held back.
+  for (size_t k = diff_.next_original(); k < o_.size(); ++k) {
+    if (!is_blank(o_[k])) return false;
+  }
+  return true;
+}
+
 void AnswerShaper::flush_blanks() {
   std::vector<std::string> blanks = std::move(held_blanks_);
   held_blanks_.clear();
@@ -287,10 +296,11 @@ void AnswerShaper::code_line(std::string_view line) {
 void AnswerShaper::forward_partial() {
   // Past the original's last line, a line may be copied from below the region: it waits.
   if (partial_.empty() || lead_ != Lead::kMiddle || !reindent_ || marker_pending_ ||
-      !held_below_.empty() || may_be_comment(partial_) || diff_.next_original() >= o_.size()) {
+      !held_below_.empty() || may_be_comment(partial_) || at_original_end()) {
     return;
   }
-  if (!answer_style_known_) learn_answer_style(*reindent_, partial_);
+  // Which style the answer indents in is decided on a whole line.
+  if (!answer_style_known_ && !answer::indent_of(partial_).empty()) return;
   std::string text = reindent_->apply(partial_);
   if (text.size() > partial_forwarded_) {
     flush_blanks();
@@ -318,8 +328,21 @@ void AnswerShaper::learn_answer_style(answer::Reindent& r, std::string_view line
   // from its first indented line (a top-level region's first line has none).
   std::string_view indent = answer::indent_of(line);
   if (indent.empty() || answer_style_known_) return;
+  // Only a whole level tells: tabs, or a multiple of the region's width in spaces (not the
+  // " * " of a block comment's continuation).
+  // Tabs may be followed by a few spaces of alignment ("smart tabs").
+  bool tabs = indent.front() == '\t' &&
+              indent.find('\t', indent.find_first_not_of('\t')) == std::string_view::npos;
+  bool spaces = indent.find('\t') == std::string_view::npos;
+  int width = r.to.width != 0 ? r.to.width : 2;
+  if (!tabs && !(spaces && static_cast<int>(indent.size()) % width == 0)) return;
   answer_style_known_ = true;
-  if ((indent.front() == '\t') != r.to.tabs) {
+  // A line the original has with the very same indentation says the answer kept its style
+  // (GNU-style continuation lines mix tabs into a space-indented file).
+  bool verbatim = std::any_of(o_.begin(), o_.end(), [&](std::string_view o) {
+    return key(o) == key(line) && answer::indent_of(o) == indent;
+  });
+  if (!verbatim && (indent.front() == '\t') != r.to.tabs) {
     r.from.tabs = indent.front() == '\t';
     r.from.width = r.from.tabs ? answer::kTabColumns : (r.to.width != 0 ? r.to.width : 4);
   }

@@ -67,6 +67,8 @@ class AnswerShaper {
   void decide_indentation(std::string_view first_line);
   void learn_answer_style(answer::Reindent& r, std::string_view line);
   void flush_blanks();
+  // The answer has been through every original line but blank ones.
+  bool at_original_end() const;
   void pass_original(size_t end);  // the original lines from the diff's position up to `end`
   void pass(std::string_view text);
   void release_held(std::vector<std::string>& held);

@@ -266,12 +266,13 @@ TEST(AnswerShape, MarkerBeforeARepeatedLineKeepsTheMostOriginal) {
       "    b = step(a)\n"
       "    log(x)\n"
       "    return b\n";
-  EXPECT_EQ(shaped_text(twice,
-                        "def f(x):\n"
-                        "    # ...\n"
-                        "    log(x)\n"
-                        "    return b + 1\n"),
-            "def f(x):\n    a = step(x)\n    log(x)\n    b = step(a)\n    log(x)\n    return b + 1\n");
+  EXPECT_EQ(
+      shaped_text(twice,
+                  "def f(x):\n"
+                  "    # ...\n"
+                  "    log(x)\n"
+                  "    return b + 1\n"),
+      "def f(x):\n    a = step(x)\n    log(x)\n    b = step(a)\n    log(x)\n    return b + 1\n");
 }
 
 TEST(AnswerShape, BodyAnsweredAloneReplacesTheBody) {

@@ -212,8 +212,8 @@ inline std::optional<size_t> line_to_change(const std::vector<std::string>& line
     size_t same = 0;
     for (const std::string& other : lines) same += answer::key(other) == answer::key(lines[i]);
     if (same != 1) continue;
-    if (!best || std::abs(static_cast<double>(i) - middle) <
-                     std::abs(static_cast<double>(*best) - middle)) {
+    if (!best ||
+        std::abs(static_cast<double>(i) - middle) < std::abs(static_cast<double>(*best) - middle)) {
       best = i;
     }
   }

@@ -8,7 +8,12 @@
 // reasoning filter and escalation detector as the server's glue), tokenized at 1, 3 and 12
 // bytes, and the file, the session's state and every edit sent are checked.
 //
-// FLINT_ANSWER_TABLE_DUMP=<dir> writes each failing case (document, region, answer) there.
+// Failures are listed grouped by shape and check, each group labelled with the * test
+// at the end of this file that holds a minimal case of the bug it most likely is (a label only:
+// every failing session fails its table test all the same).
+//
+// FLINT_ANSWER_TABLE_DUMP=<dir> writes each failing case (document, region, answer) there;
+// FLINT_ANSWER_TABLE_TRACE=1 re-runs each failing session with the rig's trace on stderr.
 
 #include <gtest/gtest.h>
 
@@ -22,12 +27,14 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "parsers/language_registry.h"
 #include "parsers/scope.h"
 #include "parsers/syntax_tree.h"
 #include "parsers/text_input.h"
+#include "server/answer_shape.h"
 #include "server/edit_prompt.h"
 #include "server/edit_session.h"
 #include "server/reasoning_filter.h"
@@ -83,7 +90,9 @@ std::vector<LanguageSpec> language_specs() {
        samples + "sample.cpp"},
       {"c",
        {{"/usr/share/doc/zlib1g-dev/examples", ".c", 2},
-        {"/usr/share/doc/nettle-dev/examples", ".c", 2}},
+        {"/usr/share/doc/nettle-dev/examples", ".c", 2},
+        // Has whitespace-only lines inside functions, as much real code does.
+        {"/usr/share/doc/nettle-dev/examples/rsa-encrypt.c", "", 1}},
        samples + "sample.c"},
       {"lua", {{"/usr/share/nvim/runtime/lua/vim", ".lua", 3}}, samples + "sample.lua"},
       {"javascript",
@@ -108,8 +117,7 @@ std::vector<LanguageSpec> language_specs() {
       {"rust",
        {{"/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/share/doc/rust/html/"
          "error_codes/main.rs",
-         "",
-         1}},
+         "", 1}},
        samples + "sample.rs"},
       {"java", {}, samples + "Sample.java"},
   };
@@ -238,16 +246,18 @@ std::vector<Region> find_regions(const parsers::Language& language, const std::s
   for (size_t k = 0; k < take; ++k) {
     regions.push_back(to_region(*candidates[(2 * k + 1) * candidates.size() / (2 * take)]));
   }
-  // A class with at least two methods, for the one-method shape, if the spread missed one.
-  bool have_class = std::any_of(regions.begin(), regions.end(),
-                                [](const Region& r) { return r.methods.size() >= 2; });
-  if (!have_class) {
-    for (const parsers::Scope* s : candidates) {
-      Region r = to_region(*s);
-      if (r.methods.size() >= 2) {
-        regions.push_back(std::move(r));
-        break;
-      }
+  // Classes with at least two methods, for the one-method shape: up to two per file.
+  size_t classes = std::count_if(regions.begin(), regions.end(),
+                                 [](const Region& r) { return r.methods.size() >= 2; });
+  for (const parsers::Scope* s : candidates) {
+    if (classes >= 2) break;
+    Region r = to_region(*s);
+    bool known = std::any_of(regions.begin(), regions.end(), [&](const Region& x) {
+      return x.first_line == r.first_line && x.line_count == r.line_count;
+    });
+    if (r.methods.size() >= 2 && !known) {
+      regions.push_back(std::move(r));
+      ++classes;
     }
   }
   return regions;
@@ -302,7 +312,7 @@ const Corpus& corpus() {
 
 enum class Outcome {
   kUnchanged,  // done, the file byte-identical, no edit sent
-  kChanged,    // done, the file as expected, every edit within `changed_rows`
+  kChanged,    // done, the file as expected, every edit within the changed line
   kFailed,     // failed, the file byte-identical, no edit sent
 };
 
@@ -360,10 +370,11 @@ std::vector<Answer> unchanged_answers(const SourceFile& f, const Region& r, size
   // 1.
   out.push_back(keep("1 exact", R));
   std::string fence = sh::fence_for(R);
-  out.push_back(keep("1 fenced",
-                 "Here is the updated code:\n\n" + fence + sh::fence_language(f.language) + "\n" +
-                     with_final_newline(R) + fence +
-                     "\n\nI kept the behaviour the same; let me know if you want more changes.\n"));
+  out.push_back(
+      keep("1 fenced",
+           "Here is the updated code:\n\n" + fence + sh::fence_language(f.language) + "\n" +
+               with_final_newline(R) + fence +
+               "\n\nI kept the behaviour the same; let me know if you want more changes.\n"));
   if (!R.empty() && R.back() == '\n') {
     out.push_back(keep("1 no final newline", R.substr(0, R.size() - 1)));
   }
@@ -386,7 +397,12 @@ std::vector<Answer> unchanged_answers(const SourceFile& f, const Region& r, size
            l.compare(0, indent.width ? indent.width : 4,
                      std::string(indent.width ? indent.width : 4, ' ')) == 0;
   });
-  if (f.language != "go" && !indent.tabs && any_spaces) {
+  // A region that already holds tab-indented lines (a heredoc, GNU style's tab for 8 columns)
+  // would mix both: what its tabs mean cannot be told.
+  bool has_tabs = std::any_of(t.lines.begin(), t.lines.end(), [](const std::string& l) {
+    return sh::indent_of(l).find('\t') != std::string_view::npos;
+  });
+  if (f.language != "go" && !indent.tabs && any_spaces && !has_tabs) {
     // One tab per level of the file's indentation (tabs for 4 spaces in a 4-space file).
     out.push_back(keep("3 tabs", sh::join(sh::tabify(t.lines, indent.width ? indent.width : 4))));
   } else {
@@ -428,7 +444,8 @@ std::vector<Answer> one_line_answers(const SourceFile& f, const Region& r, size_
   uint32_t row = r.first_line + static_cast<uint32_t>(*c);
   std::vector<Answer> out;
   out.push_back({"6 one line", body, Outcome::kChanged, expected, row});
-  out.push_back({"6 one line + think", std::string(kThink) + body, Outcome::kChanged, expected, row});
+  out.push_back(
+      {"6 one line + think", std::string(kThink) + body, Outcome::kChanged, expected, row});
   bool first_indented = !t.lines.empty() && !sh::indent_of(t.lines.front()).empty();
   std::optional<std::string> prefix = sh::common_indent(t.lines);
   if (first_indented && prefix && !prefix->empty()) {
@@ -436,8 +453,8 @@ std::vector<Answer> one_line_answers(const SourceFile& f, const Region& r, size_
                    Outcome::kChanged, expected, row});
   }
   if (!t.above.empty() || !t.below.empty()) {
-    out.push_back({"6 one line + context", copied_context(t, body, index), Outcome::kChanged,
-                   expected, row});
+    out.push_back(
+        {"6 one line + context", copied_context(t, body, index), Outcome::kChanged, expected, row});
   }
   return out;
 }
@@ -525,7 +542,8 @@ ReportStyle style_for(size_t token) {
                     : (token == 3 ? ReportStyle::kLineDiff : ReportStyle::kWholeLines);
 }
 const char* style_name(ReportStyle s) {
-  return s == ReportStyle::kExact ? "exact" : (s == ReportStyle::kLineDiff ? "linediff" : "wholelines");
+  return s == ReportStyle::kExact ? "exact"
+                                  : (s == ReportStyle::kLineDiff ? "linediff" : "wholelines");
 }
 
 std::string excerpt(std::string_view s, size_t max = 160) {
@@ -551,13 +569,23 @@ std::string first_difference(const std::string& want, const std::string& got) {
     std::string x = i < a.size() ? a[i] : "<none>";
     std::string y = i < b.size() ? b[i] : "<none>";
     if (x != y) {
-      return "line " + std::to_string(i + 1) + ": want \"" + excerpt(x) + "\" got \"" +
-             excerpt(y) + "\" (" + std::to_string(a.size()) + " vs " + std::to_string(b.size()) +
-             " lines)";
+      return "line " + std::to_string(i + 1) + ": want \"" + excerpt(x) + "\" got \"" + excerpt(y) +
+             "\" (" + std::to_string(a.size()) + " vs " + std::to_string(b.size()) + " lines)";
     }
   }
   return "final newline differs (" + std::to_string(want.size()) + " vs " +
          std::to_string(got.size()) + " bytes)";
+}
+
+// Byte where 0-based line `row` of `text` starts (the size of the text past its last line).
+uint32_t line_start(const std::string& text, uint32_t row) {
+  size_t at = 0;
+  for (uint32_t i = 0; i < row; ++i) {
+    size_t newline = text.find('\n', at);
+    if (newline == std::string::npos) return static_cast<uint32_t>(text.size());
+    at = newline + 1;
+  }
+  return static_cast<uint32_t>(at);
 }
 
 struct Failure {
@@ -565,7 +593,49 @@ struct Failure {
   std::string check;
   std::string where;   // language, file, region, tokenization
   std::string detail;  // what was wrong
+  std::string bug;     // the known bug (a * test below) it most likely is, if any
 };
+
+// Which known bug a failure most likely is (a label for the report only: the failure counts
+// all the same). `converted`: the file differs only in indentation, and the final fit of the
+// answer converted its indentation style.
+// `blanked`: the file differs from what it should be only in whitespace-only lines emptied.
+// `mixed_tabs`: the region holds tab-indented lines in a file indented with spaces.
+std::string likely_known_bug(const std::string& shape, const std::string& check,
+                             const std::string& detail, bool converted, bool blanked,
+                             bool mixed_tabs) {
+  bool context = shape.rfind("4 ", 0) == 0 || shape.find("context") != std::string::npos;
+  if (converted && shape != "3 tabs") return "VerbatimAnswerIsNotReindented";
+  if (blanked) return "WhitespaceOnlyLinesOfAVerbatimAnswerAreKept";
+  if (shape == "3 tabs" && check == "edits sent") {
+    return "TabsOfATopLevelRegionAreNotStreamedAsTabs or "
+           "AnswerTable.TabsAfterAShallowCommentLineAreNotStreamedAsTabs";
+  }
+  if (context && (check == "edits sent" || check == "edit outside the changed line" ||
+                  check == "other lines rewritten")) {
+    return "CopiedContextAndTrailingBlankLinesAreNotStreamed";
+  }
+  if (context && check == "file") return "TrivialCopiedContextIsDropped";
+  if (shape == "5 elision" && check == "state" &&
+      detail.find("either of two stretches") != std::string::npos) {
+    return "MarkerBeforeARepeatedLineIsPlacedByTheBlockAfterIt";
+  }
+  if (shape == "7 one method" && detail.find("which is not one block") != std::string::npos) {
+    return "OneMethodWithAMultiLineSignatureIsSpliced";
+  }
+  if (shape == "7 one method") return "OneMethodAnsweredAloneKeepsTheRestOfTheClass";
+  if (shape == "3 tabs" && check == "file") {
+    return "TabsAnswerBesideAColumnZeroLineKeepsTheRegionsLevel";
+  }
+  if (mixed_tabs && (check == "edits sent" || check == "edit outside the changed line" ||
+                     check == "other lines rewritten")) {
+    return "VerbatimMixedTabAnswerStreamsNothing";
+  }
+  if (shape == "5 elision" && (check == "file" || check == "edits sent")) {
+    return "ElisionMarkerDoesNotDuplicateAClosingLine";
+  }
+  return "";
+}
 
 struct Table {
   std::map<std::string, size_t> answers;   // per shape
@@ -582,8 +652,8 @@ Table& totals() {
   return table;
 }
 
-void dump_case(const SourceFile& f, const Region& r, const Answer& a, size_t token,
-               size_t number) {
+void dump_case(const SourceFile& f, const Region& r, const Answer& a, size_t token, size_t number,
+               const std::string& check, const std::string& detail) {
   const char* dir = std::getenv("FLINT_ANSWER_TABLE_DUMP");
   if (dir == nullptr) return;
   fs::create_directories(dir);
@@ -591,27 +661,44 @@ void dump_case(const SourceFile& f, const Region& r, const Answer& a, size_t tok
   std::ofstream(base + ".doc", std::ios::binary) << f.text;
   std::ofstream(base + ".answer", std::ios::binary) << a.text;
   std::ofstream(base + ".txt") << f.language << " " << f.path << " first_line " << r.first_line
-                               << " line_count " << r.line_count << " token " << token
-                               << " shape " << a.shape << "\n";
+                               << " line_count " << r.line_count << " token " << token << " shape "
+                               << a.shape << "\n"
+                               << check << ": " << detail << "\n";
 }
+
+// One whole session of `a` streamed in pieces of `token` bytes.
+struct Run {
+  explicit Run(const SourceFile& f, const Region& r, const Answer& a, size_t token,
+               std::ostream* trace = nullptr)
+      : rig(f.text, r.first_line, r.line_count, options_for(f, token)), glue(rig) {
+    rig.trace = trace;
+    VirtualLoop::TimePoint when = VirtualLoop::TimePoint{} + milliseconds(1);
+    for (size_t i = 0; i < a.text.size(); i += token) {
+      rig.loop.at(when, [this, piece = a.text.substr(i, token)] { glue.text(piece); });
+      when += microseconds(150);
+    }
+    rig.loop.at(when, [this] { glue.done(); });
+    rig.loop.run();
+  }
+  static RigOptions options_for(const SourceFile& f, size_t token) {
+    RigOptions options;
+    options.style = style_for(token);
+    options.session.language = f.language;
+    return options;
+  }
+  SessionRig rig;
+  Glue glue;
+};
 
 void run_answer(const SourceFile& f, const Region& r, const Answer& a, Table& table) {
   ++table.answers[a.shape];
   for (size_t token : kTokenSizes) {
     ++table.sessions[a.shape];
     ++totals().sessions[a.shape];
-    RigOptions options;
-    options.style = style_for(token);
-    options.session.language = f.language;
-    SessionRig rig(f.text, r.first_line, r.line_count, options);
-    Glue glue(rig);
-    VirtualLoop::TimePoint when = VirtualLoop::TimePoint{} + milliseconds(1);
-    for (size_t i = 0; i < a.text.size(); i += token) {
-      rig.loop.at(when, [&glue, piece = a.text.substr(i, token)] { glue.text(piece); });
-      when += microseconds(150);
-    }
-    rig.loop.at(when, [&glue] { glue.done(); });
-    rig.loop.run();
+    Run run(f, r, a, token);
+    SessionRig& rig = run.rig;
+    Glue& glue = run.glue;
+    RigOptions options = Run::options_for(f, token);
 
     std::ostringstream where;
     where << f.language << " " << f.path << " lines " << r.first_line + 1 << "-"
@@ -632,53 +719,111 @@ void run_answer(const SourceFile& f, const Region& r, const Answer& a, Table& ta
     }
     if (!rig.errors.empty()) problems.emplace_back("rig error", rig.errors.front());
     if (rig.server_doc().text() != text) {
-      problems.emplace_back("server and editor disagree", first_difference(text, rig.server_doc().text()));
+      problems.emplace_back("server and editor disagree",
+                            first_difference(text, rig.server_doc().text()));
     }
     const std::string& want = a.outcome == Outcome::kChanged ? a.expected : f.text;
-    SessionState want_state = a.outcome == Outcome::kFailed ? SessionState::kFailed : SessionState::kDone;
+    SessionState want_state =
+        a.outcome == Outcome::kFailed ? SessionState::kFailed : SessionState::kDone;
     if (state != want_state) {
-      problems.emplace_back("state", "want " + std::string(to_string(want_state)) + ", got " + got_state);
+      problems.emplace_back("state",
+                            "want " + std::string(to_string(want_state)) + ", got " + got_state);
     }
     if (text != want) {
-      problems.emplace_back("file", first_difference(want, text) + "; state " + got_state +
-                                        ", " + std::to_string(rig.edits.size()) + " edits sent");
+      problems.emplace_back("file", first_difference(want, text) + "; state " + got_state + ", " +
+                                        std::to_string(rig.edits.size()) + " edits sent");
     }
     if (a.outcome != Outcome::kChanged && !rig.edits.empty()) {
       const TextReplacement& first = rig.edits.front().replacements.front();
       problems.emplace_back(
-          "edits sent", std::to_string(rig.edits.size()) + " edits, the first replaces rows " +
-                            std::to_string(first.start.row + 1) + ":" +
-                            std::to_string(first.start.column) + "-" +
-                            std::to_string(first.end.row + 1) + ":" +
-                            std::to_string(first.end.column) + " with \"" + excerpt(first.text) +
-                            "\"; state " + got_state);
+          "edits sent",
+          std::to_string(rig.edits.size()) + " edits, the first replaces rows " +
+              std::to_string(first.start.row + 1) + ":" + std::to_string(first.start.column) + "-" +
+              std::to_string(first.end.row + 1) + ":" + std::to_string(first.end.column) +
+              " with \"" + excerpt(first.text) + "\"; state " + got_state);
     }
     if (a.outcome == Outcome::kChanged) {
-      for (const LineEdit& e : rig.edits) {
-        const TextReplacement* bad = nullptr;
-        for (const TextReplacement& x : e.replacements) {
-          bool starts_in = x.start.row == a.changed_row;
-          bool ends_in = x.end.row == a.changed_row || (x.end.row == a.changed_row + 1 && x.end.column == 0);
-          if (!starts_in || !ends_in) {
-            bad = &x;
+      // Every edit, in the document it was applied to, stays within the changed line: its
+      // original extent, grown or shrunk by flint's own earlier edits (a partial line may be
+      // shown as a new line above the one it rewrites while it streams).
+      uint32_t lo = line_start(f.text, a.changed_row);
+      uint32_t hi = line_start(f.text, a.changed_row + 1);
+      if (rig.editor().flint_edits_applied() == rig.edits.size()) {
+        for (const LineEdit& e : rig.edits) {
+          int64_t growth = 0;
+          const TextReplacement* bad = nullptr;
+          for (const TextReplacement& x : e.replacements) {
+            if (x.start_byte < lo || x.end_byte > hi) bad = bad != nullptr ? bad : &x;
+            growth += int64_t(x.text.size()) - int64_t(x.end_byte - x.start_byte);
+          }
+          if (bad != nullptr) {
+            problems.emplace_back(
+                "edit outside the changed line",
+                "changed line " + std::to_string(a.changed_row + 1) + ", an edit replaces " +
+                    std::to_string(bad->start.row + 1) + ":" + std::to_string(bad->start.column) +
+                    "-" + std::to_string(bad->end.row + 1) + ":" + std::to_string(bad->end.column) +
+                    " (bytes " + std::to_string(bad->start_byte) + "-" +
+                    std::to_string(bad->end_byte) + ", the line then spanning " +
+                    std::to_string(lo) + "-" + std::to_string(hi) + ") with \"" +
+                    excerpt(bad->text) + "\" (" + std::to_string(rig.edits.size()) +
+                    " edits in all)");
+            break;
+          }
+          hi = static_cast<uint32_t>(int64_t(hi) + growth);
+        }
+      }
+      // Every byte of the other lines is the original's own (none deleted and written again).
+      if (text == want) {
+        uint32_t end = line_start(want, a.changed_row + 1);
+        const std::vector<testing::Origin>& origins = rig.editor().origins();
+        for (uint32_t b = 0; b < origins.size(); ++b) {
+          if ((b < lo || b >= end) && origins[b] != testing::Origin::kOriginal) {
+            problems.emplace_back("other lines rewritten",
+                                  "byte " + std::to_string(b) + " of line " +
+                                      std::to_string(sh::lines_of(want.substr(0, b)).size() + 1) +
+                                      " was written by flint (changed line " +
+                                      std::to_string(a.changed_row + 1) + ")");
             break;
           }
         }
-        if (bad != nullptr) {
-          problems.emplace_back(
-              "edit outside the changed line",
-              "changed line " + std::to_string(a.changed_row + 1) + ", an edit replaces " +
-                  std::to_string(bad->start.row + 1) + ":" + std::to_string(bad->start.column) +
-                  "-" + std::to_string(bad->end.row + 1) + ":" + std::to_string(bad->end.column) +
-                  " with \"" + excerpt(bad->text) + "\" (" + std::to_string(rig.edits.size()) +
-                  " edits in all)");
-          break;
-        }
+      }
+    }
+    if (!problems.empty() && std::getenv("FLINT_ANSWER_TABLE_TRACE") != nullptr) {
+      std::cerr << "---- " << a.shape << " " << where.str() << "\n";
+      Run again(f, r, a, token, &std::cerr);
+    }
+    // What the file's difference says about the cause: whitespace-only lines emptied, or lines
+    // re-indented (same text, other indentation) by a final fit that converted the style.
+    bool blanked = false;
+    bool reindented = false;
+    if (text != want) {
+      std::vector<std::string> w = sh::lines_of(want);
+      std::vector<std::string> g = sh::lines_of(text);
+      blanked = w.size() == g.size();
+      reindented = w.size() == g.size();
+      for (size_t i = 0; i < w.size() && (blanked || reindented); ++i) {
+        blanked = blanked && (w[i] == g[i] || (sh::blank(w[i]) && g[i].empty()));
+        reindented = reindented && answer::key(w[i]) == answer::key(g[i]);
+      }
+      if (reindented && !blanked) {
+        RegionText t = split(f, r);
+        reindented = shape_answer({t.region, t.above, t.below, f.language},
+                                  rig.session->model_output(), false)
+                         .indent_converted;
+      }
+    }
+    bool mixed_tabs = false;
+    if (!problems.empty() && a.shape != "3 tabs" && !sh::file_indent(sh::lines_of(f.text)).tabs) {
+      for (const std::string& l : split(f, r).lines) {
+        mixed_tabs = mixed_tabs || sh::indent_of(l).find('\t') != std::string_view::npos;
       }
     }
     for (auto& [check, detail] : problems) {
-      table.failures.push_back({a.shape, check, where.str(), detail});
-      dump_case(f, r, a, token, totals().failures.size() + table.failures.size());
+      table.failures.push_back(
+          {a.shape, check, where.str(), detail,
+           likely_known_bug(a.shape, check, detail, reindented && !blanked, blanked, mixed_tabs)});
+
+      dump_case(f, r, a, token, totals().failures.size() + table.failures.size(), check, detail);
     }
   }
 }
@@ -686,13 +831,16 @@ void run_answer(const SourceFile& f, const Region& r, const Answer& a, Table& ta
 // Prints the table's failures, grouped by shape and check, a few examples each; returns the
 // text for the assertion message.
 std::string describe_failures(const Table& table) {
-  std::map<std::pair<std::string, std::string>, std::vector<const Failure*>> groups;
-  for (const Failure& f : table.failures) groups[{f.shape, f.check}].push_back(&f);
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<const Failure*>> groups;
+  for (const Failure& f : table.failures) groups[{f.shape, f.check, f.bug}].push_back(&f);
   std::ostringstream out;
   for (const auto& [key, list] : groups) {
     std::map<std::string, size_t> per_language;
     for (const Failure* f : list) ++per_language[f->where.substr(0, f->where.find(' '))];
-    out << "\n[" << key.first << "] " << key.second << ": " << list.size() << " session(s) (";
+    out << "\n[" << std::get<0>(key) << "] " << std::get<1>(key)
+        << (std::get<2>(key).empty() ? " (no regression case matches)"
+                                     : " (likely AnswerTable." + std::get<2>(key) + ")")
+        << ": " << list.size() << " session(s) (";
     bool first = true;
     for (const auto& [language, n] : per_language) {
       out << (first ? "" : ", ") << language << " " << n;
@@ -719,7 +867,6 @@ void finish_table(const char* name, Table& table) {
   all.failures.insert(all.failures.end(), table.failures.begin(), table.failures.end());
   all.languages.insert(table.languages.begin(), table.languages.end());
   all.files.insert(table.files.begin(), table.files.end());
-  all.regions = std::max(all.regions, table.regions);
   std::cout << "[answer table] " << name << ":";
   for (const auto& [shape, n] : table.answers) {
     std::cout << " [" << shape << "] " << n << " answers";
@@ -728,17 +875,17 @@ void finish_table(const char* name, Table& table) {
     std::cout << ";";
   }
   std::cout << " " << table.failures.size() << " failing sessions\n";
-  EXPECT_TRUE(table.failures.empty()) << table.failures.size() << " failing sessions of "
-                                      << [&] {
-                                           size_t n = 0;
-                                           for (const auto& [s, k] : table.sessions) n += k;
-                                           return n;
-                                         }() << ":" << describe_failures(table);
+  EXPECT_TRUE(table.failures.empty()) << table.failures.size() << " failing sessions of " << [&] {
+    size_t n = 0;
+    for (const auto& [s, k] : table.sessions) n += k;
+    return n;
+  }() << ":" << describe_failures(table);
 }
 
-// Runs `answers_of` for every region of every file.
+// Runs `answers_of` for every region of every file; fails when fewer than `min_languages`
+// languages had a region to run it on (the table must not silently test nothing).
 template <typename AnswersOf>
-void run_table(const char* name, AnswersOf answers_of) {
+void run_table(const char* name, AnswersOf answers_of, size_t min_languages = kMinLanguages) {
   const Corpus& c = corpus();
   Table table;
   for (const SourceFile& f : c.files) {
@@ -751,6 +898,8 @@ void run_table(const char* name, AnswersOf answers_of) {
       for (const Answer& a : answers) run_answer(f, f.regions[i], a, table);
     }
   }
+  EXPECT_GE(table.languages.size(), min_languages)
+      << name << " ran in " << table.languages.size() << " languages only";
   finish_table(name, table);
 }
 
@@ -817,22 +966,638 @@ TEST(AnswerTable, OneChangedLineTouchesOnlyThatLine) {
 }
 
 TEST(AnswerTable, OneMethodOfAClassChangesOnlyThatMethod) {
-  run_table("shape 7 (one method)", [](const SourceFile& f, const Region& r, size_t,
-                                       std::map<std::string, size_t>& skipped) {
-    std::vector<Answer> out;
-    if (r.methods.size() < 2) return out;
-    if (std::optional<Answer> a = one_method_answer(f, r)) {
-      out.push_back(std::move(*a));
-    } else {
-      ++skipped["7 one method"];
-    }
-    return out;
-  });
+  run_table(
+      "shape 7 (one method)",
+      [](const SourceFile& f, const Region& r, size_t, std::map<std::string, size_t>& skipped) {
+        std::vector<Answer> out;
+        if (r.methods.size() < 2) return out;
+        if (std::optional<Answer> a = one_method_answer(f, r)) {
+          out.push_back(std::move(*a));
+        } else {
+          ++skipped["7 one method"];
+        }
+        return out;
+      },
+      /*min_languages=*/3);  // classes: python, cpp, typescript (and java's sample)
 }
 
 TEST(AnswerTable, AnswersWithoutCodeFailAndSendNothing) {
   run_table("shape 8 (no code)", [](const SourceFile&, const Region&, size_t,
                                     std::map<std::string, size_t>&) { return negative_answers(); });
+}
+
+}  // namespace
+}  // namespace flint
+
+namespace flint {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Known bugs: minimal cases of failures the table finds, one TEST each (they fail until fixed).
+// The counts quoted ("seen in N sessions") are from the table's first runs, against the code of
+// 2026-12-06 ~11:30; the server was being fixed while these were written (commits c427610 to
+// 7589d91), and several of these cases pass since. Those marked "found against" were found on
+// a later state of the code.
+
+struct Case {
+  std::string doc;
+  uint32_t first_line = 0;
+  uint32_t line_count = 0;
+  std::string language;
+  std::string answer;
+  size_t token = 1;
+};
+
+struct CaseResult {
+  SessionState state;
+  std::string reason;
+  std::string text;
+  std::vector<LineEdit> edits;
+};
+
+CaseResult run_case(const Case& c, bool trace = false) {
+  SourceFile f{c.language, "<case>", c.doc, {}};
+  Region r;
+  r.first_line = c.first_line;
+  r.line_count = c.line_count;
+  Answer a = keep("case", c.answer);
+  Run run(f, r, a, c.token, trace ? &std::cerr : nullptr);
+  return {run.rig.session->state(), run.rig.session->reason(), run.rig.editor().text(),
+          run.rig.edits};
+}
+
+std::string region_of(const Case& c) {
+  uint32_t begin = line_start(c.doc, c.first_line);
+  return c.doc.substr(begin, line_start(c.doc, c.first_line + c.line_count) - begin);
+}
+
+// A session of `c` must leave the document as `want` (done, or failed when `fails`), having sent
+// no edit at all when `no_edits`. Every tokenization of the table is tried.
+void expect_case(Case c, const std::string& want, bool no_edits, bool fails = false) {
+  for (size_t token : kTokenSizes) {
+    c.token = token;
+    SCOPED_TRACE("token " + std::to_string(token));
+    CaseResult r = run_case(c, std::getenv("FLINT_ANSWER_TABLE_TRACE") != nullptr);
+    EXPECT_EQ(to_string(r.state), to_string(fails ? SessionState::kFailed : SessionState::kDone))
+        << r.reason;
+    EXPECT_EQ(r.text, want);
+    if (no_edits) {
+      EXPECT_EQ(r.edits.size(), 0u)
+          << "the first replaces bytes "
+          << (r.edits.empty() ? 0 : r.edits[0].replacements[0].start_byte) << " with \""
+          << excerpt(r.edits.empty() ? "" : r.edits[0].replacements[0].text) << "\"";
+    }
+  }
+}
+
+// A region answered exactly as it is is "converted" to another indentation: shape_answer()
+// takes the answer's indentation style from the answer alone (answer_shape.cpp, step 2), so a
+// verbatim answer whose own lines look 4-wide (continuation lines at +4, Google C++ style) in a
+// 2-space file, or tab-indented (a heredoc) in a space-indented file, is re-indented. Seen on
+// gtest-death-test.cc lines 1161-1169 and 1148-1174 (every shape of those regions), nettle's
+// rsa-encrypt.c 106-161 (GNU style: "static int" gets indented) and ssh-copy-id 236-266 (with
+// an elision marker, the heredoc's tabs turn into spaces).
+TEST(AnswerTable, VerbatimAnswerIsNotReindented) {
+  Case c;
+  c.language = "cpp";
+  c.doc =
+      "void g() {\n"
+      "  if (a) {\n"
+      "    b();\n"
+      "  }\n"
+      "}\n"
+      "int f() {\n"  // the region: lines 5-11
+      "  x +=\n"
+      "      1;\n"
+      "  y +=\n"
+      "      2;\n"
+      "  return x;\n"
+      "}\n";
+  c.first_line = 5;
+  c.line_count = 7;
+  c.answer = region_of(c);
+  // Got: "  x +=\n    1;\n  y +=\n    2;\n" (continuation lines lose 2 columns), 1 edit.
+  expect_case(c, c.doc, true);
+
+  Case heredoc;
+  heredoc.language = "shellscript";
+  heredoc.doc =
+      "setup() {\n"
+      "  mkdir -p build\n"
+      "  cd build\n"
+      "  cmake ..\n"
+      "}\n"
+      "\n"
+      "greet() {\n"  // the region: lines 6-11
+      "  cat <<-EOF\n"
+      "\thello\n"
+      "\tworld\n"
+      "\tEOF\n"
+      "}\n";
+  heredoc.first_line = 6;
+  heredoc.line_count = 6;
+  heredoc.answer = region_of(heredoc);
+  // Got: the heredoc's tabs turned into spaces (its text changes: "<<-" strips only tabs).
+  expect_case(heredoc, heredoc.doc, true);
+}
+
+// A whitespace-only line of the region ("    " between two statements) answered exactly as it
+// is comes out empty: Reindent::apply() empties every blank line, even when it changes nothing
+// else (answer_lines.cpp), on the streaming side and in the final fit. Seen on
+// nettle's rsa-encrypt.c (real code often has such lines).
+TEST(AnswerTable, WhitespaceOnlyLinesOfAVerbatimAnswerAreKept) {
+  Case c;
+  c.language = "python";
+  c.doc =
+      "import os\n"
+      "\n"
+      "\n"
+      "def f(items):\n"  // the region: lines 3-6
+      "    total = 0\n"
+      "    \n"
+      "    return total\n";
+  c.first_line = 3;
+  c.line_count = 4;
+  c.answer = region_of(c);
+  // Got: "    \n" became "\n" (2 edits).
+  expect_case(c, c.doc, true);
+}
+
+// Copied context is written into the buffer while the answer streams, and only taken out by the
+// final fit: answer_shaper.h promises to hold it. Seen in 500 of 540 sessions of shape 4 (all 12
+// languages), 86 of 102 whole-file sessions (a whole-file answer whose first line is trivial,
+// like Python's '"""', streams the whole file above the region into it first) and 277 of 540
+// sessions of shape 6 with context. Three ways:
+TEST(AnswerTable, CopiedContextAndTrailingBlankLinesAreNotStreamed) {
+  const std::string doc =
+      "def first():\n"
+      "    return 1\n"
+      "\n"
+      "\n"
+      "def second(items):\n"  // the region: lines 4-6
+      "    total = sum(items)\n"
+      "    return total\n"
+      "\n"
+      "\n"
+      "def third():\n"
+      "    return 3\n";
+  Case c;
+  c.language = "python";
+  c.doc = doc;
+  c.first_line = 4;
+  c.line_count = 3;
+  const std::string region = region_of(c);
+  // (a) A blank line after the region's last line is written (got: an edit inserting "\n" at
+  //     the region's end, then one removing it). Whether it repeats the blank line below or is
+  //     just a trailing blank line: models often end with one, inside a fence too
+  //     ("```python\n...\n\n```"), so this also happens without any copied context.
+  c.answer = region + "\n";
+  expect_case(c, doc, true);
+  c.answer = "```python\n" + region + "\n```\n";
+  expect_case(c, doc, true);
+
+  // (b) Without a blank line between: the first line below is forwarded while it is still
+  //     partial ("in", "int c(vo"), and once a line was forwarded in part, the lines that
+  //     repeat the code below are no longer held at all: the rest of the answer is written
+  //     below the region, then deleted (with a whole-file answer, the rest of the file).
+  Case adjacent;
+  adjacent.language = "c";
+  adjacent.doc =
+      "int a(void) {\n"
+      "  return 1;\n"
+      "}\n"
+      "int b(void) {\n"  // the region: lines 3-5
+      "  return 2;\n"
+      "}\n"
+      "int c(void) {\n"
+      "  return 3;\n"
+      "}\n"
+      "int d(void) {\n"
+      "  return 4;\n"
+      "}\n"
+      "int e(void) {\n"
+      "  return 5;\n"
+      "}\n";
+  adjacent.first_line = 3;
+  adjacent.line_count = 3;
+  adjacent.answer = adjacent.doc.substr(line_start(adjacent.doc, 3));
+  expect_case(adjacent, adjacent.doc, true);
+
+  // (c) The context above starts with a trivial line ("}" closing the previous function): it
+  //     is not held, but written above the region (got: "}\n\n" inserted, then removed).
+  Case brace;
+  brace.language = "javascript";
+  brace.doc =
+      "function a() {\n"
+      "  return 1;\n"
+      "}\n"
+      "\n"
+      "function b() {\n"  // the region: lines 4-6
+      "  return 2;\n"
+      "}\n";
+  brace.first_line = 4;
+  brace.line_count = 3;
+  brace.answer = "}\n\n" + region_of(brace);
+  expect_case(brace, brace.doc, true);
+}
+
+// Copied context made of trivial lines is kept as code, duplicating it: shape_answer() drops a
+// leading "}" only when bracket balance says so, and computes that balance over the whole
+// answer, trailing context included (answer_shape.cpp, copied_above); lines without brackets
+// ("end", "int" above a GNU-style definition, a "/* ====" rule) are never dropped. Seen in 42 of
+// 540 sessions of shape 4 and 42 of shape 6 with context (c, cpp, go, javascript, json, lua,
+// rust, typescript).
+TEST(AnswerTable, TrivialCopiedContextIsDropped) {
+  Case c;
+  c.language = "javascript";
+  c.doc =
+      "function a() {\n"
+      "  return 1;\n"
+      "}\n"
+      "\n"
+      "function b() {\n"  // the region: lines 4-6
+      "  return 2;\n"
+      "}\n"
+      "\n"
+      "function c() {\n"
+      "  return 3;\n"
+      "}\n";
+  c.first_line = 4;
+  c.line_count = 3;
+  // "}" from above, the region, then the blank line and the next header from below.
+  // Got: "}\n\n" kept above the region (the "{" of "function c() {" balances the "}").
+  c.answer = "}\n\n" + region_of(c) + "\nfunction c() {\n";
+  expect_case(c, c.doc, false);
+
+  Case lua;
+  lua.language = "lua";
+  lua.doc =
+      "local function a()\n"
+      "  return 1\n"
+      "end\n"
+      "\n"
+      "local function b()\n"  // the region: lines 4-6
+      "  return 2\n"
+      "end\n";
+  lua.first_line = 4;
+  lua.line_count = 3;
+  // Got: "end\n\n" kept above the region.
+  lua.answer = "end\n\n" + region_of(lua);
+  expect_case(lua, lua.doc, false);
+
+  Case rule;
+  rule.language = "c";
+  rule.doc =
+      "void error(const char *msg)\n"  // the region: lines 0-3
+      "{\n"
+      "    exit(1);\n"
+      "}\n"
+      "\n"
+      "/* ======================================================== */\n"
+      "void other(void) {}\n";
+  rule.first_line = 0;
+  rule.line_count = 4;
+  // Got: "\n/* ===...=== */\n" kept below the region.
+  rule.answer =
+      region_of(rule) + "\n/* ======================================================== */\n";
+  expect_case(rule, rule.doc, false);
+}
+
+// An elision marker next to a reproduced closing line ("}" after it, ")?;" before it) takes that
+// line into the run it stands for whenever that makes the run bracket-balanced, and the answer's
+// own copy of it is kept too: the line is duplicated (answer_shape.cpp, fill_gap). Seen in 102
+// of 366 sessions of shape 5 (c, cpp, go, java, javascript, lua, python, rust, shellscript,
+// typescript, typescriptreact).
+TEST(AnswerTable, ElisionMarkerDoesNotDuplicateAClosingLine) {
+  Case c;
+  c.language = "javascript";
+  c.doc =
+      "function f(items) {\n"
+      "  let total = 0;\n"
+      "  for (const item of items) {\n"
+      "    total += item.price;\n"
+      "  }\n"
+      "  return total;\n"
+      "}\n";
+  c.first_line = 0;
+  c.line_count = 7;
+  // Got: "  }" twice (the marker stands for lines 1-4, "  }" included).
+  c.answer =
+      "function f(items) {\n"
+      "  // ... existing code ...\n"
+      "  }\n"
+      "  return total;\n"
+      "}\n";
+  expect_case(c, c.doc, false);
+}
+
+// Tabs for spaces in a region whose first line is not indented are written into the buffer as
+// they stream (the streaming side decides the conversion from the first line alone,
+// answer_shaper.cpp decide_indentation); the final fit converts them back. Seen in 327 of 480
+// sessions of shape 3 (tabs): every top-level region, in all 11 languages that use spaces.
+TEST(AnswerTable, TabsOfATopLevelRegionAreNotStreamedAsTabs) {
+  Case c;
+  c.language = "python";
+  c.doc =
+      "import os\n"
+      "\n"
+      "\n"
+      "def f(items):\n"  // the region: lines 3-6
+      "    for item in items:\n"
+      "        print(item)\n"
+      "    return len(items)\n";
+  c.first_line = 3;
+  c.line_count = 4;
+  // Got: edits replacing "    " with "\t" on lines 4-6, then the reverse.
+  c.answer = "def f(items):\n\tfor item in items:\n\t\tprint(item)\n\treturn len(items)\n";
+  expect_case(c, c.doc, true);
+}
+
+// One method of a class answered alone is refused when its signature spans lines and its first
+// line ends with neither "{" nor ")" (a C++ constructor with an initializer list): the header is
+// not taken for a definition (answer_lines.cpp, is_definition_header), so the answer reads as
+// statements of a region that is not one block. The session fails safely, the original stays.
+// Seen on gtest-death-test.cc lines 1148-1174 (class ExecDeathTest, its constructor).
+TEST(AnswerTable, OneMethodWithAMultiLineSignatureIsSpliced) {
+  Case c;
+  c.language = "cpp";
+  c.doc =
+      "class Cart {\n"
+      " public:\n"
+      "  Cart(const char* name,\n"
+      "       int size)\n"
+      "      : name_(name),\n"
+      "        size_(size) {}\n"
+      "  int size() const {\n"
+      "    return size_;\n"
+      "  }\n"
+      "\n"
+      " private:\n"
+      "  const char* name_;\n"
+      "  int size_;\n"
+      "};\n";
+  c.first_line = 0;
+  c.line_count = 14;
+  c.answer =
+      "Cart(const char* name,\n"
+      "     int size)\n"
+      "    : name_(name),\n"
+      "      size_(size_2) {}\n";
+  std::string want = c.doc;
+  want.replace(want.find("size_(size) {}"), 14, "size_(size_2) {}");
+  // Got: failed, "it holds statements from inside the region, which is not one block".
+  expect_case(c, want, false);
+}
+
+// Found against the same working tree: a verbatim answer in GNU style (a continuation line
+// indented with tabs and spaces, "\t\t\t    const ...", in a file indented with spaces) is
+// streamed with that line's tabs turned into spaces, and a whitespace-only line emptied; both
+// are put back by the final fit, so the file ends right but edits were sent. Reduced from
+// nettle's rsa-encrypt.c lines 58-69.
+TEST(AnswerTable, VerbatimMixedTabAnswerStreamsNothing) {
+  Case c;
+  c.language = "c";
+  c.doc =
+      "void\n"
+      "set_key(struct session *ctx,\n"
+      "\t\t\t    const struct info *key)\n"
+      "{\n"
+      "  const uint8_t *aes_key = AES_KEY(key);\n"
+      "  const uint8_t *iv = IV(key);\n"
+      "  \n"
+      "  set_encrypt_key(&ctx->aes, aes_key);\n"
+      "  set_iv(&ctx->aes, iv);\n"
+      "}\n";
+  c.first_line = 0;
+  c.line_count = 10;
+  c.answer = region_of(c);
+  // Got (token 1): "          const struct" written over line 2, "\n" for line 6, then both
+  // put back: 4 edits.
+  expect_case(c, c.doc, true);
+}
+
+// Found against the same working tree: tabs for spaces (one tab per level of a 2-space file) in
+// a method that holds preprocessor lines at column 0 come out with the method's own header and
+// closing brace at column 0 (the body is right). Reduced from gtest-death-test.cc lines
+// 1161-1169 (shape 3, tabs).
+TEST(AnswerTable, TabsAnswerBesideAColumnZeroLineKeepsTheRegionsLevel) {
+  Case c;
+  c.language = "cpp";
+  c.doc =
+      "class A {\n"
+      " public:\n"
+      "  void g() {\n"
+      "    if (a) {\n"
+      "      b();\n"
+      "    }\n"
+      "  }\n"
+      "\n"
+      " private:\n"
+      "  static int f() {\n"
+      "    int args = 1;\n"
+      "#if X\n"
+      "    args += 2;\n"
+      "#endif\n"
+      "    return args;\n"
+      "  }\n"
+      "};\n";
+  c.first_line = 9;
+  c.line_count = 7;
+  c.answer =
+      "\tstatic int f() {\n\t\tint args = 1;\n#if X\n\t\targs += 2;\n#endif\n\t\treturn "
+      "args;\n\t}\n";
+  // Got (that tree): "static int f() {" and "}" at column 0.
+  expect_case(c, c.doc, false);
+}
+
+// Found against commit 58591bf (after the fixes for the cases above): trivial copied context
+// below the region in GNU style, a blank line and the "int" of the next definition's return
+// type, is written below the region while streaming and kept by the final fit (two lines
+// duplicated). Reduced from nettle's rsa-keygen.c lines 61-75 (shape 4).
+TEST(AnswerTable, TrivialCopiedContextBelowInGnuStyleIsDropped) {
+  Case c;
+  c.language = "c";
+  c.doc =
+      "static unsigned long\n"  // the region: lines 0-4
+      "uint_arg (char c)\n"
+      "{\n"
+      "  return c;\n"
+      "}\n"
+      "\n"
+      "int\n"
+      "main(void)\n"
+      "{\n"
+      "  return 0;\n"
+      "}\n";
+  c.first_line = 0;
+  c.line_count = 5;
+  c.answer = region_of(c) + "\nint\n";
+  // Got: "\nint\n" inserted below the region (1 edit) and left there.
+  expect_case(c, c.doc, true);
+}
+
+// Found against commit 58591bf: an elision marker followed by the reproduced closing lines of
+// the block it cuts and of the method ("    }" then "  }") ends with the method's own "  }"
+// indented as the block's "    }". Reduced from jobs.ts lines 41-46 (shape 5); main.rs 44-50
+// is the same.
+TEST(AnswerTable, MarkerBeforeTwoClosingLinesKeepsTheirIndentation) {
+  Case c;
+  c.language = "typescript";
+  c.doc =
+      "class Jobs {\n"
+      "  private forget(): void {\n"  // the region: lines 1-6
+      "    const finished = this.all().filter((job) => !job.active);\n"
+      "    for (const old of finished.slice(0, 10)) {\n"
+      "      this.jobs.delete(old.jobId);\n"
+      "    }\n"
+      "  }\n"
+      "}\n";
+  c.first_line = 1;
+  c.line_count = 6;
+  c.answer =
+      "  private forget(): void {\n"
+      "    // ... existing code ...\n"
+      "    }\n"
+      "  }\n";
+  // Got: the method's last line "  }" became "    }" (1 edit).
+  expect_case(c, c.doc, true);
+}
+
+// Found against commit 7589d91: tabs for spaces are still streamed as tabs when the region's
+// first indented line is a comment's continuation indented less than one level ("   input
+// file ..." under "/* ..."): the style is learnt from that line, which shows none. The final
+// fit converts them back. Reduced from gun.c lines 79-84 (shape 3); 36 of 480 tabs sessions.
+TEST(AnswerTable, TabsAfterAShallowCommentLineAreNotStreamedAsTabs) {
+  Case c;
+  c.language = "c";
+  c.doc =
+      "#include <stdio.h>\n"
+      "\n"
+      "/* structure for in() -- it maintains the\n"  // the region: lines 2-7
+      "   input file and a buffer */\n"
+      "struct ind {\n"
+      "    int infile;\n"
+      "    unsigned char *inbuf;\n"
+      "};\n"
+      "\n"
+      "int main(void) {\n"
+      "    if (a) {\n"
+      "        return 1;\n"
+      "    }\n"
+      "    return 0;\n"
+      "}\n";
+  c.first_line = 2;
+  c.line_count = 6;
+  c.answer =
+      "/* structure for in() -- it maintains the\n"
+      "   input file and a buffer */\n"
+      "struct ind {\n"
+      "\tint infile;\n"
+      "\tunsigned char *inbuf;\n"
+      "};\n";
+  // Got: "\tint in..." written over line 5, then put back (2 edits).
+  expect_case(c, c.doc, true);
+}
+
+// Found against the uncommitted working tree of 2026-12-06 ~12:00 (answer_shape.cpp being
+// reworked in parallel): one method of a class answered alone, when the class holds a line at
+// column 0 ("#endif" inside a method), lands at the region's level and is taken for a rewrite
+// of the whole region: the session ends done with the class replaced by that one constructor.
+// Reduced from gtest-death-test.cc lines 1148-1174 (class ExecDeathTest).
+TEST(AnswerTable, OneMethodAnsweredAloneKeepsTheRestOfTheClass) {
+  Case c;
+  c.language = "cpp";
+  c.doc =
+      "class ExecDeathTest : public ForkingDeathTest {\n"
+      " public:\n"
+      "  ExecDeathTest(const char* a_statement, Matcher<const std::string&> matcher,\n"
+      "                const char* file, int line)\n"
+      "      : ForkingDeathTest(a_statement, std::move(matcher)),\n"
+      "        file_(file),\n"
+      "        line_(line) {}\n"
+      " private:\n"
+      "    ::std::vector<std::string> extra_args =\n"
+      "        GTEST_EXTRA_DEATH_TEST_COMMAND_LINE_ARGS_();\n"
+      "#endif  // defined(GTEST_EXTRA_DEATH_TEST_COMMAND_LINE_ARGS_)\n"
+      "    return args;\n"
+      "};\n";
+  c.first_line = 0;
+  c.line_count = 13;
+  c.answer =
+      "ExecDeathTest(const char* a_statement, Matcher<const std::string&> matcher,\n"
+      "              const char* file, int line)\n"
+      "    : ForkingDeathTest(a_statement, std::move(matcher_2)),\n"
+      "      file_(file),\n"
+      "      line_(line) {}\n";
+  std::string want = c.doc;
+  want.replace(want.find("std::move(matcher)"), 18, "std::move(matcher_2)");
+  // Got (that tree): done, the document is only the constructor ("class ExecDeathTest", the
+  // other members and "};" are gone), its lines re-indented. Committed HEAD refuses instead.
+  expect_case(c, want, false);
+}
+
+// Found against the same working tree: one method answered alone and spliced into its class
+// keeps its header's indentation but not its body's, when another method of the class holds a
+// preprocessor line at column 0.
+TEST(AnswerTable, SplicedMethodKeepsItsBodysIndentation) {
+  Case c;
+  c.language = "cpp";
+  c.doc =
+      "class Cart {\n"
+      " public:\n"
+      "  int size() const {\n"
+      "    return size_;\n"
+      "  }\n"
+      "  int count() const {\n"
+      "#if CHECKED\n"
+      "    check();\n"
+      "#endif\n"
+      "    return count_;\n"
+      "  }\n"
+      "};\n";
+  c.first_line = 0;
+  c.line_count = 12;
+  c.answer = "int size() const {\n  return size_ + 0;\n}\n";
+  std::string want = c.doc;
+  want.replace(want.find("return size_;"), 13, "return size_ + 0;");
+  // Got (that tree): "      return size_ + 0;" (6 columns instead of 4).
+  expect_case(c, want, false);
+}
+
+// An elision marker followed by lines that repeat earlier lines of the region is refused as
+// ambiguous although the lines after the marker match only one stretch of the original as a
+// block: the alignment counts anchors only, and anchoring the repeated line early ties with
+// anchoring it where the block continues (answer_shape.cpp, align/fill_markers). The session
+// fails safely (the original stays), so this may be a limitation by design. Seen on
+// tempfile.py 253-268, treesitter.lua 17-28 and jobs.ts 80-116 (9 sessions).
+TEST(AnswerTable, MarkerBeforeARepeatedLineIsPlacedByTheBlockAfterIt) {
+  Case c;
+  c.language = "python";
+  c.doc =
+      "def params(prefix, dir):\n"
+      "    if prefix is None:\n"
+      "        if kind is str:\n"
+      "            prefix = template\n"
+      "        else:\n"
+      "            prefix = encode(template)\n"
+      "    if dir is None:\n"
+      "        if kind is str:\n"
+      "            dir = gettempdir()\n"
+      "        else:\n"
+      "            dir = gettempdirb()\n"
+      "    return prefix, dir\n";
+  c.first_line = 0;
+  c.line_count = 12;
+  // Got: failed, "the code its elision marker leaves out could be either of two stretches".
+  c.answer =
+      "def params(prefix, dir):\n"
+      "    # ... existing code ...\n"
+      "        if kind is str:\n"
+      "            dir = gettempdir()\n"
+      "        else:\n"
+      "            dir = gettempdirb()\n"
+      "    return prefix, dir\n";
+  expect_case(c, c.doc, true);
 }
 
 }  // namespace

@@ -299,9 +299,10 @@ TEST(EditSession, EchoLaterThanTheTimeoutIsStillRecognised) {
 
 TEST(EditSession, NeovimStyleReportsAreRecognisedAsFlintsOwn) {
   for (ReportStyle style : {ReportStyle::kWholeLines, ReportStyle::kLineDiff}) {
-    std::vector<std::string> region = {"}", "int a = 1;", "", "int b = 2;", "}"};
+    std::vector<std::string> region = {"} // a", "int a = 1;", "", "int b = 2;", "} // b"};
     // Appends lines equal to the ones around the region, where a diff of the changed lines
-    // slides into the neighbours.
+    // slides into the neighbours. (The region's first and last lines differ from the answer's,
+    // so its "}" lines are its own, not copies of the lines around: see answer_shape.h.)
     std::string doc = "}\n" + join_lines(region) + "}\nint c;\n";
     std::string output = "}\n}\nint a = 10;\n\nint b = 2;\n}\n}\n";
     RigOptions options;
