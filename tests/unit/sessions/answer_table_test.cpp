@@ -8,9 +8,10 @@
 // reasoning filter and escalation detector as the server's glue), tokenized at 1, 3 and 12
 // bytes, and the file, the session's state and every edit sent are checked.
 //
-// Failures are listed grouped by shape and check, each group labelled with the * test
+// Failures are listed grouped by shape and check, each group labelled with the regression test
 // at the end of this file that holds a minimal case of the bug it most likely is (a label only:
-// every failing session fails its table test all the same).
+// every failing session fails its table test all the same). Those tests are the bugs this table
+// found while the answer path was written, reduced; all are fixed and guard against return.
 //
 // FLINT_ANSWER_TABLE_DUMP=<dir> writes each failing case (document, region, answer) there;
 // FLINT_ANSWER_TABLE_TRACE=1 re-runs each failing session with the rig's trace on stderr.
@@ -593,11 +594,11 @@ struct Failure {
   std::string check;
   std::string where;   // language, file, region, tokenization
   std::string detail;  // what was wrong
-  std::string bug;     // the known bug (a * test below) it most likely is, if any
+  std::string bug;     // the regression test below whose bug it most likely is, if any
 };
 
-// Which known bug a failure most likely is (a label for the report only: the failure counts
-// all the same). `converted`: the file differs only in indentation, and the final fit of the
+// Which regression test's bug a failure most likely is (a label for the report only: the failure
+// counts all the same). `converted`: the file differs only in indentation, and the final fit of the
 // answer converted its indentation style.
 // `blanked`: the file differs from what it should be only in whitespace-only lines emptied.
 // `mixed_tabs`: the region holds tab-indented lines in a file indented with spaces.
