@@ -32,12 +32,13 @@ FillAnswer::FillAnswer(const CompletionQuery& query) : echo_(trim_left(line_befo
 
 std::string FillAnswer::feed(std::string_view delta) {
   std::string code;
-  cleaner_.feed(delta, code);
+  cleaner_.feed(reasoning_.feed(delta), code);
   return pass(code, false);
 }
 
 std::string FillAnswer::finish() {
   std::string code;
+  cleaner_.feed(reasoning_.finish(), code);
   cleaner_.finish(code);
   return pass(code, true);
 }

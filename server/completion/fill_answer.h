@@ -1,6 +1,7 @@
 #pragma once
 // Turns a chat model's answer to a "fill the hole" prompt into the text to insert, as it
-// streams: markdown fences and chatter go (OutputCleaner), so do <CURSOR> markers the model
+// streams: a <think> block before it goes (ReasoningFilter), markdown fences and chatter go
+// (OutputCleaner), so do <CURSOR> markers the model
 // copied, and an echo of the cursor's line before the cursor ("x = " answered "x = 5").
 // Text is released as soon as it is known to belong to the insertion.
 
@@ -9,6 +10,7 @@
 
 #include "server/completion.h"
 #include "server/output_cleaner.h"
+#include "server/reasoning_filter.h"
 
 namespace flint {
 
@@ -25,6 +27,7 @@ class FillAnswer {
   std::string strip_markers(const std::string& code, bool at_end);
   std::string strip_echo(std::string code, bool at_end);
 
+  ReasoningFilter reasoning_;
   OutputCleaner cleaner_;
   std::string marker_tail_;  // the end of the text so far, while it may begin a marker
   std::string echo_;         // the cursor's line before the cursor, without surrounding blanks

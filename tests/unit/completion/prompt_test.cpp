@@ -112,6 +112,14 @@ TEST(FillAnswer, StripsFencesMarkersAndEchoesWhereverTheStreamSplits) {
   }
 }
 
+TEST(FillAnswer, ReasoningBeforeTheAnswerIsNeverInserted) {
+  CompletionQuery q = query_at("def f(r):\n    total = ‸\n");
+  for (size_t piece : {1u, 3u, 12u}) {
+    EXPECT_EQ(clean(q, "<think>The area: r * r, maybe ```r```.</think>\n\nr * r", piece), "r * r")
+        << piece;
+  }
+}
+
 TEST(FillAnswer, ShortLinesAreNotTakenForEchoes) {
   CompletionQuery q = query_at("x(‸\n");
   EXPECT_EQ(clean(q, "x(1)", 1), "x(1)");

@@ -345,12 +345,13 @@ TEST_P(ProviderFormat, ARefusalFailsWithoutAnyEdit) {
   expect_failed_untouched(s, uri, r, GetParam().refusal_ends);
   EXPECT_NE(r.value("reason", "").find("I can't help with that request."), std::string::npos)
       << r.dump();
-  // flint shows no window/showMessage for a refusal: the reason is in the session's state and
-  // the reply (and the progress end), like every other answer without code.
+  // flint shows no window/showMessage for a refusal: the reason is in the session's state, the
+  // reply and the progress end (which a client without flint's plugin shows), like every other
+  // answer without code.
   EXPECT_TRUE(s.shown_messages().empty()) << ::testing::PrintToString(s.shown_messages());
   auto progress = s.progress_messages();
   ASSERT_FALSE(progress.empty());
-  EXPECT_EQ(progress.back(), "failed");
+  EXPECT_EQ(progress.back(), "failed: " + r.value("reason", std::string("?")));
 }
 
 // 4. Reasoning and then nothing.
