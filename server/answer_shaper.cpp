@@ -77,10 +77,11 @@ void AnswerShaper::take_line(std::string_view line) {
       if (is_blank(line)) return;
       bool region_start = first_original_ && key(line) == key(o_[*first_original_]);
       if (!region_start) {
-        const std::vector<size_t>* at = above_positions(key(line));
+        std::vector<size_t> near;
+        if (!is_trivial(line)) near = above_positions(key(line));
+        const std::vector<size_t>* at = near.empty() ? nullptr : &near;
         // A line like "}" or "end" may start the copy too (the end of the function above):
         // looked for among the lines just above, the following lines tell.
-        std::vector<size_t> near;
         if (is_trivial(line)) {
           // (and among the file's first lines: a whole-file answer starting with '"""').
           size_t from = u_.size() > kTrivialContextLines ? u_.size() - kTrivialContextLines : 0;
@@ -299,8 +300,18 @@ void AnswerShaper::forward_partial() {
       !held_below_.empty() || may_be_comment(partial_) || at_original_end()) {
     return;
   }
-  // Which style the answer indents in is decided on a whole line.
-  if (!answer_style_known_ && !answer::indent_of(partial_).empty()) return;
+  // Which style the answer indents in is decided on a whole line, unless this one's
+  // indentation is plainly the region's own (whole levels of its spaces, or its tabs).
+  if (!answer_style_known_) {
+    std::string_view indent = answer::indent_of(partial_);
+    const answer::IndentStyle& to = reindent_->to;
+    bool own =
+        indent.empty() ||
+        (to.tabs ? indent.find(' ') == std::string_view::npos
+                 : indent.find('\t') == std::string_view::npos &&
+                       (to.width == 0 || indent.size() % static_cast<size_t>(to.width) == 0));
+    if (!own) return;
+  }
   std::string text = reindent_->apply(partial_);
   if (text.size() > partial_forwarded_) {
     flush_blanks();
@@ -368,15 +379,13 @@ std::optional<size_t> AnswerShaper::find_original(std::string_view line, size_t 
   return std::nullopt;
 }
 
-const std::vector<size_t>* AnswerShaper::above_positions(std::string_view k) {
-  if (!above_indexed_) {
-    above_indexed_ = true;
-    for (size_t i = 0; i < u_.size(); ++i) {
-      if (!is_trivial(u_[i])) above_index_[key(u_[i])].push_back(i);
-    }
+std::vector<size_t> AnswerShaper::above_positions(std::string_view k) const {
+  // Asked once per answer (for its first line): a scan costs less than an index.
+  std::vector<size_t> at;
+  for (size_t i = 0; i < u_.size(); ++i) {
+    if (key(u_[i]) == k) at.push_back(i);
   }
-  auto it = above_index_.find(k);
-  return it == above_index_.end() ? nullptr : &it->second;
+  return at;
 }
 
 ShapedAnswer AnswerShaper::finish(bool explicit_empty) {

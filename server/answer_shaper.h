@@ -73,18 +73,16 @@ class AnswerShaper {
   void pass(std::string_view text);
   void release_held(std::vector<std::string>& held);
   std::optional<size_t> find_original(std::string_view line, size_t from) const;
-  const std::vector<size_t>* above_positions(std::string_view key);
+  std::vector<size_t> above_positions(std::string_view key) const;
 
   std::string original_;
   std::string above_;
   std::string below_;
   std::string language_;
   std::string eol_;
-  std::vector<std::string_view> o_;  // original lines
-  std::vector<std::string_view> u_;  // lines above (the last kAnswerContextLines)
-  std::vector<std::string_view> d_;  // lines below
-  std::unordered_map<std::string_view, std::vector<size_t>> above_index_;
-  bool above_indexed_ = false;
+  std::vector<std::string_view> o_;       // original lines
+  std::vector<std::string_view> u_;       // lines above (the last kAnswerContextLines)
+  std::vector<std::string_view> d_;       // lines below
   std::optional<size_t> first_original_;  // first non-blank original line
   int region_level_ = 0;
 

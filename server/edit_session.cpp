@@ -53,6 +53,7 @@ EditSession::EditSession(const parsers::TextInput& doc, int64_t version, uint32_
   std::string_view first_text = doc.line(0);
   eol_ = lines > 1 && !first_text.empty() && first_text.back() == '\r' ? "\r\n" : "\n";
   language_ = options_.language;
+  cleaner_.know_code(original_);
   uint32_t above_from = first > kAnswerContextLines ? first - kAnswerContextLines : 0;
   above_ = read(doc.line_start(above_from), region_.start_byte);
   uint64_t below_to = uint64_t{end_line} + kAnswerContextLines;
@@ -470,6 +471,7 @@ bool EditSession::steer() {
   bool finished = phase_ == Phase::kIdle && state_ == SessionState::kDone;
   if ((!running && !finished) || user_edited_) return false;
   cleaner_ = OutputCleaner();
+  cleaner_.know_code(original_);
   new_shaper();
   diffed_revision_ = ~uint64_t{0};
   model_done_ = false;

@@ -106,6 +106,18 @@ bool looks_like_chatter(std::string_view line) {
 
 }  // namespace
 
+void OutputCleaner::know_code(std::string_view text) {
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t newline = text.find('\n', at);
+    std::string_view line =
+        text.substr(at, newline == std::string_view::npos ? std::string_view::npos : newline - at);
+    std::string_view t = trim(line);
+    if (!t.empty()) known_code_.emplace(t);
+    at = newline == std::string_view::npos ? text.size() : newline + 1;
+  }
+}
+
 void OutputCleaner::feed(std::string_view delta, std::string& code) {
   if (delta.empty() || state_ == State::kAfterCode) return;
   size_t before = code.size();
@@ -193,7 +205,8 @@ void OutputCleaner::end_leading_line(std::string_view line, std::string& code) {
     held_lines_.clear();  // what came before the fence was commentary
     return;
   }
-  if (looks_like_chatter(line) && held_line_count_ < kMaxHeldLines) {
+  if (looks_like_chatter(line) && held_line_count_ < kMaxHeldLines &&
+      !known_code_.count(std::string(trim(line)))) {
     held_lines_.append(line);
     held_lines_.push_back('\n');
     ++held_line_count_;

@@ -12,11 +12,16 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 namespace flint {
 
 class OutputCleaner {
  public:
+  // Lines of `text` (the region being rewritten) are code wherever they appear: a first line
+  // such as "def compute(values):" reads like a sentence, but repeated from the region it is
+  // no preamble, and need not wait for the next line.
+  void know_code(std::string_view text);
   // Appends to `code` whatever part of the stream is now known to be code.
   void feed(std::string_view delta, std::string& code);
   // End of the stream: releases what was held back (minus a trailing fence).
@@ -59,6 +64,7 @@ class OutputCleaner {
   bool fenced_ = false;        // a fence opened a block
   bool code_seen_ = false;     // code other than blanks was released
   bool only_prose_ = false;
+  std::unordered_set<std::string> known_code_;  // trimmed lines
 };
 
 }  // namespace flint
