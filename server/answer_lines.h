@@ -105,7 +105,9 @@ bool is_definition_header(std::string_view line);
 std::string defined_name(std::string_view line);
 
 // Net count of opening minus closing brackets ({[( ... )]}) outside string literals and line
-// comments (a rough count: enough to tell a closing line that belongs to the code below).
+// comments. Rough on purpose, and line by line: it is run on fragments of code (the stretch an
+// elision marker stands for may start inside a docstring), where a string never spans lines.
+// Ghost text, which reads whole lines, has its own exact reader (completion/bracket_balance.h).
 int bracket_balance(std::string_view text);
 
 }  // namespace flint::answer
