@@ -355,6 +355,22 @@ TEST_P(ProviderFormat, ARefusalFailsWithoutAnyEdit) {
 }
 
 // 4. Reasoning and then nothing.
+// 4b. Reasoning, then a tool call instead of an answer (the edit offers no tools).
+TEST_P(ProviderFormat, AToolCallInsteadOfAnAnswerFailsWithoutAnyEdit) {
+  const Method m = cancel_method();
+  Session s(rule({{"reasoning", kReasoning},
+                  {"toolCalls",
+                   json::array({{{"name", "read_file"}, {"arguments", {{"path", "sched.py"}}}}})},
+                  {"chunkSize", 8}}),
+            GetParam());
+  std::string uri = s.open_copy();
+  json r = s.edit(uri, m.cursor_line, 12);
+  expect_failed_untouched(s, uri, r, "");
+  std::string reason = r.value("reason", "");
+  EXPECT_NE(reason.find("no code"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("called a tool"), std::string::npos) << reason;
+}
+
 TEST_P(ProviderFormat, ReasoningWithoutAnswerFailsWithoutAnyEdit) {
   const Method m = cancel_method();
   Session s(rule({{"reasoning", kReasoning}, {"chunkSize", 8}}), GetParam());
