@@ -44,8 +44,11 @@ std::optional<uint32_t> Document::offset_of(protocol::Position position,
   }
   std::string_view line = text.line(position.line);
   uint32_t column = protocol::byte_of_character(line, position.character, encoding);
-  // Clamping and rounding both show up as a round trip that does not come back.
-  if (check == PositionCheck::Strict &&
+  // A character past the end of the line means its end (the LSP specification: it "defaults
+  // back to the line length"; byte_of_character stops before a "\r\n"); a round trip that
+  // does not come back short of that is a position inside a character.
+  uint32_t length = protocol::character_of_byte(line, static_cast<uint32_t>(line.size()), encoding);
+  if (check == PositionCheck::Strict && position.character < length &&
       protocol::character_of_byte(line, column, encoding) != position.character) {
     return std::nullopt;
   }

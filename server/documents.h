@@ -25,8 +25,10 @@ namespace flint {
 enum class PositionCheck {
   Clamp,   // as the LSP spec says: a line past the last line means the end of the document,
            // a character past the end of the line means the end of the line
-  Strict,  // nullopt unless the position names a character boundary inside the document
-           // (for ranges a person typed into a command: they answer -32602)
+  Strict,  // nullopt for a line past the last line or a position inside a character (for
+           // ranges from a person: they answer -32602); a character past the end of its line
+           // still means the end of the line, as the specification says (Neovim 0.7 sends
+           // line-wise selections that way)
 };
 
 struct Document {

@@ -127,15 +127,19 @@ TEST(DocumentStore, PositionsPastTheEndClamp) {
   EXPECT_EQ(doc->text.text(), "one\ntwo!");
 }
 
-TEST(DocumentStore, StrictOffsetsRejectWhatClampingWouldFix) {
+TEST(DocumentStore, StrictOffsetsRejectImpossiblePositionsAndClampLongLines) {
   DocumentStore store(PositionEncoding::Utf16);
   Document* doc = store.open(item("file:///s", "a\xF0\x9F\x98\x80\r\nb")).document;
   EXPECT_EQ(doc->offset_of({0, 3}, PositionCheck::Strict), 5u);
   EXPECT_EQ(doc->offset_of({1, 1}, PositionCheck::Strict), 8u);
   EXPECT_EQ(doc->offset_of({0, 2}, PositionCheck::Strict), std::nullopt);  // mid-pair
-  EXPECT_EQ(doc->offset_of({0, 4}, PositionCheck::Strict), std::nullopt);  // past the line
+  // A character past the end of its line is the end of the line, before its "\r\n".
+  EXPECT_EQ(doc->offset_of({0, 4}, PositionCheck::Strict), 5u);
+  EXPECT_EQ(doc->offset_of({0, 2147483647}, PositionCheck::Strict), 5u);
+  EXPECT_EQ(doc->offset_of({1, 99}, PositionCheck::Strict), 8u);
   EXPECT_EQ(doc->offset_of({2, 0}, PositionCheck::Strict), std::nullopt);  // past the end
   EXPECT_EQ(doc->offset_of({2, 0}), 8u);
+  EXPECT_EQ(doc->offset_of({0, 9}), 5u);
 }
 
 TEST(DocumentStore, EmptyDocumentsAndChangesAtTheVeryEnd) {
