@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "server/three_way_merge.h"
+
 namespace flint {
 namespace {
 
@@ -129,6 +131,7 @@ void EditSession::fail_restoring(std::string reason) {
   }
   if (!stats_.duration) stats_.duration = hooks_.now() - started_;
   failing_ = std::move(reason);
+  restore_target_ = original_;
   phase_ = Phase::kRestoring;
   dirty_ = true;
   pump();
@@ -394,8 +397,14 @@ void EditSession::take_echo(const Tracked& at, const std::deque<PendingEdit>::it
   pump();
 }
 
-void EditSession::follow_user_edit(int64_t begin, int64_t end) {
+void EditSession::note_user_edit() {
+  // What flint had written when the person first typed inside: the base of reject's merge.
+  if (!user_edited_) flint_text_ = known_;
   user_edited_ = true;
+}
+
+void EditSession::follow_user_edit(int64_t begin, int64_t end) {
+  note_user_edit();
   uint32_t size = doc_->size();
   auto clamp = [&](int64_t b) { return static_cast<uint32_t>(std::clamp<int64_t>(b, 0, size)); };
   uint32_t first_row = row_of(clamp(begin));
@@ -444,7 +453,7 @@ void EditSession::on_apply_result(bool applied) {
     if (it->echoed && !unclaim_insertion(*it)) {
       // The text taken for this edit's echo was not flint's: someone else wrote it.
       pending_.clear();
-      user_edited_ = true;
+      note_user_edit();
       if (phase_ != Phase::kIdle) end(SessionState::kCancelled, "the user edited the region");
       return;
     }
@@ -504,13 +513,24 @@ std::optional<std::string> EditSession::reject() {
   if (state_ == SessionState::kAccepted || state_ == SessionState::kRejected) {
     return "the session was already " + std::string(to_string(state_));
   }
-  if (user_edited_) {
-    return "the region was edited by hand since the session started: restoring it would "
-           "overwrite those changes";
-  }
   if (phase_ == Phase::kRestoring) {
     failing_.reset();  // the restore under way is now the person's rejection
     return std::nullopt;
+  }
+  restore_target_ = original_;
+  if (user_edited_) {
+    // The person typed inside: their changes are kept where they do not touch flint's text.
+    std::string now = region_text();
+    MergeResult merged = merge_three_way(flint_text_, original_, now);
+    if (!merged.text) {
+      uint32_t line =
+          region_.first_row + 1 +
+          static_cast<uint32_t>(std::count(now.begin(), now.begin() + merged.conflict_byte, '\n'));
+      return "your changes at line " + std::to_string(line) +
+             " are in text flint wrote, so restoring the original would undo them; keep the "
+             "text as it is now (flint.accept), or undo your changes first";
+    }
+    restore_target_ = std::move(*merged.text);
   }
   if (phase_ == Phase::kStreaming) stats_.duration = hooks_.now() - started_;
   phase_ = Phase::kRestoring;
@@ -554,7 +574,7 @@ void EditSession::pump() {
   }
   dirty_ = false;
   diffed_revision_ = shaper_->revision();
-  std::string target = phase_ == Phase::kRestoring ? original_ : shaper_->desired_text();
+  std::string target = phase_ == Phase::kRestoring ? restore_target_ : shaper_->desired_text();
   // A region without a final newline was the end of the file; if text follows it now (the user
   // typed below it), it keeps its last line break rather than swallow their line.
   if (!target.empty() && target.back() != '\n' && region_.end_byte < doc_->size()) {

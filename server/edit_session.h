@@ -157,8 +157,11 @@ class EditSession {
   // flint.accept: keep the region as it is. False when already accepted or rejected.
   bool accept();
   // flint.reject: restore the original region text (one edit, once nothing is in flight); the
-  // state becomes rejected when the editor has applied it. Returns why it cannot, if it cannot
-  // (the user has edited the region, or the session was already accepted or rejected).
+  // state becomes rejected when the editor has applied it. When the person typed inside the
+  // region, their changes are re-applied on the original where they do not touch flint's text
+  // (a three-way merge of flint's text, the original and the text now). Returns why it cannot,
+  // if it cannot (their changes are in flint's text, or the session was already accepted or
+  // rejected).
   std::optional<std::string> reject();
 
   SessionState state() const { return state_; }
@@ -170,7 +173,7 @@ class EditSession {
   const std::string& original_text() const { return original_; }
   // The cleaned model output so far (what a steer puts into the conversation).
   const std::string& model_output() const { return shaper_->output(); }
-  // True once the user changed text inside the region (reject is then refused).
+  // True once the user changed text inside the region (reject then merges, see reject()).
   bool user_edited_region() const { return user_edited_; }
 
  private:
@@ -251,6 +254,7 @@ class EditSession {
   bool unclaim_insertion(const PendingEdit& edit);
   // After the user typed inside: the region becomes the whole lines around [begin, end).
   void follow_user_edit(int64_t begin, int64_t end);
+  void note_user_edit();
 
   static void shift(Tracked& t, const parsers::TextChange& c);
   bool region_holds(const Tracked& at, std::string_view text) const;
@@ -282,6 +286,8 @@ class EditSession {
   std::string reason_;
   Phase phase_ = Phase::kStreaming;
   std::optional<std::string> failing_;  // restoring because the answer failed: the reason
+  std::string restore_target_;          // what the region holds once restored
+  std::string flint_text_;              // the region as flint had left it when the person typed
   bool user_edited_ = false;
   bool boundary_in_doubt_ = false;  // see on_document_changed: settled by the next answer
 

@@ -185,6 +185,47 @@ TEST(InlineEdit, TypingInsideTheRegionCancelsAndKeepsTheKeystroke) {
   EXPECT_EQ(h.editor->text(kUri).find("y199 = 199"), std::string::npos);
 }
 
+// The session stopped by a keystroke inside can still be rejected: the original comes back
+// with the keystroke where it was typed (a line flint had only reproduced).
+TEST(InlineEdit, RejectAfterTypingInsideRestoresAroundTheKeystroke) {
+  std::string slow;
+  for (int i = 0; i < 200; ++i)
+    slow += "    y" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+  Harness h(json{{"rules", json::array({reply_text("grow", "def area(r):\n" + slow, 200)})}});
+  h.editor->open(kUri, "python", kPython);
+  int64_t id =
+      h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(3, 0, 3, 0), "grow"));
+  ASSERT_TRUE(h.editor->serve_until([&] { return !h.editor->applied_edits().empty(); },
+                                    std::chrono::seconds(30)));
+  h.editor->type(kUri, 3, 4, 3, 4, "KEEP");
+  auto response = h.editor->wait_response(id);
+  ASSERT_TRUE(response);
+  ASSERT_EQ((*response)["result"]["state"], "cancelled") << response->dump();
+  std::string expected = kPython;
+  expected.replace(expected.find("def area"), 8, "def KEEParea");
+  ASSERT_NE(h.editor->text(kUri), expected);  // flint's partial text is in the buffer
+  json rejected = h.editor->execute("flint.reject", json::object());
+  ASSERT_TRUE(rejected.contains("result")) << rejected.dump();
+  EXPECT_EQ(rejected["result"]["state"], "rejected");
+  EXPECT_EQ(h.editor->text(kUri), expected);
+}
+
+// Neovim 0.7 sends a line-wise selection with the end past the end of its line: the
+// specification says such a character means the line's end.
+TEST(InlineEdit, LinewiseSelectionEndingPastTheLineIsTheWholeLine) {
+  const std::string new_area = "def area(r):\n    return math.pi * r ** 2\n";
+  Harness h(json{{"rules", json::array({reply_text("square", new_area, 2000)})}});
+  h.editor->open(kUri, "python", kPython);
+  json result = h.editor->execute("flint.inlineEdit",
+                                  edit_args(kUri, lsp_range(3, 0, 4, 2147483647), "square"));
+  ASSERT_TRUE(result.contains("result")) << result.dump();
+  EXPECT_EQ(result["result"]["state"], "done") << result.dump();
+  std::string expected = kPython;
+  expected.replace(expected.find("def area"),
+                   std::string("def area(r):\n    return math.pi * r * r\n").size(), new_area);
+  EXPECT_EQ(h.editor->text(kUri), expected);
+}
+
 TEST(InlineEdit, TypingAboveTheRegionRebasesIt) {
   const std::string new_perimeter = "def perimeter(r):\n    return math.tau * r\n";
   Harness h(json{{"rules", json::array({reply_text("tau", new_perimeter, 60)})}});

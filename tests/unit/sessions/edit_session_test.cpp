@@ -174,7 +174,57 @@ TEST(EditSession, UserTypingInsideCancelsAndNothingOfTheirsIsOverwritten) {
   EXPECT_EQ(rig.edits_after_inside_seen, 0u);
   EXPECT_EQ(rig.editor().text().substr(typed_at, 3), "XYZ");
   EXPECT_TRUE(rig.session->user_edited_region());
-  EXPECT_TRUE(rig.session->reject().has_value());  // would overwrite the user's text
+  // Reject either refuses (the keystroke is in text flint wrote) or restores around it.
+  std::optional<std::string> why = rig.session->reject();
+  rig.loop.run();
+  EXPECT_NE(rig.editor().text().find("XYZ"), std::string::npos) << why.value_or("");
+  expect_clean(rig);
+}
+
+// After typing inside, reject restores the original with the person's changes re-applied
+// where they are not in text flint wrote; where they are, it refuses and says so.
+TEST(EditSession, RejectAfterTypingInsideKeepsTheTypingOutsideFlintsText) {
+  std::vector<std::string> region = numbered_region(6);
+  std::vector<std::string> rewritten = region;
+  rewritten[2] += "  # checked";  // flint changes line 2 only
+  SessionRig rig(document(region), 2, 6, {});
+  rig.stream(at_ms(1), join_lines(rewritten), 2000);
+  rig.loop.run();
+  ASSERT_EQ(rig.session->state(), SessionState::kDone);
+  ASSERT_EQ(rig.editor().text(), document(rewritten));
+  // The person types at the end of line 4 (a line flint reproduced) ...
+  std::string text = rig.editor().text();
+  uint32_t at = static_cast<uint32_t>(text.find(region[4]) + region[4].size());
+  rig.user_replace(at, at, " + 1");
+  rig.loop.run();
+  EXPECT_TRUE(rig.session->user_edited_region());
+  // ... and rejects: the original comes back, with " + 1" where it was typed.
+  EXPECT_EQ(rig.session->reject(), std::nullopt);
+  rig.loop.run();
+  EXPECT_EQ(rig.session->state(), SessionState::kRejected);
+  std::vector<std::string> expected = region;
+  expected[4] += " + 1";
+  EXPECT_EQ(rig.editor().text(), document(expected));
+  expect_clean(rig);
+}
+
+TEST(EditSession, RejectRefusesWhenTheTypingIsInFlintsText) {
+  std::vector<std::string> region = numbered_region(6);
+  std::vector<std::string> rewritten = region;
+  rewritten[2] += "  # checked";
+  SessionRig rig(document(region), 2, 6, {});
+  rig.stream(at_ms(1), join_lines(rewritten), 2000);
+  rig.loop.run();
+  std::string text = rig.editor().text();
+  uint32_t at = static_cast<uint32_t>(text.find("# checked") + 2);  // inside flint's comment
+  rig.user_replace(at, at, "really ");
+  rig.loop.run();
+  std::optional<std::string> why = rig.session->reject();
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("line 5"), std::string::npos) << *why;  // the region starts at line 3
+  EXPECT_NE(why->find("flint.accept"), std::string::npos) << *why;
+  rig.loop.run();
+  EXPECT_NE(rig.editor().text().find("# really checked"), std::string::npos);
   expect_clean(rig);
 }
 

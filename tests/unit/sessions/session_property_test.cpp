@@ -225,7 +225,8 @@ void run_one(uint32_t seed) {
       rig.loop.at(random_time(), [&] {
         rig.stop_stream();
         std::optional<std::string> refused = rig.session->reject();
-        EXPECT_EQ(refused.has_value(), rig.session->user_edited_region());
+        // Refused only when the person typed inside, into text flint wrote.
+        if (refused) EXPECT_TRUE(rig.session->user_edited_region()) << *refused;
       });
       break;
     case Ending::kCancel:
@@ -257,7 +258,9 @@ void run_one(uint32_t seed) {
   const std::vector<Origin>& origins = rig.editor().origins();
   ASSERT_EQ(static_cast<uint32_t>(std::count(origins.begin(), origins.end(), Origin::kUser)),
             typed_bytes);
-  EXPECT_EQ(rig.edits_after_inside_seen, 0u);
+  SessionState final_state = rig.session->state();
+  // Nothing is sent after a keystroke inside, unless the person then rejects (the restore).
+  if (final_state != SessionState::kRejected) EXPECT_EQ(rig.edits_after_inside_seen, 0u);
 
   const std::string& text = rig.editor().text();
   uint32_t begin = rig.editor().region_begin();
@@ -270,6 +273,9 @@ void run_one(uint32_t seed) {
 
   SessionState state = rig.session->state();
   if (rig.inside_seen_at && rig.state_when_inside_seen == SessionState::kStreaming) {
+    // Stopped by the keystroke; a rejection afterwards may still have restored the original
+    // around it (the keystroke itself is checked above, with every other).
+    if (run.ending == Ending::kRejectDuring && state == SessionState::kRejected) return;
     EXPECT_EQ(state, SessionState::kCancelled);
     return;
   }
