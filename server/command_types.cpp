@@ -21,14 +21,28 @@ void from_json(const json& j, InlineEditArgs& a) {
   j.at("instruction").get_to(a.instruction);
 }
 
-void from_json(const json& j, SteerArgs& a) {
+namespace {
+
+void read_target(const json& j, SessionTarget& a) {
   a.sessionId = optional_string(j, "sessionId");
+  if (auto it = j.find("textDocument"); it != j.end() && !it->is_null()) {
+    a.textDocument = it->get<protocol::TextDocumentIdentifier>();
+  }
+  if (auto it = j.find("position"); it != j.end() && !it->is_null()) {
+    a.position = it->get<protocol::Position>();
+  }
+}
+
+}  // namespace
+
+void from_json(const json& j, SteerArgs& a) {
+  read_target(j, a);
   j.at("instruction").get_to(a.instruction);
 }
 
 void from_json(const json& j, SessionArgs& a) {
   if (j.is_null()) return;
-  a.sessionId = optional_string(j, "sessionId");
+  read_target(j, a);
 }
 
 void from_json(const json& j, AgentTaskArgs& a) {

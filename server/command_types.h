@@ -18,16 +18,21 @@ struct InlineEditArgs {
 };
 void from_json(const nlohmann::json& j, InlineEditArgs& a);
 
-struct SteerArgs {
+// Which session a command is for: `sessionId`; or, without it, the session in `textDocument`
+// whose region holds `position` (the cursor), else that document's latest; else the latest.
+struct SessionTarget {
   std::optional<std::string> sessionId;
+  std::optional<protocol::TextDocumentIdentifier> textDocument;
+  std::optional<protocol::Position> position;
+};
+
+struct SteerArgs : SessionTarget {
   std::string instruction;
 };
 void from_json(const nlohmann::json& j, SteerArgs& a);
 
 // accept / reject / cancel.
-struct SessionArgs {
-  std::optional<std::string> sessionId;
-};
+struct SessionArgs : SessionTarget {};
 void from_json(const nlohmann::json& j, SessionArgs& a);
 
 struct AgentTaskArgs {

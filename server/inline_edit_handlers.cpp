@@ -65,10 +65,39 @@ ActiveEdit* Server::find_edit(const std::optional<std::string>& id) {
   return it == edits_.end() ? nullptr : it->second.get();
 }
 
-ActiveEdit* Server::take_over_edit(const std::optional<std::string>& id, const Reply<json>& reply) {
-  ActiveEdit* edit = find_edit(id);
+ActiveEdit* Server::find_target_edit(const SessionTarget& target) {
+  if (target.sessionId || !target.textDocument) return find_edit(target.sessionId);
+  // The sessions of that document, latest first; those still open to a decision before the
+  // ones accepted or rejected; the one whose region holds the cursor before the others.
+  const Document* doc = documents_->find(target.textDocument->uri);
+  std::optional<uint32_t> cursor;
+  if (doc && target.position) cursor = doc->offset_of(*target.position);
+  ActiveEdit* best = nullptr;
+  int best_rank = -1;
+  uint64_t best_id = 0;
+  for (auto& [id, edit] : edits_) {
+    if (edit->uri != target.textDocument->uri || !edit->core) continue;
+    SessionState state = edit->core->state();
+    bool open = state != SessionState::kAccepted && state != SessionState::kRejected;
+    SessionRegion r = edit->core->region();
+    bool under = cursor && r.start_byte <= *cursor && *cursor <= r.end_byte;
+    int rank = (under ? 2 : 0) + (open ? 1 : 0);
+    uint64_t number = std::stoull(id);
+    if (rank > best_rank || (rank == best_rank && number > best_id)) {
+      best = edit.get();
+      best_rank = rank;
+      best_id = number;
+    }
+  }
+  return best;
+}
+
+ActiveEdit* Server::take_over_edit(const SessionTarget& target, const Reply<json>& reply) {
+  ActiveEdit* edit = find_target_edit(target);
   if (!edit) {
-    reply.error(ErrorCode::InvalidParams, no_edit_session(id));
+    reply.error(ErrorCode::InvalidParams, target.sessionId || !target.textDocument
+                                              ? no_edit_session(target.sessionId)
+                                              : "no edit session in " + target.textDocument->uri);
     return nullptr;
   }
   if (edit->stream) edit->stream->cancel();
@@ -159,7 +188,7 @@ void Server::bind_inline_edits() {
 
   add_typed_command<SteerArgs>("flint.steer", [this](const SteerArgs& args, const CommandContext&,
                                                      const Reply<json>& reply) {
-    ActiveEdit* edit = find_edit(args.sessionId);
+    ActiveEdit* edit = find_target_edit(args);
     if (!edit) {
       reply.error(ErrorCode::InvalidParams, no_edit_session(args.sessionId));
       return;
@@ -199,7 +228,7 @@ void Server::bind_inline_edits() {
   add_typed_command<SessionArgs>(
       "flint.accept",
       [this](const SessionArgs& args, const CommandContext&, const Reply<json>& reply) {
-        ActiveEdit* edit = take_over_edit(args.sessionId, reply);
+        ActiveEdit* edit = take_over_edit(args, reply);
         if (!edit) return;
         if (!edit->core->accept()) {
           reply.error(ErrorCode::InvalidParams, "session " + edit->id + " is already " +
@@ -212,7 +241,7 @@ void Server::bind_inline_edits() {
   add_typed_command<SessionArgs>(
       "flint.reject",
       [this](const SessionArgs& args, const CommandContext&, const Reply<json>& reply) {
-        ActiveEdit* edit = take_over_edit(args.sessionId, reply);
+        ActiveEdit* edit = take_over_edit(args, reply);
         if (!edit) return;
         edit->reject_reply = reply;
         if (auto why = edit->core->reject()) {
@@ -231,7 +260,7 @@ void Server::bind_inline_edits() {
   add_typed_command<SessionArgs>("flint.cancel", [this](const SessionArgs& args,
                                                         const CommandContext&,
                                                         const Reply<json>& reply) {
-    ActiveEdit* edit = take_over_edit(args.sessionId, reply);
+    ActiveEdit* edit = take_over_edit(args, reply);
     if (!edit) return;
     edit->core->cancel();
     reply(json{{"sessionId", edit->id}, {"state", std::string(to_string(edit->core->state()))}});

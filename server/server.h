@@ -27,6 +27,7 @@ struct Document;
 class SyntaxTrees;
 struct ActiveEdit;
 struct InlineEditArgs;
+struct SessionTarget;
 enum class SessionState;
 struct LineEdit;
 class CompletionEngine;
@@ -122,7 +123,9 @@ class Server {
   ActiveEdit* find_edit(const std::optional<std::string>& id);
   // For flint.steer/accept/reject/cancel: the session (the latest without an id) with its
   // model stream stopped, or nullptr after answering -32602.
-  ActiveEdit* take_over_edit(const std::optional<std::string>& id,
+  // The session a command targets (see SessionTarget).
+  ActiveEdit* find_target_edit(const SessionTarget& target);
+  ActiveEdit* take_over_edit(const SessionTarget& target,
                              const protocol::Reply<nlohmann::json>& reply);
   nlohmann::json edit_region_json(const ActiveEdit& edit) const;
   nlohmann::json edit_state_json(const ActiveEdit& edit, std::string_view state,

@@ -226,6 +226,50 @@ TEST(InlineEdit, LinewiseSelectionEndingPastTheLineIsTheWholeLine) {
   EXPECT_EQ(h.editor->text(kUri), expected);
 }
 
+// Two edits in one file: accept, reject and cancel act on the session under the cursor when
+// they name a position instead of a session, not on the latest one.
+TEST(InlineEdit, CommandsWithAPositionActOnTheSessionUnderTheCursor) {
+  const std::string new_area = "def area(r):\n    return math.pi * r ** 2\n";
+  const std::string new_perimeter = "def perimeter(r):\n    return math.tau * r\n";
+  Harness h(json{{"rules", json::array({reply_text("square", new_area, 2000),
+                                        reply_text("tau", new_perimeter, 2000)})}});
+  h.editor->open(kUri, "python", kPython);
+  json first =
+      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 4, 4, 4), "square"));
+  ASSERT_EQ(first["result"]["state"], "done") << first.dump();
+  json second =
+      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(9, 4, 9, 4), "tau"));
+  ASSERT_EQ(second["result"]["state"], "done") << second.dump();
+  std::string both = kPython;
+  both.replace(both.find("def area"),
+               std::string("def area(r):\n    return math.pi * r * r\n").size(), new_area);
+  both.replace(both.find("def perimeter"),
+               both.find("\n\n\nprint") + 1 - both.find("def perimeter"), new_perimeter);
+  ASSERT_EQ(h.editor->text(kUri), both);
+  // Reject with the cursor in area(): the first session, though the second is the latest.
+  json rejected = h.editor->execute(
+      "flint.reject",
+      json{{"textDocument", {{"uri", kUri}}}, {"position", {{"line", 4}, {"character", 2}}}});
+  ASSERT_TRUE(rejected.contains("result")) << rejected.dump();
+  EXPECT_EQ(rejected["result"]["sessionId"], first["result"]["sessionId"]);
+  std::string expected = kPython;
+  expected.replace(expected.find("def perimeter"),
+                   expected.find("\n\n\nprint") + 1 - expected.find("def perimeter"),
+                   new_perimeter);
+  EXPECT_EQ(h.editor->text(kUri), expected);
+  // Accept with the cursor in perimeter(): the second.
+  json accepted = h.editor->execute(
+      "flint.accept",
+      json{{"textDocument", {{"uri", kUri}}}, {"position", {{"line", 8}, {"character", 0}}}});
+  ASSERT_TRUE(accepted.contains("result")) << accepted.dump();
+  EXPECT_EQ(accepted["result"]["sessionId"], second["result"]["sessionId"]);
+  // A document without sessions says so.
+  h.editor->open("file:///work/other.py", "python", "x = 1\n");
+  json none =
+      h.editor->execute("flint.reject", json{{"textDocument", {{"uri", "file:///work/other.py"}}}});
+  EXPECT_EQ(none["error"]["code"], -32602) << none.dump();
+}
+
 TEST(InlineEdit, TypingAboveTheRegionRebasesIt) {
   const std::string new_perimeter = "def perimeter(r):\n    return math.tau * r\n";
   Harness h(json{{"rules", json::array({reply_text("tau", new_perimeter, 60)})}});
