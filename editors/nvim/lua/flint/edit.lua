@@ -97,6 +97,26 @@ local function session_for(bufnr, session_id)
   return sessions.current(bufnr)
 end
 
+--- The command argument that names the session: the given id, else the buffer and the cursor
+--- (the server picks the session whose region holds it: with two edits in a file, the one you
+--- are in, not the latest).
+---@param bufnr integer
+---@param session_id string|nil
+---@param client table
+---@return table
+local function target(bufnr, session_id, client)
+  if session_id ~= nil then
+    return { sessionId = session_id }
+  end
+  local argument = { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }
+  if vim.api.nvim_get_current_buf() == bufnr then
+    local cursor = vim.api.nvim_win_get_cursor(0)
+    argument.position =
+      require('flint.positions').to_lsp(bufnr, cursor[1] - 1, cursor[2], client.offset_encoding)
+  end
+  return argument
+end
+
 --- flint.steer with a new instruction for the buffer's live session.
 function M.steer(args)
   local bufnr = args.bufnr or vim.api.nvim_get_current_buf()
@@ -107,7 +127,11 @@ function M.steer(args)
   M.when_ready(bufnr, function(client)
     compat.request(client, 'workspace/executeCommand', {
       command = 'flint.steer',
-      arguments = { { sessionId = session.id, instruction = args.instruction } },
+      arguments = {
+        vim.tbl_extend('force', target(bufnr, args.sessionId, client), {
+          instruction = args.instruction,
+        }),
+      },
     }, function(err, result)
       if err then
         notify('steer refused: ' .. tostring(err.message), vim.log.levels.WARN)
@@ -125,8 +149,9 @@ function M.decide(decision, args)
   args = args or {}
   local bufnr = args.bufnr or vim.api.nvim_get_current_buf()
   local session = session_for(bufnr, args.sessionId)
-  local argument = session and { sessionId = session.id } or vim.empty_dict()
   M.when_ready(bufnr, function(client)
+    -- No session in this buffer: flint's most recent one.
+    local argument = session and target(bufnr, args.sessionId, client) or vim.empty_dict()
     compat.request(client, 'workspace/executeCommand', {
       command = 'flint.' .. decision,
       arguments = { argument },
