@@ -34,11 +34,15 @@ async function askInstruction(
   return answer?.trim() ? answer : undefined;
 }
 
-// The session a command applies to: its own argument (CodeLens), else the active document's.
+// The session a command applies to: its own argument (CodeLens), else the active document's
+// session under the cursor (or its latest).
 function sessionFor(flint: FlintContext, given: unknown): string|undefined {
   if (typeof given === 'string' && given !== '') return given;
-  const uri = vscode.window.activeTextEditor?.document.uri.toString();
-  return flint.sessions.current(uri)?.sessionId;
+  const editor = vscode.window.activeTextEditor;
+  const uri = editor?.document.uri.toString();
+  const active = editor?.selection.active;
+  const cursor = active ? {line: active.line, character: active.character} : undefined;
+  return flint.sessions.current(uri, cursor)?.sessionId;
 }
 
 async function editAtCursor(flint: FlintContext, instructionArg?: unknown): Promise<void> {

@@ -1,6 +1,12 @@
 // What the extension knows of flint's edit sessions, fed by flint/editSession notifications and
 // by the document changes that move their regions. Plain TypeScript, no VS Code API.
-import {isLiveSession, type EditSessionParams, type Range, type SessionState} from './protocol';
+import {
+  isLiveSession,
+  type EditSessionParams,
+  type Position,
+  type Range,
+  type SessionState,
+} from './protocol';
 import {rebaseRangeThrough, type ContentChange} from './regions';
 import {Signal} from './signal';
 
@@ -18,6 +24,16 @@ export interface SessionRecord {
 export interface SessionTransition {
   session: SessionRecord;
   previous?: SessionState;
+}
+
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character <= b.character);
+}
+
+// Whether `range` holds `position` (its ends included: a cursor right after the region's last
+// character is still in it).
+function holds(range: Range|undefined, position: Position): boolean {
+  return range !== undefined && before(range.start, position) && before(position, range.end);
 }
 
 // Finished sessions are kept a little while (for "most recent" and reasons), not forever.
@@ -55,10 +71,13 @@ export class SessionTracker {
         .sort((a, b) => b.touched - a.touched);
   }
 
-  // The session a command without an explicit id applies to: the most recent live one in the
-  // given document, else the most recent live one anywhere.
-  current(uri?: string): SessionRecord|undefined {
-    return (uri !== undefined ? this.live(uri)[0] : undefined) ?? this.live()[0];
+  // The session a command without an explicit id applies to: the live one in the given
+  // document whose region holds `cursor` (with two edits in a file, the one you are in), else the
+  // most recent live one there, else the most recent live one anywhere.
+  current(uri?: string, cursor?: Position): SessionRecord|undefined {
+    const here = uri !== undefined ? this.live(uri) : [];
+    const under = cursor !== undefined ? here.find((s) => holds(s.region, cursor)) : undefined;
+    return under ?? here[0] ?? this.live()[0];
   }
 
   streamingIn(uri: string): SessionRecord|undefined {

@@ -91,3 +91,16 @@ test('clear forgets everything (the server process went away)', () => {
   sessions.clear();
   assert.deepEqual(sessions.live(), []);
 });
+
+test('a command without an id acts on the session under the cursor', () => {
+  const sessions = new SessionTracker();
+  const upper: Range = {start: {line: 2, character: 0}, end: {line: 5, character: 0}};
+  const lower: Range = {start: {line: 10, character: 0}, end: {line: 14, character: 0}};
+  sessions.update(params('s1', A, 'done', {region: upper}));
+  sessions.update(params('s2', A, 'done', {region: lower}));
+  assert.equal(sessions.current(A, {line: 3, character: 4})?.sessionId, 's1');
+  assert.equal(sessions.current(A, {line: 12, character: 0})?.sessionId, 's2');
+  // Outside both: the most recent.
+  assert.equal(sessions.current(A, {line: 8, character: 0})?.sessionId, 's2');
+  assert.equal(sessions.current(A)?.sessionId, 's2');
+});
