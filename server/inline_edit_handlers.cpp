@@ -401,9 +401,8 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
         "no fast model is configured: set flint.models.fast.baseUrl and .model in your editor's "
         "settings (or FLINT_BASE_URL and FLINT_MODEL in flint's environment)";
     show_message(1, "flint: " + why);
-    notify_edit(e, "failed", why);
-    e.core->cancel();
-    reply_edit(e, "failed", why);
+    // The session fails, and says so once: a cancel here was reported "cancelled" after "failed".
+    e.core->on_model_error(why);
     return;
   }
   notify_edit(e, "streaming", "");

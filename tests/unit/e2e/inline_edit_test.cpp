@@ -270,6 +270,27 @@ TEST(InlineEdit, CommandsWithAPositionActOnTheSessionUnderTheCursor) {
   EXPECT_EQ(none["error"]["code"], -32602) << none.dump();
 }
 
+// Without a model the edit fails, and every place says "failed" (it once said "cancelled" in
+// flint/editSession after "failed").
+TEST(InlineEdit, NoModelConfiguredFailsOnceAndSaysWhy) {
+  EditorClient editor{EditorOptions{}};
+  editor.open(kUri, "python", kPython);
+  json result =
+      editor.execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "anything"));
+  ASSERT_TRUE(result.contains("result")) << result.dump();
+  EXPECT_EQ(result["result"]["state"], "failed");
+  EXPECT_NE(result["result"]["reason"].get<std::string>().find("no fast model"), std::string::npos);
+  std::vector<std::string> states;
+  int shown = 0;
+  for (const auto& n : editor.notifications()) {
+    if (n["method"] == "flint/editSession") states.push_back(n["params"]["state"]);
+    if (n["method"] == "window/showMessage") ++shown;
+  }
+  EXPECT_EQ(states, std::vector<std::string>{"failed"});
+  EXPECT_EQ(shown, 1);
+  EXPECT_EQ(editor.text(kUri), kPython);
+}
+
 TEST(InlineEdit, TypingAboveTheRegionRebasesIt) {
   const std::string new_perimeter = "def perimeter(r):\n    return math.tau * r\n";
   Harness h(json{{"rules", json::array({reply_text("tau", new_perimeter, 60)})}});
