@@ -196,6 +196,14 @@ void OutputCleaner::feed_normalized(std::string_view text, std::string& code) {
 }
 
 void OutputCleaner::end_leading_line(std::string_view line, std::string& code) {
+  // Templates that put "<think>" into the prompt leave the model's output starting with its
+  // reasoning and then the closing tag: what was held before it was reasoning, not code.
+  std::string_view t = trim(line);
+  if (t == "</think>" || t == "</thinking>" || t == "</reasoning>") {
+    held_lines_.clear();
+    held_line_count_ = 0;
+    return;
+  }
   FenceRun run = fence_run(line);
   if (is_opening_fence(run)) {
     state_ = State::kFenced;

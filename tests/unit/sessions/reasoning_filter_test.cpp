@@ -52,6 +52,18 @@ TEST(ReasoningFilter, CountsReasoningBytes) {
   EXPECT_EQ(reasoning, 5u);
 }
 
+TEST(OutputCleanerShapes, ReasoningWithoutItsOpeningTagIsDropped) {
+  // "<think>" was in the prompt (some chat templates): the output starts with the reasoning.
+  OutputCleaner cleaner;
+  std::string code;
+  cleaner.feed(
+      "The user wants the sum.\nSo I should use sum().\n</think>\n\ndef f(xs):\n    return "
+      "sum(xs)\n",
+      code);
+  cleaner.finish(code);
+  EXPECT_EQ(code, "\ndef f(xs):\n    return sum(xs)\n");  // blank lines go when it is fitted
+}
+
 TEST(OutputCleanerShapes, ProseOnlyAndExplicitEmpty) {
   auto run = [](std::string_view answer, OutputCleaner& cleaner) {
     std::string code;
