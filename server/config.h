@@ -41,7 +41,9 @@ struct EditConfig {
 
 struct CompletionConfig {
   bool enabled = true;
-  int debounce_ms = 0;
+  // Automatic requests wait this long, so typing a line costs one model request per pause, not
+  // one per keystroke (scripts/bench completion: BM_RequestsPerTypedLine).
+  int debounce_ms = 100;
   int max_tokens = 128;
   friend bool operator==(const CompletionConfig&, const CompletionConfig&) = default;
 };

@@ -22,6 +22,21 @@ using protocol::Reply;
 
 namespace {
 
+// The editor's own settings (VS Code's settings.json, keybindings, tasks; a workspace file):
+// ghost text there completes configuration with code and is never wanted.
+bool is_editor_settings_file(std::string_view uri) {
+  if (uri.rfind("vscode-userdata:", 0) == 0 || uri.rfind("vscode-settings:", 0) == 0) return true;
+  if (uri.size() >= 15 && uri.substr(uri.size() - 15) == ".code-workspace") return true;
+  for (std::string_view name :
+       {"settings.json", "keybindings.json", "tasks.json", "launch.json", "extensions.json"}) {
+    for (std::string_view folder : {"/.vscode/", "/User/"}) {
+      std::string tail = std::string(folder) + std::string(name);
+      if (uri.size() >= tail.size() && uri.substr(uri.size() - tail.size()) == tail) return true;
+    }
+  }
+  return false;
+}
+
 constexpr int kTriggerInvoked = 1;
 
 struct SelectedCompletionInfo {
@@ -134,7 +149,8 @@ void Server::bind_inline_completion() {
           return;
         }
         const models::Provider* provider = models::find_provider(config_.fast.provider);
-        if (!config_.completion.enabled || !config_.fast.configured() || !provider) {
+        if (!config_.completion.enabled || !config_.fast.configured() || !provider ||
+            is_editor_settings_file(doc->uri)) {
           reply(completion_items({}, range));
           return;
         }

@@ -67,12 +67,14 @@ void report(benchmark::State& state, const std::vector<double>& ms) {
 }
 
 struct Session {
-  explicit Session(bool stamp)
+  // `debounce_ms`: completion.debounceMs (0 to time flint's own work, request by request).
+  explicit Session(bool stamp, int debounce_ms = 0)
       : endpoint(json{{"default", {{"text", "abcdefgh"}, {"stampTimes", stamp}}}}) {
     endpoint.start();
     flint::testing::EditorOptions options;
     options.env = {"FLINT_BASE_URL=" + endpoint.url("/v1"), "FLINT_MODEL=bench",
                    "FLINT_PROVIDER=openai-completions"};
+    options.initialization_options = json{{"completion", {{"debounceMs", debounce_ms}}}};
     options.args = {"--log-level", "warn"};
     editor = std::make_unique<flint::testing::EditorClient>(options);
     text = python_module(60);
@@ -184,6 +186,31 @@ void BM_CacheHit(benchmark::State& state) {
   report(state, samples);
 }
 BENCHMARK(BM_CacheHit)->UseManualTime()->Iterations(1000)->Unit(benchmark::kMillisecond);
+
+// Model requests while a person types a 30-character line at 25 characters a second (a
+// request after every keystroke, as VS Code and Neovim send them) and then pauses: range(0) is
+// completion.debounceMs (0, and the default 100). The typed text never matches the model's
+// answer, so no request can type through a running stream: the worst case.
+void BM_RequestsPerTypedLine(benchmark::State& state) {
+  const int debounce = static_cast<int>(state.range(0));
+  Session session(false, debounce);
+  session.complete();  // warm
+  constexpr int kKeystrokes = 30;
+  double requests = 0;
+  for (auto _ : state) {
+    size_t before = session.endpoint.requests().size();
+    for (int k = 0; k < kKeystrokes; ++k) {
+      session.type_key(/*wait_applied=*/false);
+      session.editor->send_request("textDocument/inlineCompletion", session.params());
+      session.editor->serve_for(std::chrono::milliseconds(40));
+    }
+    session.editor->serve_for(std::chrono::milliseconds(600));  // the pause
+    requests = static_cast<double>(session.endpoint.requests().size() - before);
+  }
+  state.counters["keystrokes"] = kKeystrokes;
+  state.counters["model_requests"] = requests;
+}
+BENCHMARK(BM_RequestsPerTypedLine)->Arg(0)->Arg(100)->Iterations(3)->Unit(benchmark::kMillisecond);
 
 void BM_BuildQuery(benchmark::State& state) {
   std::string text = python_module(700);  // ~5,000 lines

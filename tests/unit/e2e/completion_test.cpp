@@ -285,5 +285,31 @@ TEST(InlineCompletion, BadRequests) {
   EXPECT_TRUE(h.endpoint.requests().empty());
 }
 
+// The editor's own settings get no ghost text, and cost no model request.
+TEST(InlineCompletion, NoneInTheEditorsSettingsFiles) {
+  Harness h(json{{"default", reply("true,")}});
+  for (const std::string uri :
+       {"file:///work/.vscode/settings.json",
+        "vscode-userdata:/home/u/.config/Code/User/settings.json",
+        "file:///home/u/.config/Code/User/keybindings.json", "file:///work/app.code-workspace"}) {
+    h.editor->open(uri, "jsonc", "{\n  \"editor.tabSize\": \n}\n");
+    json r = h.editor->request("textDocument/inlineCompletion",
+                               json{{"textDocument", {{"uri", uri}}},
+                                    {"position", {{"line", 1}, {"character", 20}}},
+                                    {"context", {{"triggerKind", 1}}}});
+    ASSERT_TRUE(r.contains("result")) << r.dump();
+    EXPECT_TRUE(r["result"]["items"].empty()) << uri << " " << r.dump();
+  }
+  EXPECT_TRUE(h.endpoint.requests().empty());
+  // An ordinary JSON file still gets it.
+  h.editor->open("file:///work/data.json", "json", "{\n  \"size\": \n}\n");
+  json r = h.editor->request("textDocument/inlineCompletion",
+                             json{{"textDocument", {{"uri", "file:///work/data.json"}}},
+                                  {"position", {{"line", 1}, {"character", 10}}},
+                                  {"context", {{"triggerKind", 1}}}});
+  ASSERT_TRUE(r.contains("result")) << r.dump();
+  EXPECT_EQ(h.endpoint.requests().size(), 1u);
+}
+
 }  // namespace
 }  // namespace flint
