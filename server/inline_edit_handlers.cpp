@@ -400,8 +400,9 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
     std::string why =
         "no fast model is configured: set flint.models.fast.baseUrl and .model in your editor's "
         "settings (or FLINT_BASE_URL and FLINT_MODEL in flint's environment)";
-    show_message(1, "flint: " + why);
-    // The session fails, and says so once: a cancel here was reported "cancelled" after "failed".
+    // The session fails, and says so once: flint's plugins show the failed session (with the
+    // way to the settings), other clients get the message.
+    if (!client_.flint_edit_sessions) show_message(1, "flint: " + why);
     e.core->on_model_error(why);
     return;
   }
@@ -469,7 +470,8 @@ void Server::start_edit_stream(ActiveEdit& edit) {
     ActiveEdit* a = current();
     if (!a || !a->core) return;
     spdlog::warn("edit {}: model error: {}", a->id, error.message);
-    show_message(1, "flint: " + error.message);
+    // One message per failure: flint's plugins show the failed session's reason.
+    if (!client_.flint_edit_sessions) show_message(1, "flint: " + error.message);
     a->core->on_model_error(error.message);
   };
   edit.stream = models_->chat(config_.fast, build_edit_request(edit.prompt), std::move(callbacks));

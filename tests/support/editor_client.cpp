@@ -44,7 +44,7 @@ EditorClient::EditorClient(EditorOptions options) : options_(std::move(options))
         {"configuration", true},
         {"workspaceEdit", {{"documentChanges", options_.document_changes}}}}},
       {"window", {{"workDoneProgress", options_.work_done_progress}}},
-      {"experimental", {{"flint", {{"editSessions", true}}}}},
+      {"experimental", {{"flint", {{"editSessions", options_.flint_plugin}}}}},
   };
   json params{
       {"processId", nullptr},

@@ -30,6 +30,9 @@ struct EditorOptions {
   std::string root_uri = "file:///work";  // the workspace folder (rootUri and workspaceFolders)
   bool document_changes = true;
   bool work_done_progress = true;
+  // Declares experimental.flint.editSessions, as flint's own plugins do (they show failed
+  // sessions themselves); false: a plain LSP client.
+  bool flint_plugin = true;
   nlohmann::json settings = nlohmann::json::object();  // answered to workspace/configuration
   nlohmann::json initialization_options = nlohmann::json::object();
   // Called for each applyEdit before it is applied; return false to refuse it.

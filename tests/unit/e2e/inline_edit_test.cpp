@@ -273,7 +273,9 @@ TEST(InlineEdit, CommandsWithAPositionActOnTheSessionUnderTheCursor) {
 // Without a model the edit fails, and every place says "failed" (it once said "cancelled" in
 // flint/editSession after "failed").
 TEST(InlineEdit, NoModelConfiguredFailsOnceAndSaysWhy) {
-  EditorClient editor{EditorOptions{}};
+  EditorOptions plain;
+  plain.flint_plugin = false;  // a plain client gets the message; flint's plugins show the state
+  EditorClient editor{plain};
   editor.open(kUri, "python", kPython);
   json result =
       editor.execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "anything"));
@@ -364,23 +366,37 @@ TEST(InlineEdit, BadArgumentsAreInvalidParams) {
   EXPECT_EQ(h.editor->text(kUri), kPython);
 }
 
+// One message per failure: a plain client gets window/showMessage; flint's plugins (which
+// declare experimental.flint.editSessions) show the failed session's reason instead, so the
+// server sends no second message to them.
 TEST(InlineEdit, DeadEndpointFailsClearlyAndLeavesTheBuffer) {
-  EditorOptions options;
-  options.env = {"FLINT_BASE_URL=http://127.0.0.1:9/v1", "FLINT_MODEL=m",
-                 "FLINT_PROVIDER=openai-chat"};
-  EditorClient editor(options);
-  editor.open(kUri, "python", kPython);
-  json result =
-      editor.execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "anything"));
-  ASSERT_TRUE(result.contains("result")) << result.dump();
-  EXPECT_EQ(result["result"]["state"], "failed");
-  EXPECT_FALSE(result["result"].value("reason", "").empty());
-  EXPECT_EQ(editor.text(kUri), kPython);
-  bool shown = false;
-  for (const auto& n : editor.notifications()) {
-    if (n["method"] == "window/showMessage" && n["params"]["type"] == 1) shown = true;
+  for (bool plugin : {false, true}) {
+    SCOPED_TRACE(plugin ? "flint's plugin" : "a plain client");
+    EditorOptions options;
+    options.flint_plugin = plugin;
+    options.env = {"FLINT_BASE_URL=http://127.0.0.1:9/v1", "FLINT_MODEL=m",
+                   "FLINT_PROVIDER=openai-chat"};
+    EditorClient editor(options);
+    editor.open(kUri, "python", kPython);
+    json result =
+        editor.execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "anything"));
+    ASSERT_TRUE(result.contains("result")) << result.dump();
+    EXPECT_EQ(result["result"]["state"], "failed");
+    std::string reason = result["result"].value("reason", "");
+    EXPECT_NE(reason.find("127.0.0.1:9"), std::string::npos) << reason;
+    EXPECT_EQ(editor.text(kUri), kPython);
+    int shown = 0;
+    int failed_notifications = 0;
+    for (const auto& n : editor.notifications()) {
+      if (n["method"] == "window/showMessage" && n["params"]["type"] == 1) ++shown;
+      if (n["method"] == "flint/editSession" && n["params"]["state"] == "failed") {
+        ++failed_notifications;
+        EXPECT_EQ(n["params"].value("reason", ""), reason);
+      }
+    }
+    EXPECT_EQ(shown, plugin ? 0 : 1);
+    EXPECT_EQ(failed_notifications, 1);
   }
-  EXPECT_TRUE(shown);
 }
 
 TEST(InlineEdit, SteerRestartsWithTheNewInstruction) {
