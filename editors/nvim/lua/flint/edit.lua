@@ -15,8 +15,29 @@ local function notify(message, level)
   vim.notify('flint: ' .. message, level or vim.log.levels.INFO)
 end
 
+--- Why flint has no client for `bufnr` and never will, or nil (it may still be starting).
+---@param bufnr integer
+---@return string|nil
+local function why_not_attached(bufnr)
+  if vim.bo[bufnr].buftype ~= '' or vim.api.nvim_buf_get_name(bufnr) == '' then
+    return 'this buffer is not a file, so flint is not attached to it'
+  end
+  local filetype = vim.bo[bufnr].filetype
+  local filetypes = config.options.filetypes or {}
+  if not vim.tbl_contains(filetypes, '*') and not vim.tbl_contains(filetypes, filetype) then
+    return ("flint is not set up for filetype '%s' (add it to setup{ filetypes = ... })"):format(
+      filetype)
+  end
+  local cmd = config.options.cmd
+  if type(cmd) == 'table' and type(cmd[1]) == 'string' and vim.fn.executable(cmd[1]) ~= 1 then
+    return ('flint-lsp was not found: %s is not executable (setup{ cmd = ... })'):format(cmd[1])
+  end
+  return nil
+end
+
 --- Calls fn(client) once flint's client for `bufnr` has finished initialize (a command typed
---- right after opening a file must not overtake the handshake).
+--- right after opening a file must not overtake the handshake). Says at once, and why, when
+--- the buffer has no flint client to wait for.
 function M.when_ready(bufnr, fn, any)
   local client_mod = require('flint.client')
   local deadline = compat.now_ms() + READY_TIMEOUT_MS
@@ -24,6 +45,12 @@ function M.when_ready(bufnr, fn, any)
     local client = client_mod.get(bufnr, any)
     if client and client.initialized then
       return fn(client)
+    end
+    if not client and not any then
+      local why = why_not_attached(bufnr)
+      if why then
+        return notify(why .. ' (see :checkhealth flint)', vim.log.levels.ERROR)
+      end
     end
     if compat.now_ms() > deadline then
       return notify('flint-lsp is not running for this buffer (see :checkhealth flint)',
