@@ -161,3 +161,7 @@ h.contains(vim.fn.maparg('<leader>ie', 'n'), 'FlintEdit', 'edit mapping (normal)
 h.contains(vim.fn.maparg('<leader>ie', 'x'), 'FlintEdit', 'edit mapping (visual)')
 h.contains(vim.fn.maparg('<C-y>', 'n'), 'FlintAccept', 'overridden accept mapping')
 h.eq('', vim.fn.maparg('<leader>ij', 'n'), 'a mapping set to false is left out')
+
+-- Counts read as a person would write them.
+h.eq('1 token, 1 edit', sessions.describe_stats({ tokens = 1, edits = 1 }), 'singular counts')
+h.eq('40 tokens, 5 edits', sessions.describe_stats({ tokens = 40, edits = 5 }), 'plural counts')

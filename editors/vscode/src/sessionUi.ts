@@ -107,7 +107,9 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
               session.jobId ? ` (${session.jobId})` : ''}.`,
       );
     } else if (session.state === 'cancelled' && session.reason) {
-      vscode.window.setStatusBarMessage(`flint: edit cancelled (${session.reason})`, 5000);
+      // "cancelled (cancelled)" said nothing: only a reason that adds something is shown.
+      const why = session.reason === 'cancelled' ? '' : ` (${session.reason})`;
+      vscode.window.setStatusBarMessage(`flint: edit cancelled${why}`, 5000);
     }
   };
 

@@ -84,7 +84,7 @@ function M.summary(params, docs)
   for _, doc in ipairs(docs) do
     local path = vim.fn.fnamemodify(vim.uri_to_fname(doc.uri), ':~:.')
     table.insert(files, { path = path, edits = doc.edits, kind = doc.kind })
-    table.insert(lines, string.format('  %s (%s)', path, doc.kind or (doc.edits .. ' edits')))
+    table.insert(lines, string.format('  %s (%s)', path, doc.kind or (doc.edits .. (doc.edits == 1 and ' edit' or ' edits'))))
   end
   return { label = label, files = files, text = table.concat(lines, '\n') }
 end

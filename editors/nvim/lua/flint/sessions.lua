@@ -177,7 +177,7 @@ function M.describe_stats(stats)
     table.insert(parts, string.format('first edit %d ms', stats.firstEditMs))
   end
   if type(stats.tokens) == 'number' then
-    local text = string.format('%d tokens', stats.tokens)
+    local text = string.format(stats.tokens == 1 and '%d token' or '%d tokens', stats.tokens)
     local rate = M.tokens_per_second(stats)
     if rate then
       text = text .. string.format(' at %.0f tok/s', rate)
@@ -185,7 +185,7 @@ function M.describe_stats(stats)
     table.insert(parts, text)
   end
   if type(stats.edits) == 'number' then
-    table.insert(parts, string.format('%d edits', stats.edits))
+    table.insert(parts, string.format(stats.edits == 1 and '%d edit' or '%d edits', stats.edits))
   end
   return table.concat(parts, ', ')
 end
