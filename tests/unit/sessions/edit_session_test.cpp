@@ -208,6 +208,30 @@ TEST(EditSession, RejectAfterTypingInsideKeepsTheTypingOutsideFlintsText) {
   expect_clean(rig);
 }
 
+// Undo in the editor during review (the edit reverted by the person): the session stays
+// consistent, and reject then has nothing left to restore.
+TEST(EditSession, UndoDuringReviewThenRejectIsConsistent) {
+  std::vector<std::string> region = numbered_region(6);
+  std::vector<std::string> rewritten = region;
+  rewritten[2] += "  # checked";
+  rewritten[4] += "  # checked";
+  SessionRig rig(document(region), 2, 6, {});
+  rig.stream(at_ms(1), join_lines(rewritten), 2000);
+  rig.loop.run();
+  ASSERT_EQ(rig.session->state(), SessionState::kDone);
+  // The editor's undo: the whole edit reverted in one change.
+  uint32_t begin = rig.editor().region_begin();
+  uint32_t end = rig.editor().region_end();
+  rig.user_replace(begin, end, join_lines(region));
+  rig.loop.run();
+  EXPECT_EQ(rig.editor().text(), document(region));
+  EXPECT_EQ(rig.session->reject(), std::nullopt);
+  rig.loop.run();
+  EXPECT_EQ(rig.session->state(), SessionState::kRejected);
+  EXPECT_EQ(rig.editor().text(), document(region));
+  expect_clean(rig);
+}
+
 TEST(EditSession, RejectRefusesWhenTheTypingIsInFlintsText) {
   std::vector<std::string> region = numbered_region(6);
   std::vector<std::string> rewritten = region;
