@@ -85,10 +85,11 @@ void AnswerShaper::take_line(std::string_view line) {
         if (is_trivial(line)) {
           // (and among the file's first lines: a whole-file answer starting with '"""').
           size_t from = u_.size() > kTrivialContextLines ? u_.size() - kTrivialContextLines : 0;
-          for (size_t j = 0; j < u_.size();
-               j = j + 1 == kFileStartLines && j + 1 < from ? from : j + 1) {
+          auto consider = [&](size_t j) {
             if (key(u_[j]) == key(line)) near.push_back(j);
-          }
+          };
+          for (size_t j = 0; j < std::min(kFileStartLines, from); ++j) consider(j);
+          for (size_t j = from; j < u_.size(); ++j) consider(j);
           at = near.empty() ? nullptr : &near;
         }
         if (at != nullptr) {
