@@ -10,7 +10,7 @@ import {FlintCapabilitiesFeature} from './capabilities';
 import {JobTracker, ProgressTracker} from './jobs';
 import {showServerMessage} from './notifications';
 import {type EditSessionParams, type JobInfo, type JobsResult, Methods} from './protocol';
-import {resolveServerPath} from './serverPath';
+import {notFoundMessage, resolveServerPath} from './serverPath';
 import {SessionTracker} from './sessions';
 import {buildServerSettings, SECTION, serverSettingKeys} from './settings';
 import type {ServerState} from './statusModel';
@@ -68,22 +68,20 @@ export class FlintContext implements vscode.Disposable {
   async start(): Promise<void> {
     if (this.client) return;
     const config = vscode.workspace.getConfiguration(SECTION);
-    const found = resolveServerPath(
-        {
-          configured: config.get<string>('server.path', ''),
-          pathEnv: process.env.PATH,
-          workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-          extensionPath: this.extension.extensionPath,
-          home: os.homedir(),
-        },
-        isExecutable,
-    );
+    const query = {
+      configured: config.get<string>('server.path', ''),
+      pathEnv: process.env.PATH,
+      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+      extensionPath: this.extension.extensionPath,
+      home: os.homedir(),
+    };
+    const found = resolveServerPath(query, isExecutable);
     if (!found.path) {
       this.setState('stopped', 'flint-lsp not found');
       this.output.error(`flint-lsp not found; looked at:\n  ${found.tried.join('\n  ')}`);
       void vscode.window
           .showErrorMessage(
-              'flint: flint-lsp was not found on PATH or in a build directory. Set "flint.server.path" to the executable.',
+              notFoundMessage(query, found),
               'Open Settings',
               'Show Log',
               )

@@ -60,3 +60,16 @@ export function resolveServerPath(
   }
   return {tried};
 }
+
+// What to tell the person when no candidate held the binary: the path tried when it was set,
+// else where flint looked (the first places; the whole list goes to the log).
+export function notFoundMessage(query: ServerPathQuery, result: ServerPathResult): string {
+  if (query.configured.trim() !== '' && result.tried.length > 0) {
+    return `flint: "flint.server.path" is ${result.tried[0]}, which is not an executable file. ` +
+        'Set it to the flint-lsp executable.';
+  }
+  const shown = result.tried.slice(0, 3).join(', ');
+  const more = result.tried.length > 3 ? ` and ${result.tried.length - 3} more (see the log)` : '';
+  return `flint: flint-lsp was not found on PATH or in a build directory (looked at ${shown}${
+      more}). Set "flint.server.path" to the executable.`;
+}

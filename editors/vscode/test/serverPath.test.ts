@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {resolveServerPath, serverPathCandidates, type ServerPathQuery} from '../src/serverPath';
+import {
+  notFoundMessage,
+  resolveServerPath,
+  serverPathCandidates,
+  type ServerPathQuery,
+} from '../src/serverPath';
 
 const base: ServerPathQuery = {
   configured: '',
@@ -56,4 +61,13 @@ test('a configured path that is missing does not fall back to PATH', () => {
       {...base, configured: '/nope/flint-lsp'}, (f) => f === '/usr/bin/flint-lsp');
   assert.equal(found.path, undefined);
   assert.deepEqual(found.tried, ['/nope/flint-lsp']);
+});
+
+test('the not-found message names the path tried', () => {
+  const configured = {...base, configured: '~/bin/flint-lsp'};
+  const set = notFoundMessage(configured, resolveServerPath(configured, () => false));
+  assert.match(set, /"flint\.server\.path" is \/home\/me\/bin\/flint-lsp, which is not an executable/);
+  const searched = notFoundMessage(base, resolveServerPath(base, () => false));
+  assert.match(searched, /looked at \/usr\/local\/bin\/flint-lsp, \/usr\/bin\/flint-lsp, /);
+  assert.match(searched, /and 1 more \(see the log\)/);
 });
