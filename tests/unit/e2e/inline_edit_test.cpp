@@ -2,6 +2,8 @@
 // loopback model endpoint (FakeEndpoint) streaming OpenAI-style Server-Sent Events.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "tests/fake_endpoint/fake_endpoint.h"
 #include "tests/support/editor_client.h"
 
@@ -162,20 +164,28 @@ TEST(InlineEdit, CancelStopsTheHttpStream) {
   EXPECT_FALSE(h.endpoint.requests()[0].completed);
 }
 
-TEST(InlineEdit, TypingInsideTheRegionCancelsAndKeepsTheKeystroke) {
+// Starts an edit of area() whose stream takes seconds, waits for its first streamed edit and
+// types "KEEP" inside the region (on "def area"); returns the edit's response.
+std::optional<json> edit_and_type_inside(Harness& h) {
   std::string slow;
   for (int i = 0; i < 200; ++i)
     slow += "    y" + std::to_string(i) + " = " + std::to_string(i) + "\n";
-  Harness h(json{{"rules", json::array({reply_text("grow", "def area(r):\n" + slow, 200)})}});
+  h.endpoint.set_script(
+      json{{"rules", json::array({reply_text("grow", "def area(r):\n" + slow, 200)})}});
   h.editor->open(kUri, "python", kPython);
   int64_t id =
       h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(3, 0, 3, 0), "grow"));
-  // Wait for the first streamed edit (the stream takes seconds), then type inside the region
-  // (on "def area").
-  ASSERT_TRUE(h.editor->serve_until([&] { return !h.editor->applied_edits().empty(); },
-                                    std::chrono::seconds(30)));
+  if (!h.editor->serve_until([&] { return !h.editor->applied_edits().empty(); },
+                             std::chrono::seconds(30))) {
+    return std::nullopt;
+  }
   h.editor->type(kUri, 3, 4, 3, 4, "KEEP");
-  auto response = h.editor->wait_response(id);
+  return h.editor->wait_response(id);
+}
+
+TEST(InlineEdit, TypingInsideTheRegionCancelsAndKeepsTheKeystroke) {
+  Harness h(json{{"rules", json::array()}});
+  auto response = edit_and_type_inside(h);
   ASSERT_TRUE(response);
   EXPECT_EQ((*response)["result"]["state"], "cancelled")
       << response->dump() << h.editor->text(kUri);
@@ -188,17 +198,8 @@ TEST(InlineEdit, TypingInsideTheRegionCancelsAndKeepsTheKeystroke) {
 // The session stopped by a keystroke inside can still be rejected: the original comes back
 // with the keystroke where it was typed (a line flint had only reproduced).
 TEST(InlineEdit, RejectAfterTypingInsideRestoresAroundTheKeystroke) {
-  std::string slow;
-  for (int i = 0; i < 200; ++i)
-    slow += "    y" + std::to_string(i) + " = " + std::to_string(i) + "\n";
-  Harness h(json{{"rules", json::array({reply_text("grow", "def area(r):\n" + slow, 200)})}});
-  h.editor->open(kUri, "python", kPython);
-  int64_t id =
-      h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(3, 0, 3, 0), "grow"));
-  ASSERT_TRUE(h.editor->serve_until([&] { return !h.editor->applied_edits().empty(); },
-                                    std::chrono::seconds(30)));
-  h.editor->type(kUri, 3, 4, 3, 4, "KEEP");
-  auto response = h.editor->wait_response(id);
+  Harness h(json{{"rules", json::array()}});
+  auto response = edit_and_type_inside(h);
   ASSERT_TRUE(response);
   ASSERT_EQ((*response)["result"]["state"], "cancelled") << response->dump();
   std::string expected = kPython;
