@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type {FlintContext} from './context';
 import {showJobs} from './jobsPicker';
 import {type AgentTaskArgs, Commands, type InlineEditArgs, type InlineEditResult, type Range} from './protocol';
+import {collapseSelection} from './selection';
 
 function toProtocolRange(range: vscode.Range): Range {
   return {
@@ -60,12 +61,15 @@ async function editAtCursor(flint: FlintContext, instructionArg?: unknown): Prom
                           'What should change in the selection?',
   );
   if (!instruction) return;
-  await startInlineEdit(flint, {
+  const started = startInlineEdit(flint, {
     textDocument: {uri: editor.document.uri.toString()},
     range: toProtocolRange(selection),
     instruction,
   });
+  collapseSelection(editor, editor.document.uri.toString());
+  await started;
 }
+
 
 // flint.promptEdit: the command of flint's "Edit with instruction…" code action, which the
 // server leaves to the client (it offers it to clients that declare editSessions): ask, then
@@ -79,8 +83,10 @@ async function promptEdit(flint: FlintContext, target?: unknown): Promise<void> 
   const instruction = await askInstruction(
       undefined, 'flint: Edit with instruction', 'What should change in this region?');
   if (!instruction) return;
-  await startInlineEdit(
+  const started = startInlineEdit(
       flint, {textDocument: {uri: t.textDocument.uri}, range: t.range, instruction});
+  collapseSelection(vscode.window.activeTextEditor, t.textDocument.uri);
+  await started;
 }
 
 async function startInlineEdit(flint: FlintContext, args: InlineEditArgs): Promise<void> {

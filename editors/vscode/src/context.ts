@@ -3,6 +3,8 @@
 // client is replaced when a setting that shapes the process (path, languages) changes.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as readline from 'node:readline';
+import type {Readable} from 'node:stream';
 import * as vscode from 'vscode';
 import {CancellationToken, DidChangeConfigurationNotification, ExecuteCommandRequest, type ExecuteCommandParams, LanguageClient, type LanguageClientOptions, type Middleware, ResponseError, type ServerOptions, ShowMessageNotification, State, WorkDoneProgress} from 'vscode-languageclient/node';
 
@@ -10,7 +12,9 @@ import {FlintCapabilitiesFeature} from './capabilities';
 import {JobTracker, ProgressTracker} from './jobs';
 import {showServerMessage} from './notifications';
 import {type EditSessionParams, type JobInfo, type JobsResult, Methods} from './protocol';
+import {parseServerLogLine} from './serverLog';
 import {notFoundMessage, resolveServerPath} from './serverPath';
+import {collapseSelection} from './selection';
 import {SessionTracker} from './sessions';
 import {buildServerSettings, SECTION, serverSettingKeys} from './settings';
 import type {ServerState} from './statusModel';
@@ -96,7 +100,14 @@ export class FlintContext implements vscode.Disposable {
       return;
     }
 
-    const args = ['--stdio', '--log-level', config.get<string>('server.logLevel', 'info')];
+    const logLevel = config.get<string>('server.logLevel', 'info');
+    const args = ['--stdio', '--log-level', logLevel];
+    if ((logLevel === 'debug' && this.output.logLevel > vscode.LogLevel.Debug) ||
+        (logLevel === 'trace' && this.output.logLevel > vscode.LogLevel.Trace)) {
+      // The channel filters by its own level: without this, flint.server.logLevel seems ignored.
+      this.output.info(`flint-lsp logs at ${
+          logLevel}; this channel shows fewer: set its level with "Developer: Set Log Level…" → flint (or the Output view's gear)`);
+    }
     const logFile = config.get<string>('server.logFile', '').trim();
     if (logFile !== '') args.push('--log-file', logFile);
     const serverOptions: ServerOptions = {command: found.path, args, options: {env: process.env}};
@@ -273,18 +284,41 @@ export class FlintContext implements vscode.Disposable {
             ignoreFocusOut: true,
           });
           if (!instruction) return undefined;
-          return next(command, [{...argument, instruction}, ...args.slice(1)]);
+          return startedFromSelection(
+              argument, next(command, [{...argument, instruction}, ...args.slice(1)]));
         }
-        return next(command, args);
+        const result = next(command, args);
+        return command === 'flint.inlineEdit' ? startedFromSelection(argument, result) : result;
       },
     };
     return {
       documentSelector,
       outputChannel: this.output,
+      // flint-lsp logs to stderr with a level on each line: kept, instead of all as errors.
+      stdioOptions: {
+        stdout: (input, channel) => eachLine(input, (line) => channel.info(line)),
+        stderr: (input, channel) => eachLine(input, (line) => {
+          const {level, message} = parseServerLogLine(line);
+          channel[level](message);
+        }),
+      },
       initializationOptions: () => this.serverSettings(),
       middleware,
     };
   }
+}
+
+function eachLine(input: Readable, handle: (line: string) => void): void {
+  readline.createInterface({input, crlfDelay: Infinity, terminal: false, historySize: 0})
+      .on('line', handle);
+}
+
+// A code action's edit runs on the selection it was offered for: collapse it once the request is
+// on its way (see selection.ts).
+function startedFromSelection<T>(argument: unknown, started: T): T {
+  const uri = (argument as {textDocument?: {uri?: unknown}} | undefined)?.textDocument?.uri;
+  if (typeof uri === 'string') collapseSelection(vscode.window.activeTextEditor, uri);
+  return started;
 }
 
 function isExecutable(file: string): boolean {

@@ -1,14 +1,16 @@
 // What an edit session looks like in the editor: its region decorated while it streams and
 // while it waits for review, Accept / Reject / Steer as CodeLens on it, the
-// `flint.sessionState` context key for keybindings and editor-title buttons, and a message
-// when a session fails or is handed to an agent job.
+// `flint.sessionState` context key for keybindings and editor-title buttons ("streaming", "done",
+// or "stopped" for a session that stopped early with flint's partial text in the buffer), and a
+// message when a session fails, stops or is handed to an agent job.
 import * as vscode from 'vscode';
 import {MessageType} from 'vscode-languageclient';
 
 import type {FlintContext} from './context';
 import {showWithSettingsAction} from './notifications';
 import type {Range} from './protocol';
-import type {SessionRecord, SessionTransition} from './sessions';
+import {isStopped, type SessionRecord, type SessionTransition} from './sessions';
+import {sessionStateText, STOPPED_HINT} from './sessionWords';
 
 export const SESSION_STATE_KEY = 'flint.sessionState';
 
@@ -34,7 +36,21 @@ class SessionCodeLenses implements vscode.CodeLensProvider {
     for (const session of this.flint.sessions.live(document.uri.toString())) {
       const at = new vscode.Range(session.region.start.line, 0, session.region.start.line, 0);
       const args = [session.sessionId];
-      if (session.state === 'streaming') {
+      if (isStopped(session)) {
+        // Stopped early (typed inside, cancelled, a newer edit): the partial text can be taken
+        // back, with the person's own changes re-applied (the server's three-way reject).
+        lenses.push(
+            new vscode.CodeLens(at, {
+              title: `$(debug-pause) flint ${sessionStateText(session)}`,
+              tooltip: STOPPED_HINT,
+              command: '',
+            }),
+            new vscode.CodeLens(
+                at, {title: '$(discard) Reject', command: 'flint.rejectEdit', arguments: args}),
+            new vscode.CodeLens(
+                at, {title: '$(check) Keep', command: 'flint.acceptEdit', arguments: args}),
+        );
+      } else if (session.state === 'streaming') {
         lenses.push(
             new vscode.CodeLens(
                 at, {title: '$(sync~spin) flint is editing…', command: 'flint.showJobs'}),
@@ -86,30 +102,46 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
       const byState = (state: string) =>
           live.filter((s) => s.state === state).map((s) => decoratedLines(s.region));
       editor.setDecorations(streaming, byState('streaming'));
-      editor.setDecorations(review, byState('done'));
+      editor.setDecorations(
+          review,
+          live.filter((s) => s.state === 'done' || isStopped(s)).map((s) => decoratedLines(s.region)));
     }
-    const active = vscode.window.activeTextEditor;
-    const current = active ? flint.sessions.live(active.document.uri.toString())[0] : undefined;
-    void vscode.commands.executeCommand('setContext', SESSION_STATE_KEY, current?.state ?? '');
+    updateContextKey();
     lenses.refresh();
+  };
+
+  // The keys act on the session under the cursor (commands.ts), so the key's state is that one's.
+  let contextValue: string|undefined;
+  const updateContextKey = () => {
+    const active = vscode.window.activeTextEditor;
+    const cursor = active?.selection.active;
+    const current = active ?
+        flint.sessions.current(
+            active.document.uri.toString(),
+            cursor ? {line: cursor.line, character: cursor.character} : undefined) :
+        undefined;
+    const inDocument = current && current.uri === active?.document.uri.toString();
+    const value = !inDocument ? '' : isStopped(current) ? 'stopped' : current.state;
+    if (value === contextValue) return;
+    contextValue = value;
+    void vscode.commands.executeCommand('setContext', SESSION_STATE_KEY, value);
   };
 
   const announce = (transition: SessionTransition|undefined) => {
     if (!transition || transition.previous === transition.session.state) return;
     const session: SessionRecord = transition.session;
+    const said = `flint: edit ${sessionStateText(session)}`;
     if (session.state === 'failed') {
-      void showWithSettingsAction(
-          MessageType.Error,
-          `flint: the edit failed${session.reason ? `: ${session.reason}` : ''}`);
+      void showWithSettingsAction(MessageType.Error, said);
     } else if (session.state === 'escalated') {
       void vscode.window.showInformationMessage(
           `flint: this change reaches beyond the local region; it continues as an agent job${
               session.jobId ? ` (${session.jobId})` : ''}.`,
       );
-    } else if (session.state === 'cancelled' && session.reason) {
-      // "cancelled (cancelled)" said nothing: only a reason that adds something is shown.
-      const why = session.reason === 'cancelled' ? '' : ` (${session.reason})`;
-      vscode.window.setStatusBarMessage(`flint: edit cancelled${why}`, 5000);
+    } else if (session.state === 'cancelled') {
+      // The CodeLens on the region says it too, with Reject and Keep when text was left behind.
+      vscode.window.setStatusBarMessage(
+          isStopped(session) ? `${said} · Reject takes it back` : said, 8000);
     }
   };
 
@@ -120,6 +152,7 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
     vscode.languages.registerCodeLensProvider({pattern: '**'}, lenses),
     vscode.window.onDidChangeVisibleTextEditors(redraw),
     vscode.window.onDidChangeActiveTextEditor(redraw),
+    vscode.window.onDidChangeTextEditorSelection(updateContextKey),
     vscode.workspace.onDidChangeTextDocument((event) => {
       if (event.contentChanges.length === 0) return;
       const uri = event.document.uri.toString();

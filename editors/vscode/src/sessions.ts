@@ -17,8 +17,25 @@ export interface SessionRecord {
   region: Range;
   reason?: string;
   jobId?: string;
+  // True once one of flint's streamed edits landed in the buffer: a session that stops early
+  // (cancelled, typed into, superseded) then leaves text behind that Reject can take back.
+  wrote: boolean;
+  // A newer edit in the same document started while this one streamed (the server stops it).
+  superseded?: boolean;
   // Increases with every update: "most recent" means the highest.
   touched: number;
+}
+
+// A session that still owns its region: streaming, done and waiting for review, or stopped
+// early with flint's partial text in the buffer (the server still accepts Reject and Accept for
+// it: Reject restores the original with the person's own changes re-applied).
+export function isOpenSession(session: SessionRecord): boolean {
+  return isLiveSession(session.state) || isStopped(session);
+}
+
+// Stopped early with flint's partial text left in the buffer.
+export function isStopped(session: SessionRecord): boolean {
+  return session.state === 'cancelled' && session.wrote;
 }
 
 export interface SessionTransition {
@@ -46,6 +63,12 @@ export class SessionTracker {
 
   update(params: EditSessionParams): SessionTransition {
     const previous = this.sessions.get(params.sessionId);
+    if (!previous && params.state === 'streaming') {
+      // The server stops an edit still streaming in the document when a new one starts there.
+      for (const older of this.sessions.values()) {
+        if (older.uri === params.uri && older.state === 'streaming') older.superseded = true;
+      }
+    }
     const session: SessionRecord = {
       sessionId: params.sessionId,
       uri: params.uri,
@@ -53,6 +76,8 @@ export class SessionTracker {
       region: params.region ?? previous?.region,
       reason: params.reason,
       jobId: params.jobId,
+      wrote: previous?.wrote ?? false,
+      superseded: previous?.superseded,
       touched: ++this.clock,
     };
     this.sessions.set(session.sessionId, session);
@@ -64,10 +89,17 @@ export class SessionTracker {
 
   get(sessionId: string): SessionRecord|undefined { return this.sessions.get(sessionId); }
 
-  // Live sessions (streaming, or done and waiting for review), most recent first.
+  // Records that one of the session's streamed edits is in the buffer.
+  noteWritten(sessionId: string): void {
+    const session = this.sessions.get(sessionId);
+    if (session) session.wrote = true;
+  }
+
+  // Open sessions (streaming, done and waiting for review, or stopped with partial text), most
+  // recent first.
   live(uri?: string): SessionRecord[] {
     return [...this.sessions.values()]
-        .filter((s) => isLiveSession(s.state) && (uri === undefined || s.uri === uri))
+        .filter((s) => isOpenSession(s) && (uri === undefined || s.uri === uri))
         .sort((a, b) => b.touched - a.touched);
   }
 
@@ -106,7 +138,7 @@ export class SessionTracker {
 
   private forgetOldFinished(): void {
     const finished = [...this.sessions.values()]
-                         .filter((s) => !isLiveSession(s.state))
+                         .filter((s) => !isOpenSession(s))
                          .sort((a, b) => a.touched - b.touched);
     for (const old of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED))) {
       this.sessions.delete(old.sessionId);

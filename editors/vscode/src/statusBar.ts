@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 
 import type {FlintContext} from './context';
+import {isStopped} from './sessions';
 import {statusView} from './statusModel';
 
 export function activateStatusBar(flint: FlintContext): vscode.Disposable {
@@ -18,6 +19,7 @@ export function activateStatusBar(flint: FlintContext): vscode.Disposable {
       serverProblem: flint.serverProblem,
       streamingSessions: live.filter((s) => s.state === 'streaming').length,
       reviewSessions: live.filter((s) => s.state === 'done').length,
+      stoppedSessions: live.filter(isStopped).length,
       jobs: flint.jobs.all(),
       progress: flint.progress.active(),
     });

@@ -11,6 +11,8 @@ export interface StatusInput {
   serverProblem?: string;
   streamingSessions: number;
   reviewSessions: number;
+  // Stopped early with flint's partial text in the buffer (Reject takes it back).
+  stoppedSessions?: number;
   jobs: readonly JobInfo[];
   progress: readonly ProgressEntry[];
 }
@@ -58,6 +60,8 @@ export function statusView(input: StatusInput): StatusView {
     parts.push('editing');
   else if (input.reviewSessions > 0)
     parts.push('review edit');
+  else if ((input.stoppedSessions ?? 0) > 0)
+    parts.push('edit stopped');
   if (activeJobs.length > 0) parts.push(plural(activeJobs.length, 'job'));
   if (input.server === 'starting' && parts.length === 0) parts.push('starting');
 
@@ -69,6 +73,10 @@ export function statusView(input: StatusInput): StatusView {
     lines.push(`Streaming ${plural(input.streamingSessions, 'edit')}`);
   if (input.reviewSessions > 0) {
     lines.push(`${plural(input.reviewSessions, 'edit')} waiting for Accept or Reject`);
+  }
+  if ((input.stoppedSessions ?? 0) > 0) {
+    lines.push(`${plural(input.stoppedSessions ?? 0, 'edit')} stopped early: Reject takes ${
+        input.stoppedSessions === 1 ? 'it' : 'them'} back, Keep keeps the text`);
   }
   for (const job of input.jobs) lines.push(describeJob(job));
   for (const p of otherProgress) {

@@ -3,8 +3,14 @@
 // vscode-languageclient applies every workspace/applyEdit with workspace.applyEdit, which VS Code
 // records as its own undo step: a streamed rewrite would take a hundred Ctrl+Z to undo. While a
 // session streams in a document that is open in an editor, its edits are applied through that
-// editor instead, with an undo stop before the first one only, so VS Code merges them. The
-// group ends by itself: the user's next edit, or flint's own restore on Reject, opens a new one.
+// editor instead, with an undo stop before the first one only, so VS Code merges them.
+//
+// The group goes on as long as the document is where flint's last edit left it: Steer's new
+// stream joins the first one (steer + accept is one undo step), while anything the person did in
+// between (typing, an undo) makes flint's next edit start a group of its own, so that undoing
+// flint never undoes the person's typing with it. Reject's restore is labelled and applied by
+// VS Code as a step of its own: undo after Reject brings flint's text back as plain text (the
+// session is over; flint does not show it for review again).
 //
 // flint-lsp waits for each answer before sending the next edit (docs/PROTOCOL.md), so the
 // edits of a session arrive here one at a time and in order.
@@ -60,17 +66,17 @@ function asSingleDocumentEdit(params: ApplyEditParamsLike): SingleDocumentEdit|u
 }
 
 export class UndoGrouper {
-  // Sessions whose current streaming run already has its first edit in the document.
-  private opened = new Set<string>();
+  // The document version each session's last applied edit left behind.
+  private leftAt = new Map<string, number>();
 
   constructor(
       private readonly sessions: SessionTracker,
       private readonly surface: EditorSurface,
   ) {
     sessions.changed.subscribe((transition) => {
-      // Every state change closes the group; a session that streams again (Steer) opens a new one.
-      if (transition && transition.previous !== transition.session.state) {
-        this.opened.delete(transition.session.sessionId);
+      const session = transition?.session;
+      if (session && session.state !== 'streaming' && session.state !== 'done') {
+        this.leftAt.delete(session.sessionId);  // over: it streams no more
       }
     });
   }
@@ -87,18 +93,33 @@ export class UndoGrouper {
     if (!session) return next(params);
 
     const current = this.surface.documentVersion(edit.uri);
-    if (current === undefined) return next(params);
+    if (current === undefined) return this.forward(session.sessionId, params, next);
     if (edit.version !== null && edit.version !== undefined && edit.version !== current) {
       return {
         applied: false,
         failureReason: `document is at version ${current}, the edit was made for ${edit.version}`
       };
     }
-    const first = !this.opened.has(session.sessionId);
-    const applied = await this.surface.applyInEditor(edit.uri, edit.edits, first);
-    if (applied === undefined) return next(params);
-    if (applied) this.opened.add(session.sessionId);
-    return applied ? {applied} :
-                     {applied, failureReason: 'the document changed while the edit was applied'};
+    const joins = this.leftAt.get(session.sessionId) === current;
+    const applied = await this.surface.applyInEditor(edit.uri, edit.edits, !joins);
+    if (applied === undefined) return this.forward(session.sessionId, params, next);
+    if (!applied) {
+      return {applied, failureReason: 'the document changed while the edit was applied'};
+    }
+    this.sessions.noteWritten(session.sessionId);
+    const after = this.surface.documentVersion(edit.uri);
+    if (after !== undefined) this.leftAt.set(session.sessionId, after);
+    return {applied};
+  }
+
+  // The default handler (workspace.applyEdit: no undo grouping), still noting what landed.
+  private async forward(
+      sessionId: string,
+      params: ApplyEditParamsLike,
+      next: (params: ApplyEditParamsLike) => Promise<ApplyEditResultLike>,
+      ): Promise<ApplyEditResultLike> {
+    const result = await next(params);
+    if (result.applied) this.sessions.noteWritten(sessionId);
+    return result;
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
 import type {EditSessionParams, Range, SessionState} from '../src/protocol';
-import {SessionTracker} from '../src/sessions';
+import {isStopped, SessionTracker} from '../src/sessions';
 
 const region: Range = {
   start: {line: 4, character: 0},
@@ -103,4 +103,36 @@ test('a command without an id acts on the session under the cursor', () => {
   // Outside both: the most recent.
   assert.equal(sessions.current(A, {line: 8, character: 0})?.sessionId, 's2');
   assert.equal(sessions.current(A)?.sessionId, 's2');
+});
+
+test('a session stopped with flint’s text in the buffer stays open for Reject and Keep', () => {
+  const sessions = new SessionTracker();
+  sessions.update(params('s1', A, 'streaming'));
+  sessions.noteWritten('s1');
+  sessions.update(params('s1', A, 'cancelled', {reason: 'the user edited the region'}));
+  const stopped = sessions.live(A);
+  assert.deepEqual(stopped.map((s) => s.sessionId), ['s1']);
+  assert.ok(isStopped(stopped[0]));
+  assert.equal(sessions.current(A, {line: 5, character: 0})?.sessionId, 's1');
+  sessions.update(params('s1', A, 'rejected'));
+  assert.deepEqual(sessions.live(A), []);
+});
+
+test('a session cancelled before anything was written is over', () => {
+  const sessions = new SessionTracker();
+  sessions.update(params('s1', A, 'streaming'));
+  sessions.update(params('s1', A, 'cancelled', {reason: 'cancelled'}));
+  assert.deepEqual(sessions.live(A), []);
+});
+
+test('a newer edit in the document marks the one streaming there as superseded', () => {
+  const sessions = new SessionTracker();
+  sessions.update(params('s1', A, 'streaming'));
+  sessions.update(params('s3', B, 'streaming'));
+  sessions.noteWritten('s1');
+  sessions.update(params('s2', A, 'streaming'));
+  sessions.update(params('s1', A, 'cancelled', {reason: 'cancelled'}));
+  assert.equal(sessions.get('s1')?.superseded, true);
+  assert.equal(sessions.get('s3')?.superseded, undefined);
+  assert.deepEqual(sessions.live(A).map((s) => s.sessionId), ['s1', 's2']);
 });

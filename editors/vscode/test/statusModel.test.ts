@@ -72,3 +72,10 @@ test('a stopped server is an error with its cause', () => {
   assert.match(view.tooltip, /flint-lsp not found/);
   assert.equal(view.busy, false);
 });
+
+test('an edit stopped early with flint’s text says so and how to take it back', () => {
+  const view = statusView({...idle, stoppedSessions: 1});
+  assert.equal(view.busy, false);
+  assert.match(view.text, /flint: edit stopped$/);
+  assert.match(view.tooltip, /1 edit stopped early: Reject takes it back/);
+});

@@ -63,14 +63,50 @@ test('a session’s streamed edits share one undo step: a stop before the first 
   assert.equal(forwarded.length, 0);
 });
 
-test('steering starts a new undo group', async () => {
+test('steering joins the first run’s undo group: steer + accept is one undo step', async () => {
   const {sessions, surface, grouper, next} = setup();
   sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
   await grouper.handle(streamed(surface.version), next);
   sessions.update({sessionId: 's', uri: URI, state: 'done', region});
   sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
   await grouper.handle(streamed(surface.version), next);
+  assert.deepEqual(surface.calls.map((c) => c.undoStopBefore), [true, false]);
+});
+
+test('anything the person did between two of flint’s edits starts a new undo group', async () => {
+  const {sessions, surface, grouper, next} = setup();
+  sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
+  await grouper.handle(streamed(surface.version), next);
+  surface.version++;  // typed outside the region, or undid something
+  await grouper.handle(streamed(surface.version), next);
+  await grouper.handle(streamed(surface.version), next);
+  sessions.update({sessionId: 's', uri: URI, state: 'done', region});
+  surface.version++;  // typed, then steered
+  sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
+  await grouper.handle(streamed(surface.version), next);
+  assert.deepEqual(surface.calls.map((c) => c.undoStopBefore), [true, true, false, true]);
+});
+
+test('a session that ended never joins again', async () => {
+  const {sessions, surface, grouper, next} = setup();
+  sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
+  await grouper.handle(streamed(surface.version), next);
+  sessions.update({sessionId: 's', uri: URI, state: 'rejected', region});
+  sessions.update({sessionId: 't', uri: URI, state: 'streaming', region});
+  await grouper.handle(streamed(surface.version), next);
   assert.deepEqual(surface.calls.map((c) => c.undoStopBefore), [true, true]);
+});
+
+test('a session is marked as having written once an edit of it lands', async () => {
+  const {sessions, surface, grouper, next} = setup();
+  sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
+  surface.refuse = true;
+  await grouper.handle(streamed(surface.version), next);
+  assert.equal(sessions.get('s')?.wrote, false);
+  surface.refuse = false;
+  surface.editorOpen = false;  // through the default handler
+  await grouper.handle(streamed(surface.version), next);
+  assert.equal(sessions.get('s')?.wrote, true);
 });
 
 test('an edit made for another version is refused, never applied', async () => {
