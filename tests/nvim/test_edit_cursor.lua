@@ -33,7 +33,9 @@ local highlighted_while_streaming = false
 vim.api.nvim_create_autocmd('User', { pattern = 'FlintStatus', callback = function()
   local marks = vim.api.nvim_buf_get_extmarks(bufnr, require('flint.highlight').ns, 0, -1,
     { details = true })
-  if require('flint').status(bufnr) == 'flint: editing' and #marks == 1
+  -- The statusline names the instruction while the edit streams.
+  local line = require('flint').status(bufnr)
+  if line:find('flint: editing "use math.pi and add a docstring"', 1, true) == 1 and #marks == 1
       and marks[1][4].hl_group == 'FlintStreaming' then
     highlighted_while_streaming = true
   end

@@ -92,7 +92,7 @@ local function on_show_message(_, params)
     if #M.shown_messages > 20 then
       table.remove(M.shown_messages, 1)
     end
-    vim.notify(text, MESSAGE_LEVEL[params.type] or vim.log.levels.INFO)
+    require('flint.message').show(text, MESSAGE_LEVEL[params.type] or vim.log.levels.INFO)
   end
   return vim.NIL
 end

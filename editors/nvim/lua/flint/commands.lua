@@ -28,6 +28,9 @@ local function with_instruction(text, prompt, fn)
   vim.ui.input({ prompt = prompt }, function(input)
     if input and input:match('%S') then
       fn(input)
+    else
+      -- Escape or an empty line: nothing starts, and the person is told so in one line.
+      require('flint.message').show('flint: no instruction given, nothing done')
     end
   end)
 end
@@ -82,7 +85,7 @@ function M.cancel_job(opts)
   local owner = job and job.client_id and vim.lsp.get_client_by_id(job.client_id)
     or client.get(vim.api.nvim_get_current_buf(), true)
   if id == nil or not owner then
-    return vim.notify('flint: no job to cancel', vim.log.levels.WARN)
+    return require('flint.message').show('flint: no job to cancel', vim.log.levels.WARN)
   end
   jobs.cancel(owner, id)
 end

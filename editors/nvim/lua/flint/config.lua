@@ -25,6 +25,10 @@ M.defaults = {
   },
   -- Suggested key mappings: false (none), true (the defaults below) or a table overriding them.
   keymaps = false,
+  -- While an edit session is live in a buffer: buffer-local normal-mode keys for accept,
+  -- reject, steer and cancel (the `keymaps` keys, <leader>ia/ir/is/ic by default), never over
+  -- a mapping of your own. false: none (the actions line then names the commands).
+  session_keymaps = true,
   -- Ghost text through vim.lsp.inline_completion where Neovim has it (0.12+).
   inline_completion = true,
   -- Ask before applying an agent job's edit: true (vim.fn.confirm when a UI is attached),

@@ -11,8 +11,9 @@ local M = {}
 local READY_TIMEOUT_MS = 15000
 local edit_counter = 0
 
-local function notify(message, level)
-  vim.notify('flint: ' .. message, level or vim.log.levels.INFO)
+-- One line on screen, never a hit-enter prompt (flint.message); details go to :messages.
+local function notify(message, level, details)
+  require('flint.message').show('flint: ' .. message, level or vim.log.levels.INFO, details)
 end
 
 --- Why flint has no client for `bufnr` and never will, or nil (it may still be starting).
@@ -76,6 +77,11 @@ local function report_result(result)
       end
     end
     notify('edit failed' .. (result.reason and (': ' .. result.reason) or ''), vim.log.levels.WARN)
+  elseif result.state == 'cancelled' then
+    -- Stopped early (typing inside, :FlintCancel, a newer edit): what is there stays until
+    -- rejected.
+    local why = result.reason and result.reason ~= 'cancelled' and (': ' .. result.reason) or ''
+    notify('edit stopped' .. why .. '; :FlintReject restores the original')
   elseif result.state == 'escalated' then
     notify('the change is not local: handed to agent job ' .. tostring(result.jobId))
   end
@@ -100,7 +106,9 @@ function M.inline_edit(args)
       }) },
       workDoneToken = 'flint-edit-' .. edit_counter,
     }
+    sessions.expect(bufnr, params.workDoneToken, args.instruction)
     compat.request(client, 'workspace/executeCommand', params, function(err, result)
+      sessions.settle(bufnr, params.workDoneToken, args.instruction, result)
       if err then
         notify('edit refused: ' .. tostring(err.message), vim.log.levels.ERROR)
       else
@@ -162,6 +170,9 @@ function M.steer(args)
     }, function(err, result)
       if err then
         notify('steer refused: ' .. tostring(err.message), vim.log.levels.WARN)
+      else
+        sessions.steered(bufnr, type(result) == 'table' and result.sessionId or args.sessionId,
+          args.instruction)
       end
       if args.on_result then
         args.on_result(err, result)
@@ -179,10 +190,16 @@ function M.decide(decision, args)
   M.when_ready(bufnr, function(client)
     -- No session in this buffer: flint's most recent one.
     local argument = session and target(bufnr, args.sessionId, client) or vim.empty_dict()
+    if decision == 'reject' then
+      sessions.expect_reject(bufnr)
+    end
     compat.request(client, 'workspace/executeCommand', {
       command = 'flint.' .. decision,
       arguments = { argument },
     }, function(err, result)
+      if decision == 'reject' then
+        sessions.reject_answered(bufnr)
+      end
       if err then
         notify(decision .. ' refused: ' .. tostring(err.message), vim.log.levels.WARN)
       else

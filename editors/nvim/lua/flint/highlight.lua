@@ -6,11 +6,14 @@ local positions = require('flint.positions')
 local M = {}
 
 M.ns = vim.api.nvim_create_namespace('flint')
+-- The actions line above a live session ("flint: review · accept <leader>ia ...").
+M.actions_ns = vim.api.nvim_create_namespace('flint_actions')
 
 --- Defines the default highlight groups (linked, so colour schemes may override them).
 function M.define_groups()
   vim.api.nvim_set_hl(0, 'FlintStreaming', { default = true, link = 'DiffChange' })
   vim.api.nvim_set_hl(0, 'FlintReview', { default = true, link = 'DiffAdd' })
+  vim.api.nvim_set_hl(0, 'FlintGhostText', { default = true, link = 'Comment' })
 end
 
 --- Draws (or moves) the mark `mark_id` over LSP `range`; returns the mark's id.
@@ -33,9 +36,23 @@ function M.show(bufnr, mark_id, range, encoding, group)
   return ok and id or mark_id
 end
 
-function M.clear(bufnr, mark_id)
+--- Draws (or moves) the actions line `text` as a virtual line above `row` (below it when
+--- `below`: nothing shows above the first line of a buffer); returns the mark's id.
+function M.show_actions(bufnr, mark_id, row, text, below)
+  if not vim.api.nvim_buf_is_loaded(bufnr) then
+    return nil
+  end
+  local ok, id = pcall(vim.api.nvim_buf_set_extmark, bufnr, M.actions_ns, row, 0, {
+    id = mark_id,
+    virt_lines = { { { text, 'FlintActions' } } },
+    virt_lines_above = not below,
+  })
+  return ok and id or mark_id
+end
+
+function M.clear(bufnr, mark_id, ns)
   if mark_id and vim.api.nvim_buf_is_valid(bufnr) then
-    pcall(vim.api.nvim_buf_del_extmark, bufnr, M.ns, mark_id)
+    pcall(vim.api.nvim_buf_del_extmark, bufnr, ns or M.ns, mark_id)
   end
 end
 

@@ -44,6 +44,8 @@ function M.record(params)
   if value.kind == 'end' then
     M.active[token] = nil
   end
+  -- The actions line above a streaming session shows its progress.
+  require('flint.sessions').on_progress(token)
   require('flint.status').changed()
 end
 

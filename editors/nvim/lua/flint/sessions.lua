@@ -1,14 +1,20 @@
 -- Inline edit sessions as flint reports them (flint/editSession and the flint.inlineEdit
 -- result): their state, their highlighted region, and the undo grouping of their edits.
 local highlight = require('flint.highlight')
+local session_keys = require('flint.session_keys')
 local status = require('flint.status')
 
 local M = {}
 
 -- sessionId -> { id, bufnr, uri, client_id, state, region, reason, jobId, mark, last_tick,
---                result }
+--                result, instruction, token, actions_mark }
 M.by_id = {}
 local latest_by_buf = {}
+-- bufnr -> the edits asked for there whose session is not known yet: { token, instruction },
+-- oldest first (flint.inlineEdit's answer comes at the end; flint/editSession at the start).
+local expected = {}
+-- bufnr -> true while a rejection was asked for there and its restore has not arrived.
+local rejecting = {}
 
 -- States in which a session still owns its region: streaming, or done and awaiting review.
 local LIVE = { streaming = true, done = true }
@@ -18,15 +24,125 @@ local function encoding_of(client_id)
   return client and client.offset_encoding or 'utf-16'
 end
 
+local function live_in(bufnr)
+  for _, session in pairs(M.by_id) do
+    if session.bufnr == bufnr and LIVE[session.state] then
+      return true
+    end
+  end
+  return false
+end
+
+--- The session's `$/progress` entry while it streams (flint.progress.active), or nil.
+local function progress_of(session)
+  return session.token and require('flint.progress').active[session.token] or nil
+end
+
+local function key_or_command(bufnr, action)
+  return session_keys.active(bufnr)[action] or (':' .. session_keys.ACTIONS[action])
+end
+
+--- The actions line drawn above a live session's region.
+function M.actions_text(session)
+  local function key(action)
+    return key_or_command(session.bufnr, action)
+  end
+  if session.state == 'streaming' then
+    local text = 'flint: editing…'
+    local entry = progress_of(session)
+    if entry and entry.percentage then
+      text = text .. ' ' .. math.floor(entry.percentage) .. '%'
+    elseif entry and entry.message and entry.message ~= entry.title
+        and entry.message ~= session.instruction then
+      text = text .. ' ' .. entry.message
+    end
+    return text .. ' · steer ' .. key('steer') .. ' · cancel ' .. key('cancel')
+  end
+  return 'flint: review — accept ' .. key('accept') .. ' · reject ' .. key('reject')
+    .. ' · steer ' .. key('steer')
+end
+
+local function draw_actions(session)
+  local extent = session.mark and highlight.extent(session.bufnr, session.mark)
+  if not extent then
+    highlight.clear(session.bufnr, session.actions_mark, highlight.actions_ns)
+    session.actions_mark = nil
+    return
+  end
+  local row, below = extent[1], false
+  if row == 0 then
+    -- Nothing shows above a buffer's first line: under the region's last line instead.
+    row, below = extent[3], true
+    if extent[4] == 0 and row > extent[1] then
+      row = row - 1
+    end
+  end
+  session.actions_mark = highlight.show_actions(session.bufnr, session.actions_mark, row,
+    M.actions_text(session), below)
+end
+
 local function redraw(session)
   local group = session.state == 'streaming' and 'FlintStreaming'
     or (session.state == 'done' and 'FlintReview' or nil)
-  if group and session.region and vim.api.nvim_buf_is_loaded(session.bufnr) then
+  local loaded = session.bufnr and vim.api.nvim_buf_is_loaded(session.bufnr)
+  if loaded then
+    -- The keys first: the actions line names them.
+    if live_in(session.bufnr) then
+      session_keys.install(session.bufnr)
+    else
+      session_keys.uninstall(session.bufnr)
+    end
+  end
+  if group and session.region and loaded then
     session.mark = highlight.show(session.bufnr, session.mark, session.region,
       encoding_of(session.client_id), group)
+    draw_actions(session)
   else
     highlight.clear(session.bufnr, session.mark)
     session.mark = nil
+    highlight.clear(session.bufnr, session.actions_mark, highlight.actions_ns)
+    session.actions_mark = nil
+  end
+end
+
+--- An edit is asked for in `bufnr` with `token` (its workDoneToken) and `instruction`: the
+--- next new session there is it.
+function M.expect(bufnr, token, instruction)
+  expected[bufnr] = expected[bufnr] or {}
+  table.insert(expected[bufnr], { token = token, instruction = instruction })
+end
+
+--- The answer to the flint.inlineEdit sent with `token` came (or the request failed): the
+--- edit no longer waits for its session; the session learns its instruction if it missed it.
+function M.settle(bufnr, token, instruction, result)
+  for i, asked in ipairs(expected[bufnr] or {}) do
+    if asked.token == token then
+      table.remove(expected[bufnr], i)
+      break
+    end
+  end
+  local session = type(result) == 'table' and result.sessionId ~= nil and M.by_id[result.sessionId]
+  if session then
+    session.instruction = session.instruction or instruction
+    session.token = session.token or token
+  end
+end
+
+--- A steer of the session `session_id` (or of the buffer's live one) was accepted.
+function M.steered(bufnr, session_id, instruction)
+  local session = (session_id ~= nil and M.by_id[session_id]) or M.current(bufnr)
+  if session then
+    session.instruction = instruction
+    status.changed()
+  end
+end
+
+--- Called with every `$/progress` token that changed: refreshes the actions line it feeds.
+function M.on_progress(token)
+  for _, session in pairs(M.by_id) do
+    if session.token == token and session.state == 'streaming' and session.mark then
+      draw_actions(session)
+    end
   end
 end
 
@@ -39,6 +155,12 @@ local function upsert(id, uri, client_id)
   if uri and not session.bufnr then
     session.uri = uri
     session.bufnr = vim.uri_to_bufnr(uri)
+    local waiting = expected[session.bufnr]
+    if waiting and waiting[1] then
+      local asked = table.remove(waiting, 1)
+      session.token = asked.token
+      session.instruction = session.instruction or asked.instruction
+    end
   end
   return session
 end
@@ -124,6 +246,66 @@ local function streaming_in(bufnr)
   return nil
 end
 
+--- A rejection was asked for in `bufnr`: its restore is the next edit not part of a stream.
+function M.expect_reject(bufnr)
+  rejecting[bufnr] = true
+end
+
+--- flint answered the rejection (its restore, if any, landed before the answer).
+function M.reject_answered(bufnr)
+  rejecting[bufnr] = nil
+end
+
+-- Undo of a rejection brings flint's text back as plain text (no session any more): it is
+-- the rejection's own undo step, as any edit's, and the plugin says so once when it happens.
+-- bufnr -> { seq } (the undo sequence number of the rejection's restore).
+local reject_watch = {}
+
+local function undo_seq(bufnr)
+  return vim.api.nvim_buf_call(bufnr, function()
+    return vim.fn.undotree().seq_cur
+  end)
+end
+
+local function check_reject_undone(bufnr, watch)
+  watch.pending = false
+  if reject_watch[bufnr] ~= watch or not vim.api.nvim_buf_is_loaded(bufnr) then
+    return
+  end
+  if undo_seq(bufnr) < watch.seq then
+    reject_watch[bufnr] = nil
+    require('flint.message').show(
+      'flint: undo brought back the rejected edit; it is plain text now, not in review',
+      vim.log.levels.WARN)
+  end
+end
+
+local function watch_reject(bufnr)
+  local watch = { seq = undo_seq(bufnr) }
+  local attached = reject_watch[bufnr] ~= nil
+  reject_watch[bufnr] = watch
+  if attached then
+    return
+  end
+  vim.api.nvim_buf_attach(bufnr, false, {
+    on_lines = function()
+      local current = reject_watch[bufnr]
+      if not current then
+        return true
+      end
+      if not current.pending then
+        current.pending = true
+        vim.schedule(function()
+          check_reject_undone(bufnr, current)
+        end)
+      end
+    end,
+    on_detach = function()
+      reject_watch[bufnr] = nil
+    end,
+  })
+end
+
 --- Before an edit to `bufnr` is applied: when a session streams into it and nothing changed
 --- the buffer since its previous edit, joins this edit to that edit's undo step. A change of
 --- the user's in between starts a new step, so undoing flint's edits never undoes typing.
@@ -136,6 +318,10 @@ function M.before_apply(bufnr)
     vim.api.nvim_buf_call(bufnr, function()
       pcall(vim.cmd, 'let &undolevels = &undolevels')
     end)
+    if rejecting[bufnr] then
+      rejecting[bufnr] = nil
+      return { rejection = true }
+    end
     return nil
   end
   if session.last_tick and session.last_tick == vim.api.nvim_buf_get_changedtick(bufnr) then
@@ -147,7 +333,9 @@ function M.before_apply(bufnr)
 end
 
 function M.after_apply(session, bufnr)
-  if session then
+  if session and session.rejection then
+    watch_reject(bufnr)
+  elseif session then
     session.last_tick = vim.api.nvim_buf_get_changedtick(bufnr)
   end
 end
@@ -158,6 +346,10 @@ function M.forget(filter)
     if (filter.bufnr and session.bufnr == filter.bufnr)
         or (filter.client_id and session.client_id == filter.client_id) then
       highlight.clear(session.bufnr, session.mark)
+      highlight.clear(session.bufnr, session.actions_mark, highlight.actions_ns)
+      if session.bufnr and vim.api.nvim_buf_is_valid(session.bufnr) then
+        session_keys.uninstall(session.bufnr)
+      end
       M.by_id[id] = nil
       if session.bufnr and latest_by_buf[session.bufnr] == id then
         latest_by_buf[session.bufnr] = nil

@@ -18,6 +18,35 @@ function M.changed()
   end)
 end
 
+-- An instruction in the statusline: quoted, cut to a few words.
+local MAX_INSTRUCTION = 32
+
+local function quoted(text)
+  text = tostring(text):gsub('%s+', ' ')
+  if vim.fn.strchars(text) > MAX_INSTRUCTION then
+    text = vim.fn.strcharpart(text, 0, MAX_INSTRUCTION - 1) .. '…'
+  end
+  return '"' .. text .. '"'
+end
+
+--- 'editing "add types" 45%' (or '… 120 tokens' while flint reports no percentage),
+--- 'review "add types"'.
+local function describe_session(session, progress)
+  local text = session.state == 'streaming' and 'editing' or 'review'
+  if session.instruction then
+    text = text .. ' ' .. quoted(session.instruction)
+  end
+  if session.state == 'streaming' then
+    local entry = session.token and progress.active[session.token]
+    if entry and entry.percentage then
+      text = text .. ' ' .. math.floor(entry.percentage) .. '%'
+    elseif entry and entry.message and entry.message ~= session.instruction then
+      text = text .. ' ' .. entry.message
+    end
+  end
+  return text
+end
+
 local function describe_work(title, percentage, message)
   local text = title and ('"' .. title .. '"') or 'job'
   if percentage then
@@ -39,7 +68,7 @@ function M.render(bufnr)
   local session = sessions.current(bufnr or vim.api.nvim_get_current_buf())
     or sessions.any_streaming()
   if session then
-    table.insert(parts, session.state == 'streaming' and 'editing' or 'review')
+    table.insert(parts, describe_session(session, progress))
   end
 
   -- Jobs, with the freshest message from either flint/jobChanged or their $/progress token
@@ -52,7 +81,8 @@ function M.render(bufnr)
   local active_jobs = jobs.active()
   for i, job in ipairs(active_jobs) do
     if i > 1 then
-      table.insert(parts, string.format('+%d jobs', #active_jobs - 1))
+      local more = #active_jobs - 1
+      table.insert(parts, string.format(more == 1 and '+%d job' or '+%d jobs', more))
       break
     end
     local message, percentage, updated = job.message, job.percentage, job.updated or 0
