@@ -39,7 +39,8 @@ local function free_or_flints(bufnr, lhs)
   local existing = vim.api.nvim_buf_call(bufnr, function()
     return vim.fn.maparg(lhs, 'n', false, true)
   end)
-  if type(existing) ~= 'table' or vim.tbl_isempty(existing) then
+  -- No mapping: an empty dict (which 0.7 hands back from nvim_buf_call as a marked table).
+  if type(existing) ~= 'table' or existing.lhs == nil then
     return true
   end
   local rhs, desc = existing.rhs or '', existing.desc or ''
