@@ -40,6 +40,7 @@ ClientCapabilities read_client_capabilities(const json& params) {
   caps.did_change_configuration_dynamic =
       flag(capabilities, "/workspace/didChangeConfiguration/dynamicRegistration");
   caps.flint_edit_sessions = flag(capabilities, "/experimental/flint/editSessions");
+  caps.flint_job_review = flag(capabilities, "/experimental/flint/jobReview");
   caps.inline_completion =
       capabilities.contains(json::json_pointer("/textDocument/inlineCompletion"));
   if (auto info = params.find("clientInfo"); info != params.end() && info->is_object()) {

@@ -18,6 +18,8 @@ struct ClientCapabilities {
   bool did_change_configuration_dynamic = false;
   bool show_message = true;
   bool flint_edit_sessions = false;  // experimental.flint.editSessions
+  // experimental.flint.jobReview: a job's result waits (state "ready") for flint.applyJob.
+  bool flint_job_review = false;
   bool inline_completion = false;
   std::string client_name;
   std::string client_version;

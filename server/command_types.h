@@ -47,4 +47,7 @@ struct CancelJobArgs {
 };
 void from_json(const nlohmann::json& j, CancelJobArgs& a);
 
+// flint.applyJob, flint.discardJob and flint/jobPreview name a job the same way.
+using JobIdArgs = CancelJobArgs;
+
 }  // namespace flint

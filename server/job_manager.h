@@ -2,12 +2,15 @@
 // Agent jobs, without LSP: a queue of jobs, at most `max_concurrent` running, each bounded in
 // time, each run by a backend (a JobRunner: the built-in tool loop or an external command)
 // that reports progress and ends with an outcome; a successful outcome's edits are handed to
-// `apply` (the server turns them into one workspace/applyEdit) before the job is done. Every
-// change is told to the job's observer (the server's $/progress and flint/jobChanged).
+// `apply` (the server turns them into one workspace/applyEdit) before the job is done — at
+// once, or, with `hold_results`, only when the person asks (apply()), the job waiting `ready`
+// meanwhile so that a result never lands while they type. Every change is told to the job's
+// observer (the server's $/progress and flint/jobChanged).
 //
-// Lifecycle: queued -> running -> done | failed | cancelled; a queued job can be cancelled
-// before it runs. Observers hear started() when a job starts running and ended() exactly once
-// when it reaches a final state, whatever the path (done, failure, timeout, cancel, shutdown).
+// Lifecycle: queued -> running -> [ready ->] done | failed | cancelled | discarded; a queued
+// job can be cancelled before it runs, a ready one discarded. Observers hear started() when a
+// job starts running, ready() when its result waits, and ended() exactly once when it reaches
+// a final state, whatever the path (done, failure, timeout, cancel, discard, shutdown).
 // Progress is coalesced: at most one progressed() per `progress_interval` (the latest values).
 //
 // Thread contract: everything, runner callbacks included, runs on the executor given to the
@@ -33,7 +36,7 @@ class thread_pool;
 
 namespace flint {
 
-enum class JobState { kQueued, kRunning, kDone, kFailed, kCancelled };
+enum class JobState { kQueued, kRunning, kReady, kDone, kFailed, kCancelled, kDiscarded };
 std::string_view to_string(JobState state);
 bool is_final(JobState state);
 
@@ -56,8 +59,11 @@ struct JobInfo {
   JobState state = JobState::kQueued;
   std::string message;            // latest progress message
   std::optional<int> percentage;  // latest percentage, 0-100
-  std::string summary;            // once final: "2 files changed", the failure, "cancelled"
+  std::string summary;  // once ready or final: "2 files changed", the failure, "cancelled"
   JobRequest request;
+  // While ready: the files the result changes (their URIs) and the number of changed runs.
+  std::vector<std::string> result_files;
+  size_t result_changes = 0;
 };
 
 struct JobProgress {
@@ -106,6 +112,7 @@ class JobObserver {
   virtual void queued(const JobInfo&) {}
   virtual void started(const JobInfo&) {}
   virtual void progressed(const JobInfo&) {}
+  virtual void ready(const JobInfo&) {}
   virtual void ended(const JobInfo&) {}
 };
 
@@ -129,6 +136,8 @@ struct JobManagerOptions {
   std::chrono::milliseconds timeout = std::chrono::seconds(900);
   std::chrono::milliseconds progress_interval{50};
   size_t max_kept_finished = 100;  // older finished jobs are forgotten (flint/jobs stays short)
+  // A result with edits waits (state ready) for apply() or discard() instead of landing.
+  bool hold_results = false;
 };
 
 class JobManager {
@@ -145,9 +154,19 @@ class JobManager {
 
   // Queues a job (it starts at once when a slot is free) and returns its id.
   std::string submit(JobRequest request, RunnerFactory runner);
-  // Cancels a queued or running job; nullopt for an unknown id. A job whose edits are with the
-  // editor already is not cancelled (the editor's answer decides): its state is returned.
+  // Cancels a queued or running job (a ready one is discarded); nullopt for an unknown id. A
+  // job whose edits are with the editor already is not cancelled (the editor's answer
+  // decides): its state is returned.
   std::optional<JobState> cancel(const std::string& id);
+  // Lands a ready job's result through the `apply` hook; `done` hears the job once it is final
+  // (done, or failed when the edits could not land). The error says why nothing started: an
+  // unknown id, or a job that is not ready.
+  std::optional<std::string> apply(const std::string& id, std::function<void(const JobInfo&)> done);
+  // Drops a ready job's result: it ends `discarded`. nullopt for an unknown id; otherwise the
+  // state the job is in afterwards (unchanged when it was not ready).
+  std::optional<JobState> discard(const std::string& id);
+  // A ready job's edits, or null.
+  const std::vector<jobs::FileEdit>* held_edits(const std::string& id) const;
   // Every running and queued job ends as cancelled, processes are killed synchronously.
   void shutdown();
 
@@ -168,6 +187,9 @@ class JobManager {
   void on_finish(const std::string& id, uint64_t run, JobOutcome outcome);
   void flush_progress(Job& job);
   void end(Job& job, JobState state, std::string summary);
+  void hold(Job& job, std::vector<jobs::FileEdit> edits, std::string agent_summary);
+  void land(Job& job, std::vector<jobs::FileEdit> edits, std::string agent_summary,
+            std::function<void(const JobInfo&)> done);
   void prune();
   Job* find_job(const std::string& id);
 

@@ -1,7 +1,10 @@
-// flint.agentTask, flint.cancelJob, flint/jobs, window/workDoneProgress/cancel and escalated
-// inline edits: the LSP side of agent jobs. JobManager (job_manager.h) queues and runs them;
-// this file picks the backend, turns job changes into $/progress (or window/showMessage) and
-// flint/jobChanged, and lands results as one workspace/applyEdit.
+// flint.agentTask, flint.cancelJob, flint.applyJob, flint.discardJob, flint/jobs,
+// flint/jobPreview, window/workDoneProgress/cancel and escalated inline edits: the LSP side of
+// agent jobs. JobManager (job_manager.h) queues and runs them; this file picks the backend,
+// turns job changes into $/progress (or window/showMessage) and flint/jobChanged, and lands
+// results as one workspace/applyEdit: at once (with a change annotation asking the editor to
+// confirm) for plain LSP clients, or when the person asks for flint's plugins, which declare
+// experimental.flint.jobReview and offer Review / Apply / Discard without taking the keys.
 #include <spdlog/spdlog.h>
 
 #include "server/command_types.h"
@@ -33,6 +36,10 @@ json job_json(const JobInfo& info) {
   if (!info.message.empty()) j["message"] = info.message;
   if (info.percentage) j["percentage"] = *info.percentage;
   if (!info.summary.empty()) j["summary"] = info.summary;
+  if (info.state == JobState::kReady) {
+    j["files"] = info.result_files;
+    j["changes"] = info.result_changes;
+  }
   return j;
 }
 
@@ -66,6 +73,11 @@ class LspJobObserver final : public JobObserver {
     channel_.report(info.message.empty() ? std::nullopt : std::optional(info.message),
                     info.percentage);
   }
+  // The work is over when the result waits: the progress ends, the result is told.
+  void ready(const JobInfo& info) override {
+    channel_.end("ready: " + info.summary, false);
+    changed(info);
+  }
   // The progress ends before the final state is told, so a client that sees the state has
   // its progress closed already.
   void ended(const JobInfo& info) override {
@@ -84,13 +96,17 @@ class LspJobObserver final : public JobObserver {
 // moved on meanwhile, the edits are placed again and re-sent (a few times at most).
 class EditDelivery : public std::enable_shared_from_this<EditDelivery> {
  public:
+  // `confirm`: the editor is asked to confirm (a change annotation), for clients where the
+  // person has not chosen to apply already.
   EditDelivery(DocumentStore& store, protocol::Dispatcher& dispatcher, bool document_changes,
-               const JobInfo& info, std::vector<jobs::FileEdit> edits,
+               bool confirm, const JobInfo& info, std::vector<jobs::FileEdit> edits,
                std::function<void(ApplyResult)> done)
       : store_(store), dispatcher_(dispatcher), edits_(std::move(edits)), done_(std::move(done)) {
     options_.label = "flint: " + info.title;
-    options_.annotation_id = "flint." + info.id;
-    options_.annotation_description = info.request.instruction.substr(0, 500);
+    if (confirm) {
+      options_.annotation_id = "flint." + info.id;
+      options_.annotation_description = info.request.instruction.substr(0, 500);
+    }
     options_.document_changes = document_changes;
   }
 
@@ -156,6 +172,7 @@ struct JobContext {
   const std::vector<std::string>& roots;
   asio::io_context& io;
   JobManager& jobs;
+  bool hold_results = false;  // the client offers the result to the person (jobReview)
 };
 
 std::optional<jobs::OpenText> open_text(DocumentStore& store,
@@ -312,6 +329,7 @@ Submitted submit_job(const JobContext& ctx, JobRequest request) {
   JobManagerOptions options = ctx.jobs.options();
   options.max_concurrent = ctx.config.jobs.max_concurrent;
   options.timeout = std::chrono::seconds(ctx.config.jobs.timeout_s);
+  options.hold_results = ctx.hold_results;
   ctx.jobs.set_options(options);
   return Submitted{ctx.jobs.submit(std::move(request), std::get<RunnerFactory>(std::move(backend))),
                    {}};
@@ -343,65 +361,65 @@ void Server::bind_jobs() {
       done(ApplyResult{false, "this editor cannot apply workspace edits (workspace/applyEdit)"});
       return;
     }
-    auto delivery =
-        std::make_shared<EditDelivery>(*documents_, dispatcher_, client_.document_changes, info,
-                                       std::move(edits), std::move(done));
+    auto delivery = std::make_shared<EditDelivery>(
+        *documents_, dispatcher_, client_.document_changes, !client_.flint_job_review, info,
+        std::move(edits), std::move(done));
     delivery->send();
   };
   jobs_ = std::make_unique<JobManager>(io_.get_executor(), std::move(hooks));
 
-  add_typed_command<AgentTaskArgs>(
-      "flint.agentTask",
-      [this](const AgentTaskArgs& args, const CommandContext&, const Reply<json>& reply) {
-        if (args.instruction.find_first_not_of(" \t\r\n") == std::string::npos) {
-          reply.error(ErrorCode::InvalidParams,
-                      "invalid arguments for flint.agentTask: /instruction: empty");
+  add_typed_command<AgentTaskArgs>("flint.agentTask", [this](const AgentTaskArgs& args,
+                                                             const CommandContext&,
+                                                             const Reply<json>& reply) {
+    if (args.instruction.find_first_not_of(" \t\r\n") == std::string::npos) {
+      reply.error(ErrorCode::InvalidParams,
+                  "invalid arguments for flint.agentTask: /instruction: empty");
+      return;
+    }
+    JobRequest request;
+    request.instruction = args.instruction;
+    if (args.textDocument) {
+      JobTarget target{args.textDocument->uri, std::nullopt, std::nullopt};
+      const Document* doc = documents_->find(target.uri);
+      if (!doc) {
+        auto path = jobs::path_from_uri(target.uri);
+        std::error_code ec;
+        if (!path || !std::filesystem::is_regular_file(*path, ec)) {
+          reply.error(
+              ErrorCode::InvalidParams,
+              "unknown document " + target.uri + ": neither open in the editor nor a file on disk");
           return;
         }
-        JobRequest request;
-        request.instruction = args.instruction;
-        if (args.textDocument) {
-          JobTarget target{args.textDocument->uri, std::nullopt, std::nullopt};
-          const Document* doc = documents_->find(target.uri);
-          if (!doc) {
-            auto path = jobs::path_from_uri(target.uri);
-            std::error_code ec;
-            if (!path || !std::filesystem::is_regular_file(*path, ec)) {
-              reply.error(ErrorCode::InvalidParams,
-                          "unknown document " + target.uri +
-                              ": neither open in the editor nor a file on disk");
-              return;
-            }
+      }
+      if (args.range) {
+        uint32_t first = args.range->start.line;
+        uint32_t last = std::max(first, args.range->end.line);
+        // A selection ending at the start of a line does not include that line.
+        if (args.range->end.character == 0 && last > first) --last;
+        if (doc) {
+          uint32_t lines = doc->text.line_count();
+          if (first >= lines) {
+            reply.error(ErrorCode::InvalidParams, "impossible range " + json(*args.range).dump() +
+                                                      " in " + doc->uri + " (" +
+                                                      std::to_string(lines) + " lines)");
+            return;
           }
-          if (args.range) {
-            uint32_t first = args.range->start.line;
-            uint32_t last = std::max(first, args.range->end.line);
-            // A selection ending at the start of a line does not include that line.
-            if (args.range->end.character == 0 && last > first) --last;
-            if (doc) {
-              uint32_t lines = doc->text.line_count();
-              if (first >= lines) {
-                reply.error(ErrorCode::InvalidParams,
-                            "impossible range " + json(*args.range).dump() + " in " + doc->uri +
-                                " (" + std::to_string(lines) + " lines)");
-                return;
-              }
-              last = std::min(last, lines - 1);
-            }
-            target.first_line = first;
-            target.last_line = last;
-          }
-          request.target = std::move(target);
+          last = std::min(last, lines - 1);
         }
-        Submitted submitted =
-            submit_job(JobContext{config_, *models_, *documents_, workspace_roots_, io_, *jobs_},
-                       std::move(request));
-        if (!submitted.error.empty()) {
-          reply.error(ErrorCode::RequestFailed, "flint.agentTask: " + submitted.error);
-          return;
-        }
-        reply(json{{"jobId", submitted.job_id}});
-      });
+        target.first_line = first;
+        target.last_line = last;
+      }
+      request.target = std::move(target);
+    }
+    Submitted submitted = submit_job(JobContext{config_, *models_, *documents_, workspace_roots_,
+                                                io_, *jobs_, client_.flint_job_review},
+                                     std::move(request));
+    if (!submitted.error.empty()) {
+      reply.error(ErrorCode::RequestFailed, "flint.agentTask: " + submitted.error);
+      return;
+    }
+    reply(json{{"jobId", submitted.job_id}});
+  });
 
   add_typed_command<CancelJobArgs>(
       "flint.cancelJob",
@@ -413,6 +431,54 @@ void Server::bind_jobs() {
         }
         reply(json{{"jobId", args.jobId}, {"state", std::string(to_string(*state))}});
       });
+
+  add_typed_command<JobIdArgs>(
+      "flint.applyJob",
+      [this](const JobIdArgs& args, const CommandContext&, const Reply<json>& reply) {
+        auto error = jobs_->apply(args.jobId, [reply](const JobInfo& info) {
+          reply(json{{"jobId", info.id},
+                     {"state", std::string(to_string(info.state))},
+                     {"summary", info.summary}});
+        });
+        if (error) reply.error(ErrorCode::InvalidParams, "flint.applyJob: " + *error);
+      });
+
+  add_typed_command<JobIdArgs>(
+      "flint.discardJob",
+      [this](const JobIdArgs& args, const CommandContext&, const Reply<json>& reply) {
+        auto state = jobs_->discard(args.jobId);
+        if (!state) {
+          reply.error(ErrorCode::InvalidParams, "no such job: " + args.jobId);
+          return;
+        }
+        reply(json{{"jobId", args.jobId}, {"state", std::string(to_string(*state))}});
+      });
+
+  // A ready job's result as the person would review it: per file, the text now and after.
+  dispatcher_.raw_request("flint/jobPreview", [this](const json& params, const Reply<json>& reply) {
+    std::string id = params.is_object() ? params.value("jobId", std::string()) : std::string();
+    const auto* edits = jobs_->held_edits(id);
+    if (!edits) {
+      const JobInfo* info = jobs_->find(id);
+      reply.error(ErrorCode::InvalidParams, info ? id + " has no result waiting (it is " +
+                                                       std::string(to_string(info->state)) + ")"
+                                                 : "no such job: " + id);
+      return;
+    }
+    auto preview = jobs::preview_edits(*documents_, *edits);
+    if (auto* why = std::get_if<std::string>(&preview)) {
+      reply.error(ErrorCode::RequestFailed, *why);
+      return;
+    }
+    json files = json::array();
+    for (auto& file : std::get<std::vector<jobs::PreviewFile>>(preview)) {
+      files.push_back(json{{"uri", file.uri},
+                           {"current", std::move(file.current)},
+                           {"proposed", std::move(file.proposed)},
+                           {"changes", file.changes}});
+    }
+    reply(json{{"jobId", id}, {"files", std::move(files)}});
+  });
 
   dispatcher_.raw_request("flint/jobs", [this](const json&, const Reply<json>& reply) {
     json list = json::array();
@@ -447,9 +513,9 @@ std::optional<std::string> Server::start_escalated_job(const ActiveEdit& edit,
   request.target = std::move(target);
   request.instruction = edit.prompt.instruction + "\n\n(Handed over from an inline edit of " +
                         where + ", which could not stay local: " + reason + ".)";
-  Submitted submitted =
-      submit_job(JobContext{config_, *models_, *documents_, workspace_roots_, io_, *jobs_},
-                 std::move(request));
+  Submitted submitted = submit_job(JobContext{config_, *models_, *documents_, workspace_roots_, io_,
+                                              *jobs_, client_.flint_job_review},
+                                   std::move(request));
   if (!submitted.error.empty()) {
     spdlog::info("edit {}: no agent job: {}", edit.id, submitted.error);
     return std::nullopt;

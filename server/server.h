@@ -135,7 +135,8 @@ class Server {
   void reply_edit(ActiveEdit& edit, std::string_view state, const std::string& reason);
   void prune_edits();
 
-  // Agent jobs (jobs_handlers.cpp): flint.agentTask, flint.cancelJob, flint/jobs, progress.
+  // Agent jobs (jobs_handlers.cpp): flint.agentTask, flint.cancelJob, flint.applyJob,
+  // flint.discardJob, flint/jobs, flint/jobPreview, progress.
   void bind_jobs();
   // Starts a job for an inline edit that is not local; nullopt when jobs are unavailable.
   std::optional<std::string> start_escalated_job(const ActiveEdit& edit, const std::string& reason);

@@ -13,19 +13,34 @@ std::string_view to_string(JobState state) {
       return "queued";
     case JobState::kRunning:
       return "running";
+    case JobState::kReady:
+      return "ready";
     case JobState::kDone:
       return "done";
     case JobState::kFailed:
       return "failed";
     case JobState::kCancelled:
       return "cancelled";
+    case JobState::kDiscarded:
+      return "discarded";
   }
   return "failed";
 }
 
 bool is_final(JobState state) {
-  return state == JobState::kDone || state == JobState::kFailed || state == JobState::kCancelled;
+  return state == JobState::kDone || state == JobState::kFailed || state == JobState::kCancelled ||
+         state == JobState::kDiscarded;
 }
+
+namespace {
+
+// "3 changes in 2 files", "1 change in 1 file".
+std::string describe_result(size_t changes, size_t files) {
+  return std::to_string(changes) + (changes == 1 ? " change in " : " changes in ") +
+         std::to_string(files) + (files == 1 ? " file" : " files");
+}
+
+}  // namespace
 
 struct JobManager::Job {
   explicit Job(const asio::any_io_executor& executor)
@@ -40,6 +55,8 @@ struct JobManager::Job {
   uint64_t run = 0;  // sink calls carry it: a stale runner's calls are ignored
   bool applying = false;
   bool progress_pending = false;
+  std::vector<jobs::FileEdit> held;  // while ready: the result waiting for the person
+  std::string agent_summary;         // while ready: what the agent said it did
   std::chrono::steady_clock::time_point last_progress{};
 };
 
@@ -212,14 +229,48 @@ void JobManager::on_finish(const std::string& id, uint64_t run, JobOutcome outco
     end(*job, JobState::kDone, summary);
     return;
   }
-  job->applying = true;
-  job->info.message = "applying edits to " + std::to_string(outcome.edits.size()) +
-                      (outcome.edits.size() == 1 ? " file" : " files");
-  flush_progress(*job);
+  if (options_.hold_results) {
+    hold(*job, std::move(outcome.edits), std::move(outcome.summary));
+    return;
+  }
+  land(*job, std::move(outcome.edits), std::move(outcome.summary), nullptr);
+}
+
+void JobManager::hold(Job& job, std::vector<jobs::FileEdit> edits, std::string agent_summary) {
+  job.info.result_files.clear();
+  job.info.result_changes = 0;
+  for (const auto& edit : edits) {
+    if (edit.replacements.empty()) continue;
+    job.info.result_files.push_back(edit.uri);
+    job.info.result_changes += edit.replacements.size();
+  }
+  job.held = std::move(edits);
+  job.agent_summary = std::move(agent_summary);
+  job.info.state = JobState::kReady;
+  job.info.message.clear();
+  job.info.percentage.reset();
+  job.info.summary = describe_result(job.info.result_changes, job.info.result_files.size());
+  if (!job.agent_summary.empty()) job.info.summary += ": " + job.agent_summary;
+  job.progress_pending = false;
+  job.progress_timer.cancel();
+  --running_;  // the slot is free: the result waits without holding back other jobs
+  spdlog::info("{}: ready: {}", job.info.id, job.info.summary);
+  if (job.observer) job.observer->ready(job.info);
+  start_ready();
+}
+
+void JobManager::land(Job& job, std::vector<jobs::FileEdit> edits, std::string agent_summary,
+                      std::function<void(const JobInfo&)> done) {
+  job.applying = true;
+  job.info.message = "applying edits to " + std::to_string(edits.size()) +
+                     (edits.size() == 1 ? " file" : " files");
+  if (job.info.state == JobState::kRunning) flush_progress(job);
   std::weak_ptr<bool> alive = alive_;
-  std::string agent_summary = outcome.summary;
-  hooks_.apply(job->info, std::move(outcome.edits),
-               [this, alive, id, run, agent_summary](const ApplyResult& result) {
+  std::string id = job.info.id;
+  uint64_t run = job.run;
+  hooks_.apply(job.info, std::move(edits),
+               [this, alive, id, run, agent_summary = std::move(agent_summary),
+                done = std::move(done)](const ApplyResult& result) {
                  if (alive.expired()) return;
                  Job* j = find_job(id);
                  if (!j || j->run != run || is_final(j->info.state)) return;
@@ -227,13 +278,47 @@ void JobManager::on_finish(const std::string& id, uint64_t run, JobOutcome outco
                  std::string summary = result.message;
                  if (result.ok && !agent_summary.empty()) summary += ": " + agent_summary;
                  end(*j, result.ok ? JobState::kDone : JobState::kFailed, summary);
+                 if (done) done(j->info);
                });
+}
+
+std::optional<std::string> JobManager::apply(const std::string& id,
+                                             std::function<void(const JobInfo&)> done) {
+  Job* job = find_job(id);
+  if (!job) return "no such job: " + id;
+  if (job->info.state != JobState::kReady || job->applying) {
+    return id + " has no result waiting (it is " +
+           std::string(job->applying ? "applying its edits" : to_string(job->info.state)) + ")";
+  }
+  if (!hooks_.apply) return std::string("this server cannot apply edits");
+  std::vector<jobs::FileEdit> edits = std::move(job->held);
+  job->held.clear();
+  land(*job, std::move(edits), std::move(job->agent_summary), std::move(done));
+  return std::nullopt;
+}
+
+std::optional<JobState> JobManager::discard(const std::string& id) {
+  Job* job = find_job(id);
+  if (!job) return std::nullopt;
+  if (job->info.state == JobState::kReady && !job->applying) {
+    end(*job, JobState::kDiscarded, "discarded: " + job->info.summary);
+  }
+  return job->info.state;
+}
+
+const std::vector<jobs::FileEdit>* JobManager::held_edits(const std::string& id) const {
+  auto it = by_id_.find(id);
+  if (it == by_id_.end()) return nullptr;
+  auto job = jobs_.find(it->second);
+  if (job == jobs_.end() || job->second->info.state != JobState::kReady) return nullptr;
+  return &job->second->held;
 }
 
 std::optional<JobState> JobManager::cancel(const std::string& id) {
   Job* job = find_job(id);
   if (!job) return std::nullopt;
   if (is_final(job->info.state) || job->applying) return job->info.state;
+  if (job->info.state == JobState::kReady) return discard(id);
   if (job->runner) {
     job->runner->cancel();
     job->runner.reset();
@@ -250,9 +335,12 @@ void JobManager::shutdown() {
       job->runner.reset();
     }
     job->applying = false;
+    job->held.clear();
     // end() would start queued jobs: mark them all first.
+    job->info.summary = job->info.state == JobState::kReady
+                            ? "not applied: flint is exiting (" + job->info.summary + ")"
+                            : "cancelled: flint is exiting";
     job->info.state = JobState::kCancelled;
-    job->info.summary = "cancelled: flint is exiting";
     job->timeout.cancel();
     job->progress_timer.cancel();
     if (job->observer) job->observer->ended(job->info);
@@ -262,9 +350,13 @@ void JobManager::shutdown() {
 
 void JobManager::end(Job& job, JobState state, std::string summary) {
   if (is_final(job.info.state)) return;
+  // A ready job gave its slot back when it became ready; applying it holds none.
   bool was_running = job.info.state == JobState::kRunning;
   job.info.state = state;
   job.info.summary = std::move(summary);
+  job.info.message.clear();
+  job.info.percentage.reset();
+  job.held.clear();
   job.applying = false;
   job.progress_pending = false;
   job.timeout.cancel();

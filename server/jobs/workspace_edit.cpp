@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "server/documents.h"
@@ -75,6 +76,63 @@ Document* find_open_document(DocumentStore& store, const fs::path& canonical) {
   return found;
 }
 
+namespace {
+
+// One file's edit placed in the file as it is now.
+struct PlacedFile {
+  Document* open = nullptr;        // the open document, or null (the file on disk)
+  std::unique_ptr<Document> disk;  // the file on disk, read now, when not open
+  std::string uri;
+  std::string current;                    // the text now
+  std::vector<Replacement> replacements;  // placed in `current`
+  const Document& target() const { return open ? *open : *disk; }
+};
+
+std::variant<PlacedFile, std::string> place(DocumentStore& store, const FileEdit& edit) {
+  PlacedFile file;
+  fs::path path = canonical_path(edit.path);
+  std::string name = path.filename().string();
+  file.open = find_open_document(store, path);
+  if (file.open) {
+    // Unchanged since the job read it: the job's text is the document's.
+    bool unchanged = edit.base_version && *edit.base_version == file.open->version;
+    file.current = unchanged ? edit.base_text : file.open->text.text();
+    file.uri = file.open->uri;
+  } else {
+    auto text = read_disk(path);
+    if (!text) return name + " no longer exists; nothing was changed";
+    file.current = std::move(*text);
+    file.disk =
+        std::make_unique<Document>(uri_from_path(path), "", 0, file.current, store.encoding());
+    file.uri = edit.uri.empty() ? uri_from_path(path) : edit.uri;
+  }
+  auto placed = rebase(edit, file.current);
+  if (!placed) {
+    return name +
+           " changed since the job read it, and the job's edits no longer fit the "
+           "text there; nothing was changed (run the job again)";
+  }
+  file.replacements = std::move(*placed);
+  return std::move(file);
+}
+
+}  // namespace
+
+std::variant<std::vector<PreviewFile>, std::string> preview_edits(
+    DocumentStore& store, const std::vector<FileEdit>& edits) {
+  std::vector<PreviewFile> out;
+  for (const FileEdit& edit : edits) {
+    if (edit.replacements.empty()) continue;
+    auto placed = place(store, edit);
+    if (auto* error = std::get_if<std::string>(&placed)) return std::move(*error);
+    auto& file = std::get<PlacedFile>(placed);
+    std::string proposed = apply_replacements(file.current, file.replacements);
+    out.push_back(PreviewFile{file.uri, std::move(file.current), std::move(proposed),
+                              file.replacements.size()});
+  }
+  return out;
+}
+
 std::variant<BuiltWorkspaceEdit, std::string> build_workspace_edit(
     DocumentStore& store, const std::vector<FileEdit>& edits, const WorkspaceEditOptions& options) {
   BuiltWorkspaceEdit built;
@@ -82,48 +140,27 @@ std::variant<BuiltWorkspaceEdit, std::string> build_workspace_edit(
   json changes = json::object();
   for (const FileEdit& edit : edits) {
     if (edit.replacements.empty()) continue;
-    fs::path path = canonical_path(edit.path);
-    std::string name = path.filename().string();
-    Document* doc = find_open_document(store, path);
-    std::optional<Document> disk_doc;
+    auto placed = place(store, edit);
+    if (auto* error = std::get_if<std::string>(&placed)) return std::move(*error);
+    const auto& file = std::get<PlacedFile>(placed);
     std::optional<int64_t> version;
-    std::string current;
-    if (doc) {
-      version = doc->version;
-      if (edit.base_version && *edit.base_version == doc->version) {
-        current = edit.base_text;  // unchanged since the job read it: no need to copy
-      } else {
-        current = doc->text.text();
-      }
-    } else {
-      auto text = read_disk(path);
-      if (!text) return name + " no longer exists; nothing was changed";
-      current = std::move(*text);
-      disk_doc.emplace(uri_from_path(path), "", 0, current, store.encoding());
-    }
-    auto placed = rebase(edit, current);
-    if (!placed) {
-      return name +
-             " changed since the job read it, and the job's edits no longer fit the "
-             "text there; nothing was changed (run the job again)";
-    }
-    const Document& target = doc ? *doc : *disk_doc;
-    std::string uri = doc ? doc->uri : (edit.uri.empty() ? uri_from_path(path) : edit.uri);
+    if (file.open) version = file.open->version;
     json text_edits = json::array();
-    for (const Replacement& r : *placed) {
-      json e{{"range", target.range_of(r.begin, r.end)}, {"newText", r.text}};
+    for (const Replacement& r : file.replacements) {
+      json e{{"range", file.target().range_of(r.begin, r.end)}, {"newText", r.text}};
       if (options.document_changes && !options.annotation_id.empty())
         e["annotationId"] = options.annotation_id;
       text_edits.push_back(std::move(e));
     }
     if (options.document_changes) {
-      document_changes.push_back(json{
-          {"textDocument", {{"uri", uri}, {"version", version ? json(*version) : json(nullptr)}}},
-          {"edits", std::move(text_edits)}});
+      document_changes.push_back(
+          json{{"textDocument",
+                {{"uri", file.uri}, {"version", version ? json(*version) : json(nullptr)}}},
+               {"edits", std::move(text_edits)}});
     } else {
-      changes[uri] = std::move(text_edits);
+      changes[file.uri] = std::move(text_edits);
     }
-    if (version) built.versions[uri] = *version;
+    if (version) built.versions[file.uri] = *version;
     ++built.files;
   }
   if (options.document_changes) {

@@ -49,6 +49,19 @@ struct BuiltWorkspaceEdit {
 std::variant<BuiltWorkspaceEdit, std::string> build_workspace_edit(
     DocumentStore& store, const std::vector<FileEdit>& edits, const WorkspaceEditOptions& options);
 
+// A job's result for one file as the person would see it before applying: the text now and
+// the text once the edits (placed in the text now) are applied.
+struct PreviewFile {
+  std::string uri;
+  std::string current;
+  std::string proposed;
+  size_t changes = 0;
+};
+
+// Every file's preview, or why the edits cannot be placed (as build_workspace_edit says it).
+std::variant<std::vector<PreviewFile>, std::string> preview_edits(
+    DocumentStore& store, const std::vector<FileEdit>& edits);
+
 // Reads an LSP WorkspaceEdit (`changes` or `documentChanges` with TextDocumentEdits; positions
 // in UTF-16, against the files on disk) into file edits. Refuses files outside the workspace,
 // missing files, resource operations and overlapping edits. The edits are reduced to the lines

@@ -44,7 +44,8 @@ EditorClient::EditorClient(EditorOptions options) : options_(std::move(options))
         {"configuration", true},
         {"workspaceEdit", {{"documentChanges", options_.document_changes}}}}},
       {"window", {{"workDoneProgress", options_.work_done_progress}}},
-      {"experimental", {{"flint", {{"editSessions", options_.flint_plugin}}}}},
+      {"experimental",
+       {{"flint", {{"editSessions", options_.flint_plugin}, {"jobReview", options_.job_review}}}}},
   };
   json params{
       {"processId", nullptr},

@@ -33,6 +33,9 @@ struct EditorOptions {
   // Declares experimental.flint.editSessions, as flint's own plugins do (they show failed
   // sessions themselves); false: a plain LSP client.
   bool flint_plugin = true;
+  // Declares experimental.flint.jobReview: job results wait for flint.applyJob (the plugins
+  // do); false: a plain LSP client, whose results arrive as an applyEdit to confirm.
+  bool job_review = false;
   nlohmann::json settings = nlohmann::json::object();  // answered to workspace/configuration
   nlohmann::json initialization_options = nlohmann::json::object();
   // Called for each applyEdit before it is applied; return false to refuse it.

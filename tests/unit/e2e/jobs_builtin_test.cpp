@@ -11,6 +11,8 @@ TEST(Jobs, AdvertisesTheCommands) {
       h.editor->initialize_result()["capabilities"]["executeCommandProvider"]["commands"];
   EXPECT_NE(std::find(commands.begin(), commands.end(), "flint.agentTask"), commands.end());
   EXPECT_NE(std::find(commands.begin(), commands.end(), "flint.cancelJob"), commands.end());
+  EXPECT_NE(std::find(commands.begin(), commands.end(), "flint.applyJob"), commands.end());
+  EXPECT_NE(std::find(commands.begin(), commands.end(), "flint.discardJob"), commands.end());
 }
 
 TEST(Jobs, MultiStepToolLoopEditsTwoFilesInOneReviewedEdit) {

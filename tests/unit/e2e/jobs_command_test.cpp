@@ -107,6 +107,84 @@ TEST(Jobs, AnEditWhoseLinesTheUserChangedIsReportedNotApplied) {
   expect_progress_sequence(h.progress(id));
 }
 
+EditorOptions reviewing(EditorOptions options) {
+  options.job_review = true;
+  return options;
+}
+
+TEST(Jobs, AReviewedResultWaitsWhileThePersonTypesAndLandsWhenApplied) {
+  Harness h(json::object(), reviewing(with_settings(command_settings(kGatedEditScript))));
+  std::string id = start_gated_square_job(h);
+  ASSERT_TRUE(h.wait_message(id, "thinking"));
+  h.tmp.write("go", "");
+  ASSERT_TRUE(h.editor->serve_until([&] {
+    auto s = h.state(id);
+    return s && (*s)["state"] != "running" && (*s)["state"] != "queued";
+  }));
+  auto ready = *h.state(id);
+  EXPECT_EQ(ready["state"], "ready") << ready.dump();
+  EXPECT_EQ(ready["files"], json::array({h.shapes}));
+  EXPECT_EQ(ready["changes"], 1);
+  EXPECT_FALSE(ready.contains("percentage"));
+  // The person keeps typing: nothing arrives in the buffer, nothing asks for an answer.
+  h.editor->type(h.shapes, 0, 0, 0, 0, "# typed after the job finished\n");
+  h.editor->serve_for(200ms);
+  EXPECT_TRUE(h.editor->applied_edits().empty());
+  expect_progress_sequence(h.progress(id));
+
+  json preview = h.editor->request("flint/jobPreview", json{{"jobId", id}});
+  ASSERT_TRUE(preview.contains("result")) << preview.dump();
+  ASSERT_EQ(preview["result"]["files"].size(), 1u);
+  const json& file = preview["result"]["files"][0];
+  std::string typed = "# typed after the job finished\n" + kShapes;
+  std::string proposed = typed;
+  proposed.replace(proposed.find("r * r\n"), 6, "r ** 2\n");
+  EXPECT_EQ(file["uri"], h.shapes);
+  EXPECT_EQ(file["current"], typed);
+  EXPECT_EQ(file["proposed"], proposed);
+
+  json applied = h.editor->execute("flint.applyJob", json{{"jobId", id}});
+  EXPECT_EQ(applied["result"]["state"], "done") << applied.dump();
+  EXPECT_EQ(h.editor->text(h.shapes), proposed);
+  ASSERT_EQ(h.editor->applied_edits().size(), 1u);
+  // The person chose Apply: the edit does not ask the editor to confirm it again.
+  EXPECT_FALSE(h.editor->applied_edits()[0]["edit"].contains("changeAnnotations"));
+  EXPECT_EQ((*h.state(id))["state"], "done");
+  json again = h.editor->execute("flint.applyJob", json{{"jobId", id}});
+  EXPECT_EQ(again["error"]["code"], -32602) << again.dump();
+}
+
+TEST(Jobs, ADiscardedResultIsDiscardedNotFailed) {
+  Harness h(json::object(), reviewing(with_settings(command_settings(kGatedEditScript))));
+  std::string id = start_gated_square_job(h);
+  h.tmp.write("go", "");
+  ASSERT_TRUE(h.editor->serve_until([&] {
+    auto s = h.state(id);
+    return s && (*s)["state"] == "ready";
+  }));
+  json discarded = h.editor->execute("flint.discardJob", json{{"jobId", id}});
+  EXPECT_EQ(discarded["result"]["state"], "discarded") << discarded.dump();
+  EXPECT_EQ((*h.state(id))["state"], "discarded");
+  EXPECT_EQ(h.editor->text(h.shapes), kShapes);
+  EXPECT_TRUE(h.editor->applied_edits().empty());
+  json preview = h.editor->request("flint/jobPreview", json{{"jobId", id}});
+  EXPECT_EQ(preview["error"]["code"], -32602) << preview.dump();
+  EXPECT_EQ(h.editor->execute("flint.discardJob", json{{"jobId", "job-77"}})["error"]["code"],
+            -32602);
+}
+
+TEST(Jobs, APlainClientStillGetsTheResultToConfirm) {
+  Harness h(json::object(), with_settings(command_settings(kGatedEditScript)));
+  std::string id = start_gated_square_job(h);
+  h.tmp.write("go", "");
+  ASSERT_TRUE(h.wait_final(id));
+  EXPECT_EQ((*h.state(id))["state"], "done");
+  ASSERT_EQ(h.editor->applied_edits().size(), 1u);
+  const json& edit = h.editor->applied_edits()[0]["edit"];
+  ASSERT_TRUE(edit.contains("changeAnnotations")) << edit.dump();
+  EXPECT_EQ(edit["changeAnnotations"]["flint." + id]["needsConfirmation"], true);
+}
+
 TEST(Jobs, ACommandThatFailsReportsItsStderr) {
   Harness h(json::object(),
             with_settings(command_settings("echo 'agent-cli: not logged in' >&2; exit 2")));

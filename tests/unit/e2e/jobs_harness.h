@@ -69,8 +69,8 @@ inline std::optional<json> job_state(const EditorClient& editor, const std::stri
 
 inline bool job_final(const EditorClient& editor, const std::string& id) {
   auto s = job_state(editor, id);
-  return s &&
-         ((*s)["state"] == "done" || (*s)["state"] == "failed" || (*s)["state"] == "cancelled");
+  return s && ((*s)["state"] == "done" || (*s)["state"] == "failed" ||
+               (*s)["state"] == "cancelled" || (*s)["state"] == "discarded");
 }
 
 // The $/progress kinds of one job, with "create" for the token's creation request.

@@ -31,6 +31,9 @@ struct Events : JobObserver {
     log->push_back(id + " progress " + i.message + " " +
                    (i.percentage ? std::to_string(*i.percentage) : "-"));
   }
+  void ready(const JobInfo& i) override {
+    log->push_back(id + " ready " + std::string(to_string(i.state)) + " " + i.summary);
+  }
   void ended(const JobInfo& i) override {
     log->push_back(id + " ended " + std::string(to_string(i.state)) + " " + i.summary);
   }
@@ -131,6 +134,80 @@ TEST(JobManager, RefusedApplyFailsTheJob) {
   rig.pending_apply(ApplyResult{false, "a.py changed since"});
   EXPECT_EQ(rig.manager->find(id)->state, JobState::kFailed);
   EXPECT_EQ(rig.manager->find(id)->summary, "a.py changed since");
+}
+
+jobs::FileEdit edit_of(const std::string& uri, size_t replacements) {
+  jobs::FileEdit edit;
+  edit.uri = uri;
+  edit.path = "/" + uri;
+  for (size_t i = 0; i < replacements; ++i)
+    edit.replacements.push_back({uint32_t(i * 2), uint32_t(i * 2), "y"});
+  return edit;
+}
+
+TEST(JobManager, AHeldResultWaitsReadyAndLandsWhenAsked) {
+  Rig rig(JobManagerOptions{.max_concurrent = 1, .hold_results = true});
+  std::string id = rig.submit("edit things");
+  std::string next = rig.submit("queued behind it");
+  rig.sinks[id].progress(JobProgress{"reading", 40});
+  rig.run();
+  rig.sinks[id].finish(JobOutcome::success("renamed", {edit_of("a", 2), edit_of("b", 1)}));
+  rig.run();
+  // Nothing lands by itself; the job waits, and its slot is free for the queued one.
+  EXPECT_TRUE(rig.applied.empty());
+  const JobInfo* info = rig.manager->find(id);
+  EXPECT_EQ(info->state, JobState::kReady);
+  EXPECT_EQ(info->summary, "3 changes in 2 files: renamed");
+  EXPECT_EQ(info->result_files, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(info->result_changes, 3u);
+  EXPECT_FALSE(info->percentage);  // no stale "40%" next to a finished job
+  EXPECT_TRUE(info->message.empty());
+  EXPECT_EQ(rig.count("job-1 ready ready 3 changes in 2 files"), 1);
+  EXPECT_EQ(rig.manager->find(next)->state, JobState::kRunning);
+  ASSERT_NE(rig.manager->held_edits(id), nullptr);
+  EXPECT_EQ(rig.manager->held_edits(id)->size(), 2u);
+
+  std::optional<JobState> told;
+  EXPECT_FALSE(rig.manager->apply(id, [&](const JobInfo& i) { told = i.state; }));
+  ASSERT_EQ(rig.applied, std::vector<size_t>{2});
+  // Applying twice, or discarding while the editor holds the edit, changes nothing.
+  EXPECT_TRUE(rig.manager->apply(id, nullptr));
+  EXPECT_EQ(rig.manager->discard(id), JobState::kReady);
+  rig.pending_apply(ApplyResult{true, "2 files changed"});
+  EXPECT_EQ(told, JobState::kDone);
+  EXPECT_EQ(rig.manager->find(id)->summary, "2 files changed: renamed");
+  EXPECT_EQ(rig.count("job-1 ended"), 1);
+  EXPECT_EQ(rig.manager->running_count(), 1u);  // only the queued one
+  EXPECT_EQ(rig.manager->held_edits(id), nullptr);
+}
+
+TEST(JobManager, DiscardAndCancelOfAReadyJobEndItDiscarded) {
+  Rig rig(JobManagerOptions{.hold_results = true});
+  std::string a = rig.submit("one");
+  std::string b = rig.submit("two");
+  rig.sinks[a].finish(JobOutcome::success("", {edit_of("a", 1)}));
+  rig.sinks[b].finish(JobOutcome::success("", {edit_of("b", 1)}));
+  rig.run();
+  EXPECT_EQ(rig.manager->discard(a), JobState::kDiscarded);
+  EXPECT_EQ(rig.manager->find(a)->summary, "discarded: 1 change in 1 file");
+  EXPECT_EQ(rig.manager->cancel(b), JobState::kDiscarded);
+  EXPECT_TRUE(rig.applied.empty());
+  EXPECT_EQ(rig.count("job-1 ended discarded"), 1);
+  EXPECT_EQ(rig.count("job-2 ended discarded"), 1);
+  EXPECT_TRUE(rig.manager->apply(a, nullptr).has_value());  // nothing waits any more
+  EXPECT_FALSE(rig.manager->discard("job-9"));
+  EXPECT_EQ(rig.manager->running_count(), 0u);
+}
+
+TEST(JobManager, AReadyJobAtShutdownEndsOnceNotApplied) {
+  Rig rig(JobManagerOptions{.hold_results = true});
+  std::string id = rig.submit("one");
+  rig.sinks[id].finish(JobOutcome::success("", {edit_of("a", 1)}));
+  rig.run();
+  rig.manager->shutdown();
+  EXPECT_EQ(rig.manager->find(id)->state, JobState::kCancelled);
+  EXPECT_EQ(rig.manager->find(id)->summary, "not applied: flint is exiting (1 change in 1 file)");
+  EXPECT_EQ(rig.count("job-1 ended"), 1);
 }
 
 TEST(JobManager, NoEditsIsDoneWithoutApply) {
