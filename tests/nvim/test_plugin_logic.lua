@@ -149,7 +149,7 @@ end, h.notifications)[1], 'a finished job is announced with its summary')
 -- :FlintJobs lists the known jobs in a scratch buffer.
 local list = require('flint.commands').jobs()
 local listing = table.concat(vim.api.nvim_buf_get_lines(list, 0, -1, false), '\n')
-h.contains(listing, '#7', 'the job list names the job')
+h.truthy(listing:find('\n7%s+done'), 'the job list names the job and its state: ' .. listing)
 h.contains(listing, 'Add docstrings', 'the job list shows the title')
 h.contains(vim.api.nvim_buf_get_name(list), 'flint://jobs', 'list buffer name')
 vim.cmd('close')

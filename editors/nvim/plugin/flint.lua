@@ -24,3 +24,17 @@ command('FlintAgent', run('agent'), {
 })
 command('FlintJobs', run('jobs'), { nargs = 0, desc = 'flint: list agent jobs' })
 command('FlintCancelJob', run('cancel_job'), { nargs = '?', desc = 'flint: cancel an agent job' })
+command('FlintJobResult', run('job_result'), {
+  nargs = '?', desc = "flint: review, apply or discard a job's waiting result",
+})
+command('FlintJobReview', run('job_review'), { nargs = '?', desc = "flint: review a job's result" })
+command('FlintJobApply', run('job_apply'), { nargs = '?', desc = "flint: apply a job's result" })
+command('FlintJobDiscard', run('job_discard'), { nargs = '?', desc = "flint: discard a job's result" })
+command('FlintGhostText', function(opts)
+  require('flint.ghost_text').command(opts.args)
+end, {
+  nargs = '?', desc = 'flint: ghost text on, off or toggle',
+  complete = function()
+    return { 'on', 'off', 'toggle' }
+  end,
+})

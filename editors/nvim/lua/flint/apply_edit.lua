@@ -60,12 +60,9 @@ local function stale_reason(docs)
   return nil
 end
 
--- Streamed edits carry no label; an agent job's result has one and/or change annotations
--- asking for confirmation.
+-- Only a change annotation asks for confirmation. flint sends none to this plugin (a job's
+-- result waits until the person applies it, see job_review.lua); another server might.
 local function needs_review(params)
-  if present(params.label) then
-    return true
-  end
   local annotations = params.edit.changeAnnotations
   if type(annotations) == 'table' then
     for _, annotation in pairs(annotations) do
@@ -97,6 +94,10 @@ local function confirmed(summary)
   -- Headless (no UI attached): nobody can answer a prompt.
   if choice == false or #vim.api.nvim_list_uis() == 0 then
     return true
+  end
+  -- A prompt would take the keys of someone typing: ask only when idle in normal mode.
+  if vim.fn.mode() ~= 'n' or vim.fn.getchar(1) ~= 0 then
+    return false
   end
   return vim.fn.confirm(summary.text, '&Apply\n&Discard', 1) == 1
 end
@@ -135,7 +136,7 @@ function M.handler(_, params, ctx)
     return { applied = false, failureReason = stale }
   end
   if needs_review(params) and not confirmed(M.summary(params, docs)) then
-    return { applied = false, failureReason = 'declined by the user' }
+    return { applied = false, failureReason = 'declined (or the person was typing)' }
   end
 
   local grouped = {}

@@ -100,7 +100,8 @@ end
 function M.capabilities()
   local capabilities = vim.lsp.protocol.make_client_capabilities()
   capabilities.experimental = capabilities.experimental or {}
-  capabilities.experimental.flint = { editSessions = true }
+  -- jobReview: a job's result waits for :FlintJobApply instead of landing while one types.
+  capabilities.experimental.flint = { editSessions = true, jobReview = true }
   capabilities.window = capabilities.window or {}
   capabilities.window.workDoneProgress = true
   capabilities.workspace = capabilities.workspace or {}
@@ -125,17 +126,9 @@ local function handlers()
   return table_
 end
 
-local function enable_ghost_text(client, bufnr)
-  local inline = compat.inline_completion()
-  local capabilities = client.server_capabilities or {}
-  local provider = capabilities.inlineCompletionProvider
-  if inline and config.options.inline_completion and provider then
-    pcall(inline.enable, true, { bufnr = bufnr, client_id = client.id })
-  end
-end
-
 local function on_attach(client, bufnr)
-  enable_ghost_text(client, bufnr)
+  -- Ghost text: the native API on 0.12+, extmarks drawn by the plugin before.
+  require('flint.ghost_text').attach(client, bufnr)
   if config.options.on_attach then
     config.options.on_attach(client, bufnr)
   end

@@ -90,6 +90,39 @@ function M.cancel_job(opts)
   jobs.cancel(owner, id)
 end
 
+local function job_review()
+  return require('flint.job_review')
+end
+
+function M.job_apply(opts)
+  job_review().apply(job_review().pick(opts and opts.args))
+end
+
+function M.job_review(opts)
+  job_review().review(job_review().pick(opts and opts.args))
+end
+
+function M.job_discard(opts)
+  job_review().discard(job_review().pick(opts and opts.args))
+end
+
+--- Asked for, so a prompt is welcome: Review / Apply / Discard for the newest waiting result.
+function M.job_result(opts)
+  local review = job_review()
+  local job = review.pick(opts and opts.args)
+  if not job or job.state ~= 'ready' then
+    return review.apply(job) -- says in one line that nothing waits
+  end
+  vim.ui.select({ 'Review', 'Apply', 'Discard' }, {
+    prompt = string.format('flint: %s (%s): %s', job.jobId, job.title or 'agent job', job.summary or ''),
+  }, function(choice)
+    local act = ({ Review = review.review, Apply = review.apply, Discard = review.discard })[choice]
+    if act then
+      act(job)
+    end
+  end)
+end
+
 --- Installs the suggested mappings; `option` is true or a table overriding config.default_keymaps.
 function M.install_keymaps(option)
   if not option then
@@ -106,6 +139,7 @@ function M.install_keymaps(option)
     cancel = { n = '<cmd>FlintCancel<cr>' },
     agent = { n = '<cmd>FlintAgent<cr>', x = ':FlintAgent<cr>' },
     jobs = { n = '<cmd>FlintJobs<cr>' },
+    job_result = { n = '<cmd>FlintJobResult<cr>' },
   }
   for name, map in pairs(maps) do
     if map and map.lhs and rhs[name] then

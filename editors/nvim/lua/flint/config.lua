@@ -29,10 +29,13 @@ M.defaults = {
   -- reject, steer and cancel (the `keymaps` keys, <leader>ia/ir/is/ic by default), never over
   -- a mapping of your own. false: none (the actions line then names the commands).
   session_keymaps = true,
-  -- Ghost text through vim.lsp.inline_completion where Neovim has it (0.12+).
+  -- Ghost text while typing: vim.lsp.inline_completion where Neovim has it (0.12+), else
+  -- drawn by the plugin with extmarks (ghost_text.lua).
   inline_completion = true,
-  -- Ask before applying an agent job's edit: true (vim.fn.confirm when a UI is attached),
-  -- false (apply), or function(summary) -> boolean.
+  -- An agent job's result: true (it waits for :FlintJobApply / :FlintJobReview /
+  -- :FlintJobDiscard; offered with vim.ui.select when you are idle in normal mode), false
+  -- (applied as soon as it is ready), or function(summary) -> true (apply), false (discard) or
+  -- nil (wait, as with true).
   confirm_agent_edits = true,
   -- Announce finished edit sessions (tokens, edits, time) with vim.notify.
   notify_results = true,
@@ -48,6 +51,13 @@ M.default_keymaps = {
   cancel = { modes = { 'n' }, lhs = '<leader>ic', desc = 'flint: cancel the session' },
   agent = { modes = { 'n', 'x' }, lhs = '<leader>ig', desc = 'flint: agent job' },
   jobs = { modes = { 'n' }, lhs = '<leader>ij', desc = 'flint: list jobs' },
+  job_result = {
+    modes = { 'n' }, lhs = '<leader>iJ', desc = "flint: review, apply or discard a job's result",
+  },
+  -- Ghost text (insert mode; ghost_keymaps.lua). Alt keys: Neovim maps none of them.
+  ghost_accept = { modes = { 'i' }, lhs = '<M-l>', desc = 'flint: accept the ghost text' },
+  ghost_accept_word = { modes = { 'i' }, lhs = '<M-w>', desc = 'flint: accept its next word' },
+  ghost_dismiss = { modes = { 'i' }, lhs = '<M-]>', desc = 'flint: dismiss the ghost text' },
 }
 
 M.options = vim.deepcopy(M.defaults)

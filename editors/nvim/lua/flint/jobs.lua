@@ -1,11 +1,14 @@
 -- Agent jobs: their state from flint/jobChanged (and the flint/jobs request), the :FlintJobs
 -- list in a scratch buffer, and cancelling.
 local compat = require('flint.compat')
+local job_review = require('flint.job_review')
+local message = require('flint.message')
 local status = require('flint.status')
 
 local M = {}
 
--- jobId -> { jobId, client_id, title, state, message, percentage, summary, updated }
+-- jobId -> { jobId, client_id, title, state, message, percentage, summary, files, changes,
+-- updated }
 M.by_id = {}
 
 local ACTIVE = { queued = true, running = true }
@@ -13,6 +16,7 @@ local LEVEL = {
   done = vim.log.levels.INFO,
   failed = vim.log.levels.WARN,
   cancelled = vim.log.levels.INFO,
+  discarded = vim.log.levels.INFO,
 }
 
 local function present(value)
@@ -29,7 +33,12 @@ local function merge(fields, client_id)
     M.by_id[fields.jobId] = job
   end
   job.client_id = client_id or job.client_id
-  for _, key in ipairs({ 'title', 'state', 'message', 'percentage', 'summary' }) do
+  local state = present(fields.state)
+  if state and not ACTIVE[state] then
+    -- A finished (or waiting) job has no progress any more: no "done 13%", no stale message.
+    job.message, job.percentage = nil, nil
+  end
+  for _, key in ipairs({ 'title', 'state', 'message', 'percentage', 'summary', 'files', 'changes' }) do
     local value = present(fields[key])
     if value ~= nil then
       job[key] = value
@@ -46,18 +55,31 @@ function M.on_changed(_, params, ctx)
   end
   local before = M.by_id[params.jobId] and M.by_id[params.jobId].state
   local job = merge(params, ctx and ctx.client_id)
-  if job.state ~= before and LEVEL[job.state] then
-    local text = string.format('flint: job %s %s', tostring(job.jobId), job.state)
+  status.changed()
+  if job.state == before then
+    return
+  end
+  if job.state == 'ready' then
+    return job_review.on_ready(job)
+  end
+  if LEVEL[job.state] then
+    local text = string.format('flint: %s %s', tostring(job.jobId), job.state)
     if job.title then
       text = text .. ' (' .. job.title .. ')'
     end
-    local detail = job.summary or (job.state ~= 'done' and job.message) or nil
-    if detail then
+    local detail = job.summary
+    if detail and detail ~= job.state then
       text = text .. ': ' .. detail
     end
-    vim.notify(text, LEVEL[job.state])
+    message.show(text, LEVEL[job.state])
   end
+end
+
+--- Records what a command's answer says of a job (flint.applyJob, flint.cancelJob...).
+function M.update(fields, client_id)
+  local job = merge(fields, client_id)
   status.changed()
+  return job
 end
 
 --- Records a job that flint.agentTask just created, before its first flint/jobChanged.
@@ -121,11 +143,10 @@ function M.cancel(client, job_id, on_done)
     arguments = { { jobId = job_id } },
   }, function(err, result)
     if err then
-      vim.notify('flint: cannot cancel job ' .. tostring(job_id) .. ': ' .. err.message,
+      message.show('flint: cannot cancel ' .. tostring(job_id) .. ': ' .. err.message,
         vim.log.levels.WARN)
     elseif type(result) == 'table' then
-      merge({ jobId = job_id, state = result.state }, client.id)
-      status.changed()
+      M.update({ jobId = job_id, state = result.state }, client.id)
     end
     if on_done then
       on_done(err, result)
@@ -135,8 +156,9 @@ end
 
 --- One line per job, for the list buffer.
 function M.format(job)
-  local line = string.format('#%-4s %-9s', tostring(job.jobId), job.state or '?')
-  line = line .. (job.percentage and string.format(' %3d%%', job.percentage) or '     ')
+  local line = string.format('%-7s %-9s', tostring(job.jobId), job.state or '?')
+  local running = ACTIVE[job.state] and job.percentage
+  line = line .. (running and string.format(' %3d%%', job.percentage) or '     ')
   line = line .. '  ' .. (job.title or '')
   local detail = job.summary or job.message
   if detail and detail ~= '' then
@@ -148,7 +170,7 @@ end
 local LIST_NAME = 'flint://jobs'
 -- bufnr of the list -> { [line] = jobId }
 local line_ids = {}
-local HEADER = 'flint jobs   r: refresh   x: cancel the job under the cursor   q: close'
+local HEADER = 'flint jobs   p: review  a: apply  d: discard (a ready job)   x: cancel   r: refresh   q: close'
 
 local function render(bufnr)
   local lines, ids = { HEADER }, {}
@@ -182,16 +204,32 @@ function M.open_list(clients)
         render(bufnr)
       end)
     end)
+    local function job_under_cursor()
+      local id = (line_ids[bufnr] or {})[vim.api.nvim_win_get_cursor(0)[1]]
+      return id ~= nil and M.by_id[id] or nil
+    end
     map('x', function()
-      local ids = line_ids[bufnr] or {}
-      local id = ids[vim.api.nvim_win_get_cursor(0)[1]]
-      local job = id ~= nil and M.by_id[id]
+      local job = job_under_cursor()
       local client = job and job.client_id and vim.lsp.get_client_by_id(job.client_id)
       if client then
-        M.cancel(client, id, function()
+        M.cancel(client, job.jobId, function()
           render(bufnr)
         end)
       end
+    end)
+    local function rerender()
+      if vim.api.nvim_buf_is_valid(bufnr) then
+        render(bufnr)
+      end
+    end
+    map('a', function()
+      job_review.apply(job_under_cursor(), rerender)
+    end)
+    map('d', function()
+      job_review.discard(job_under_cursor(), rerender)
+    end)
+    map('p', function()
+      job_review.review(job_under_cursor())
     end)
   end
   if vim.fn.bufwinid(bufnr) == -1 then
