@@ -13,6 +13,8 @@ import {JobTracker, ProgressTracker} from './jobs';
 import {showServerMessage} from './notifications';
 import {type EditSessionParams, type JobInfo, type JobsResult, Methods} from './protocol';
 import {parseServerLogLine} from './serverLog';
+import {remoteAdvice} from './settingsTab';
+import {isRemoteWindow, openSettingsAt, openSettingsLabel} from './settingsUi';
 import {notFoundMessage, resolveServerPath} from './serverPath';
 import {collapseSelection} from './selection';
 import {SessionTracker} from './sessions';
@@ -83,16 +85,19 @@ export class FlintContext implements vscode.Disposable {
     if (!found.path) {
       this.setState('stopped', 'flint-lsp not found');
       this.output.error(`flint-lsp not found; looked at:\n  ${found.tried.join('\n  ')}`);
+      const key = `${SECTION}.server.path`;
+      const advice = remoteAdvice(key, 'machine-overridable', isRemoteWindow());
+      const open = openSettingsLabel(key);
+      if (advice) this.output.info(advice);
       void vscode.window
           .showErrorMessage(
-              notFoundMessage(query, found),
-              'Open Settings',
+              advice ? `${notFoundMessage(query, found)} ${advice}` : notFoundMessage(query, found),
+              open,
               'Show Log',
               )
           .then((choice) => {
-            if (choice === 'Open Settings') {
-              void vscode.commands.executeCommand(
-                  'workbench.action.openSettings', 'flint.server.path');
+            if (choice === open) {
+              void openSettingsAt(key);
             } else if (choice === 'Show Log') {
               this.output.show();
             }
@@ -195,6 +200,11 @@ export class FlintContext implements vscode.Disposable {
     }
   }
 
+  // One of flint's own requests (flint/jobPreview...).
+  async request<R>(method: string, params: unknown): Promise<R> {
+    return (await this.runningClient().sendRequest(method, params)) as R;
+  }
+
   async refreshJobs(): Promise<JobInfo[]> {
     const client = this.client;
     if (!client || this.state !== 'running') return this.jobs.all();
@@ -275,7 +285,11 @@ export class FlintContext implements vscode.Disposable {
       },
       // flint's code actions run flint.inlineEdit; a preset without an instruction asks for one.
       executeCommand: async (command, args, next) => {
-        const argument = args[0] as {instruction?: unknown} | undefined;
+        const argument = args[0] as {instruction?: unknown, textDocument?: {uri?: unknown}} |
+            undefined;
+        if (command === 'flint.inlineEdit' && typeof argument?.textDocument?.uri === 'string') {
+          this.sessions.supersedeStreamingIn(argument.textDocument.uri);
+        }
         if (command === 'flint.inlineEdit' && argument && typeof argument === 'object' &&
             !argument.instruction) {
           const instruction = await vscode.window.showInputBox({

@@ -4,8 +4,10 @@ import * as vscode from 'vscode';
 
 import {registerCommands} from './commands';
 import {FlintContext} from './context';
+import {activateJobResults} from './jobResult';
 import {activateSessionUi} from './sessionUi';
 import {RESTART_SETTINGS, SECTION} from './settings';
+import {reportSettingsNotApplied} from './settingsUi';
 import {activateStatusBar} from './statusBar';
 
 let flint: FlintContext|undefined;
@@ -18,8 +20,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlintC
       registerCommands(current),
       activateStatusBar(current),
       activateSessionUi(current),
+      activateJobResults(current),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!event.affectsConfiguration(SECTION)) return;
+        reportSettingsNotApplied(current.output);
         // Process-shaping settings need a new flint-lsp; every other one applies at once.
         if (RESTART_SETTINGS.some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) {
           void current.restart();
@@ -28,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlintC
         }
       }),
   );
+  reportSettingsNotApplied(current.output);
   await current.start();
   return current;
 }

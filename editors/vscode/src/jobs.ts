@@ -14,7 +14,11 @@ export class JobTracker {
   update(info: JobInfo): JobInfo {
     const previous = this.jobs.get(info.jobId);
     const merged = {...previous, ...withoutUndefined(info)} as JobInfo;
-    if (!isActiveJob(merged.state)) delete merged.percentage;
+    if (!isActiveJob(merged.state)) {
+      // No "done 13%", no progress message next to a finished (or waiting) job.
+      delete merged.percentage;
+      delete merged.message;
+    }
     this.jobs.set(info.jobId, merged);
     this.forgetOldFinished();
     this.changed.fire(merged);

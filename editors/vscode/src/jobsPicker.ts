@@ -1,5 +1,6 @@
-// "flint: Show Jobs": a quick pick of agent jobs with their state; an active job can be
-// cancelled from there (its button, or picking it), a finished one shows its summary.
+// "flint: Show Jobs": a quick pick of agent jobs with their state; a waiting result can be
+// reviewed, applied or discarded from there, an active job cancelled (its button, or picking
+// it), a finished one shows its summary.
 import * as vscode from 'vscode';
 
 import type {FlintContext} from './context';
@@ -46,7 +47,8 @@ function items(flint: FlintContext): JobPickItem[] {
 export async function showJobs(flint: FlintContext): Promise<void> {
   const pick = vscode.window.createQuickPick<JobPickItem>();
   pick.title = 'flint: Jobs';
-  pick.placeholder = 'Pick a running job to cancel it, a finished one to read its summary';
+  pick.placeholder =
+      'Pick a ready result to review or apply it, a running job to cancel it, a finished one to read it';
   pick.matchOnDescription = true;
   pick.items = items(flint);
   pick.busy = true;
@@ -72,7 +74,9 @@ export async function showJobs(flint: FlintContext): Promise<void> {
 
   const job = chosen?.job;
   if (!job) return;
-  if (isActiveJob(job.state)) {
+  if (job.state === 'ready') {
+    await vscode.commands.executeCommand('flint.jobResult', job.jobId);
+  } else if (isActiveJob(job.state)) {
     const answer = await vscode.window.showQuickPick(
         [
           {label: `$(debug-stop) Cancel "${job.title}"`, cancel: true},

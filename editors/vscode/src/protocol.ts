@@ -15,7 +15,8 @@ export interface Range {
 export type SessionState =
     |'streaming'|'done'|'cancelled'|'failed'|'escalated'|'accepted'|'rejected';
 
-export type JobState = 'queued'|'running'|'done'|'failed'|'cancelled';
+// ready: the result waits for flint.applyJob or flint.discardJob (clients with jobReview).
+export type JobState = 'queued'|'running'|'ready'|'done'|'failed'|'cancelled'|'discarded';
 
 // flint/editSession: sent when a session starts and at every state change.
 export interface EditSessionParams {
@@ -35,6 +36,14 @@ export interface JobInfo {
   message?: string;
   percentage?: number;
   summary?: string;
+  files?: string[];  // while ready: the URIs the result changes
+  changes?: number;
+}
+
+// flint/jobPreview: a ready job's result per file, the text now and as it would be.
+export interface JobPreviewResult {
+  jobId: string;
+  files: {uri: string; current: string; proposed: string; changes: number}[];
 }
 
 export interface JobsResult {
@@ -72,12 +81,15 @@ export const Commands = {
   cancel: 'flint.cancel',
   agentTask: 'flint.agentTask',
   cancelJob: 'flint.cancelJob',
+  applyJob: 'flint.applyJob',
+  discardJob: 'flint.discardJob',
 } as const;
 
 export const Methods = {
   editSession: 'flint/editSession',
   jobChanged: 'flint/jobChanged',
   jobs: 'flint/jobs',
+  jobPreview: 'flint/jobPreview',
 } as const;
 
 // A session still owns its region: the extension draws it and Accept/Reject/Steer apply to it.

@@ -3,6 +3,7 @@ import {test} from 'node:test';
 
 import {jobItemText, orderJobsForPicker} from '../src/jobItems';
 import {JobTracker, ProgressTracker} from '../src/jobs';
+import {jobResultOffer, newlyReady} from '../src/jobResultText';
 
 test('jobChanged merges into what is known and keeps the last message', () => {
   const jobs = new JobTracker();
@@ -76,4 +77,28 @@ test('the picker lists running work first, newest first', () => {
                   {jobId: 'd', title: 'd', state: 'queued'},
                 ]).map((j) => j.jobId);
   assert.deepEqual(order, ['d', 'b', 'c', 'a']);
+});
+
+test('a finished or waiting job loses its progress message and percentage', () => {
+  const jobs = new JobTracker();
+  jobs.update({jobId: 'j', title: 'Rename', state: 'running', message: 'reading a.py', percentage: 13});
+  const ready = jobs.update({jobId: 'j', title: 'Rename', state: 'ready', summary: '2 changes in 1 file'});
+  assert.equal(ready.percentage, undefined);
+  assert.equal(ready.message, undefined);
+  assert.equal(jobItemText(ready).description, 'ready');
+  assert.equal(jobItemText(ready).detail, '2 changes in 1 file');
+});
+
+test('waiting results come first in Show Jobs, and each is offered once', () => {
+  const list = [
+    {jobId: 'a', title: 'a', state: 'done' as const},
+    {jobId: 'b', title: 'b', state: 'ready' as const},
+    {jobId: 'c', title: 'c', state: 'running' as const},
+    {jobId: 'd', title: 'd', state: 'discarded' as const},
+  ];
+  assert.deepEqual(orderJobsForPicker(list).map((j) => j.jobId), ['b', 'c', 'd', 'a']);
+  assert.deepEqual(newlyReady(list, new Set()).map((j) => j.jobId), ['b']);
+  assert.deepEqual(newlyReady(list, new Set(['b'])), []);
+  assert.equal(jobResultOffer({...list[1], summary: '3 changes in 2 files: renamed'}),
+               'flint: "b" is ready — 3 changes in 2 files: renamed');
 });

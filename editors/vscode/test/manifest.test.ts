@@ -9,7 +9,7 @@ import manifest from '../package.json';
 
 const commandIds = manifest.contributes.commands.map((c) => c.command);
 const sources =
-    ['commands.ts'].map((f) => readFileSync(join(EXTENSION_ROOT, 'src', f), 'utf8')).join('\n');
+    ['commands.ts', 'jobResult.ts'].map((f) => readFileSync(join(EXTENSION_ROOT, 'src', f), 'utf8')).join('\n');
 
 test('every contributed command is registered, under an id of its own', () => {
   for (const id of commandIds)
@@ -17,7 +17,7 @@ test('every contributed command is registered, under an id of its own', () => {
   // flint-lsp's own command names are registered by vscode-languageclient; reusing one would clash.
   for (const serverCommand
            of ['flint.inlineEdit', 'flint.steer', 'flint.accept', 'flint.reject', 'flint.cancel',
-               'flint.agentTask', 'flint.cancelJob']) {
+               'flint.agentTask', 'flint.cancelJob', 'flint.applyJob', 'flint.discardJob']) {
     assert.ok(!commandIds.includes(serverCommand), serverCommand);
   }
 });
