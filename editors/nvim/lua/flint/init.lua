@@ -42,6 +42,7 @@ function M.setup(opts)
     end
   end
   require('flint.commands').install_keymaps(options.keymaps)
+  require('flint.ghost_keymaps').install(options.keymaps)
 end
 
 --- The statusline component: "flint: editing | \"Add docstrings\" 40% reading app.py", or ""
