@@ -68,7 +68,8 @@ local function report_result(result)
   end
   local stats = sessions.describe_stats(result.stats)
   if result.state == 'done' then
-    notify('edit ready (' .. stats .. '): :FlintAccept or :FlintReject')
+    -- What to do first: on a narrow screen the statistics are what gets cut.
+    notify('edit ready: :FlintAccept or :FlintReject (' .. stats .. ')')
   elseif result.state == 'failed' then
     -- flint usually said why already (window/showMessage): do not say it twice.
     for _, shown in ipairs(require('flint.client').shown_messages) do
