@@ -34,6 +34,27 @@ bool is_final(JobState state) {
 
 namespace {
 
+// What the agent said it did, as one line for a status bar or a notification: its first line
+// that says something, shortened (the whole text goes to the log).
+std::string one_line(const std::string& said) {
+  constexpr size_t kMax = 160;
+  size_t start = said.find_first_not_of(" \t\r\n");
+  if (start == std::string::npos) return {};
+  size_t end = said.find('\n', start);
+  std::string line = said.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t'))
+    line.pop_back();
+  bool more =
+      end != std::string::npos && said.find_first_not_of(" \t\r\n", end) != std::string::npos;
+  if (line.size() > kMax) {
+    size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    line.resize(cut);
+    more = true;
+  }
+  return more ? line + "…" : line;
+}
+
 // "3 changes in 2 files", "1 change in 1 file".
 std::string describe_result(size_t changes, size_t files) {
   return std::to_string(changes) + (changes == 1 ? " change in " : " changes in ") +
@@ -219,21 +240,23 @@ void JobManager::on_finish(const std::string& id, uint64_t run, JobOutcome outco
   if (!job || job->run != run || job->info.state != JobState::kRunning || job->applying) return;
   job->timeout.cancel();
   job->runner.reset();
+  if (outcome.ok && outcome.summary.find('\n') != std::string::npos)
+    spdlog::info("{}: the agent said:\n{}", id, outcome.summary);
   if (!outcome.ok) {
     end(*job, JobState::kFailed, outcome.error.empty() ? "the job failed" : outcome.error);
     return;
   }
   if (outcome.edits.empty() || !hooks_.apply) {
     std::string summary = "no changes";
-    if (!outcome.summary.empty()) summary += ": " + outcome.summary;
+    if (!outcome.summary.empty()) summary += ": " + one_line(outcome.summary);
     end(*job, JobState::kDone, summary);
     return;
   }
   if (options_.hold_results) {
-    hold(*job, std::move(outcome.edits), std::move(outcome.summary));
+    hold(*job, std::move(outcome.edits), one_line(outcome.summary));
     return;
   }
-  land(*job, std::move(outcome.edits), std::move(outcome.summary), nullptr);
+  land(*job, std::move(outcome.edits), one_line(outcome.summary), nullptr);
 }
 
 void JobManager::hold(Job& job, std::vector<jobs::FileEdit> edits, std::string agent_summary) {

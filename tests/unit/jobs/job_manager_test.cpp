@@ -210,6 +210,19 @@ TEST(JobManager, AReadyJobAtShutdownEndsOnceNotApplied) {
   EXPECT_EQ(rig.count("job-1 ended"), 1);
 }
 
+TEST(JobManager, AManyLineAnswerIsSummedUpInItsFirstLine) {
+  Rig rig;
+  std::string id = rig.submit("explain");
+  rig.sinks[id].finish(JobOutcome::success(
+      "\n  The function sums prices.  \nIt ignores names.\nIt returns a float.\n"));
+  rig.run();
+  EXPECT_EQ(rig.manager->find(id)->summary, "no changes: The function sums prices.…");
+  std::string other = rig.submit("long");
+  rig.sinks[other].finish(JobOutcome::success(std::string(300, 'x')));
+  rig.run();
+  EXPECT_EQ(rig.manager->find(other)->summary, "no changes: " + std::string(160, 'x') + "…");
+}
+
 TEST(JobManager, NoEditsIsDoneWithoutApply) {
   Rig rig;
   std::string id = rig.submit("look only");
