@@ -99,20 +99,20 @@ keys() { tmux_ send-keys -t flint "$@"; }
 keys '7G' ':FlintEdit add docstring' Enter
 wait_screen 'flint: editing…'
 no_prompt 'streaming'
-wait_screen 'flint: review'
+wait_screen 'flint: in review'
 no_prompt 'edit finished'
 # The actions line names the session keys and sits right above the region's first line.
-screen | grep -A1 -F 'flint: review —' | tail -1 | grep -qF 'def area(r):' \
+screen | grep -A1 -F 'flint: in review —' | tail -1 | grep -qF 'def area(r):' \
   || fail 'the actions line is not right above "def area(r):"'
-screen | grep -F 'flint: review —' | grep -qF 'accept <leader>ia' || fail 'the actions line names the accept key'
+screen | grep -F 'flint: in review —' | grep -qF 'accept <leader>ia' || fail 'the actions line names the accept key'
 screen | grep -qF 'flint: edit ready: :FlintAccept or :FlintReject' || fail 'the message says what to do'
 screen | grep -qF '"""The area of a circle."""' || fail 'the edit is in the buffer'
-screen | grep -qF 'flint: review "add docstring"' || fail 'the statusline names the instruction'
+screen | grep -qF 'flint: in review "add docstring"' || fail 'the statusline names the instruction'
 
 # 2. Accept by the session key.
 keys '\' 'i' 'a'
-for _ in $(seq 100); do screen | grep -qF 'flint: review' || break; sleep 0.1; done
-screen | grep -qF 'flint: review' && fail 'the accept key did not end the review'
+for _ in $(seq 100); do screen | grep -qF 'flint: in review' || break; sleep 0.1; done
+screen | grep -qF 'flint: in review' && fail 'the accept key did not end the review'
 screen | grep -qF '"""The area of a circle."""' || fail 'accept kept the edit'
 no_prompt 'accepted'
 
@@ -122,12 +122,12 @@ wait_screen '    return 3.14 * r * r'
 sleep 0.3
 screen | grep -qF '"""The area of a circle."""' && fail 'undo after accept did not remove the edit'
 keys '7G' ':FlintEdit add docstring' Enter
-wait_screen 'flint: review'
+wait_screen 'flint: in review'
 keys ':FlintSteer use tau' Enter
 wait_screen '"""Steered."""'
-wait_screen 'flint: review'
+wait_screen 'flint: in review'
 keys ':FlintAccept' Enter
-for _ in $(seq 100); do screen | grep -qF 'flint: review' || break; sleep 0.1; done
+for _ in $(seq 100); do screen | grep -qF 'flint: in review' || break; sleep 0.1; done
 no_prompt 'steered and accepted'
 keys 'u'
 sleep 0.5

@@ -76,7 +76,7 @@ h.eq(streamed, h.text(bufnr), 'stale edit not applied')
 -- The session ends: one undo restores the original text.
 sessions.on_notification(nil, { sessionId = 's1', uri = uri, state = 'done', region = region }, {})
 h.eq('FlintReview', highlight.extent(bufnr, mark)[5], 'done sessions are drawn for review')
-h.eq('flint: review', flint.status(bufnr), 'statusline while reviewing')
+h.eq('flint: in review', flint.status(bufnr), 'statusline while reviewing')
 sessions.on_notification(nil, { sessionId = 's1', uri = uri, state = 'accepted' }, {})
 h.eq({}, vim.api.nvim_buf_get_extmarks(bufnr, highlight.ns, 0, -1, {}),
   'accept clears the highlight')

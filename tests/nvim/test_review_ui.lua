@@ -91,12 +91,12 @@ end)
 h.eq(edited, h.text(bufnr), 'the edit landed')
 h.wait_for('the review actions line', function()
   local list = actions()
-  return #list == 1 and list[1].text:find('^flint: review') ~= nil
+  return #list == 1 and list[1].text:find('^flint: in review') ~= nil
 end)
-h.eq('flint: review — accept <leader>ia · reject :FlintReject · steer <leader>is', actions()[1].text,
+h.eq('flint: in review — accept <leader>ia · reject :FlintReject · steer <leader>is', actions()[1].text,
   'review actions: the keys flint mapped, the command where the user has a mapping')
 h.eq(2, actions()[1].row, 'review line still above the region')
-h.eq('flint: review "slow docstring"', flint.status(bufnr), 'statusline in review')
+h.eq('flint: in review "slow docstring"', flint.status(bufnr), 'statusline in review')
 h.truthy(buffer_map('<leader>ia'), 'accept key mapped in the buffer')
 h.eq(nil, buffer_map('<leader>ir'), 'the user\'s reject key is not overridden')
 h.eq('mine', vim.fn.maparg('<leader>ir', 'n', false, true).desc, 'the user\'s mapping stays')

@@ -79,10 +79,16 @@ local function report_result(result)
     end
     notify('edit failed' .. (result.reason and (': ' .. result.reason) or ''), vim.log.levels.WARN)
   elseif result.state == 'cancelled' then
-    -- Stopped early (typing inside, :FlintCancel, a newer edit): what is there stays until
-    -- rejected.
-    local why = result.reason and result.reason ~= 'cancelled' and (': ' .. result.reason) or ''
-    notify('edit stopped' .. why .. '; :FlintReject restores the original')
+    -- Stopped early (typing inside, :FlintCancel, a newer edit): named as VS Code names it;
+    -- flint's text, if any was written, stays until rejected.
+    local said = 'edit cancelled'
+    if result.reason == 'the user edited the region' then
+      said = 'edit stopped: you typed inside it'
+    elseif result.reason and result.reason ~= 'cancelled' then
+      said = 'edit cancelled: ' .. result.reason
+    end
+    local wrote = type(result.stats) == 'table' and (result.stats.edits or 0) > 0
+    notify(said .. (wrote and ' · :FlintReject takes it back' or ''))
   elseif result.state == 'escalated' then
     notify('the change is not local: handed to agent job ' .. tostring(result.jobId))
   end

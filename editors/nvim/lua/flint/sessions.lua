@@ -48,7 +48,7 @@ function M.actions_text(session)
     return key_or_command(session.bufnr, action)
   end
   if session.state == 'streaming' then
-    local text = 'flint: editing…'
+    local text = session.reason == 'thinking' and 'flint: thinking…' or 'flint: editing…'
     local entry = progress_of(session)
     if entry and entry.percentage then
       text = text .. ' ' .. math.floor(entry.percentage) .. '%'
@@ -58,7 +58,7 @@ function M.actions_text(session)
     end
     return text .. ' · steer ' .. key('steer') .. ' · cancel ' .. key('cancel')
   end
-  return 'flint: review — accept ' .. key('accept') .. ' · reject ' .. key('reject')
+  return 'flint: in review — accept ' .. key('accept') .. ' · reject ' .. key('reject')
     .. ' · steer ' .. key('steer')
 end
 

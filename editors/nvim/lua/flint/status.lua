@@ -30,9 +30,12 @@ local function quoted(text)
 end
 
 --- 'editing "add types" 45%' (or '… 120 tokens' while flint reports no percentage),
---- 'review "add types"'.
+--- 'in review "add types"': the states named as VS Code names them (sessionWords.ts).
 local function describe_session(session, progress)
-  local text = session.state == 'streaming' and 'editing' or 'review'
+  local text = 'in review'
+  if session.state == 'streaming' then
+    text = session.reason == 'thinking' and 'thinking' or 'editing'
+  end
   if session.instruction then
     text = text .. ' ' .. quoted(session.instruction)
   end
