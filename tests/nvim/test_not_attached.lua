@@ -28,3 +28,17 @@ h.wait_for('a message for a buffer that is no file', function()
     end
   end
 end, 3000)
+
+-- A cmd that cannot run: said once, in one line, at the first file opened (not Neovim's own
+-- spawn error of several lines, which stops at "Press ENTER").
+require('flint').setup({ cmd = { root .. '/no-such-flint-lsp' }, root_dir = root })
+local function missing()
+  return vim.tbl_filter(function(n)
+    return n.message:find('no-such-flint-lsp is not executable', 1, true) ~= nil
+  end, h.notifications)
+end
+vim.cmd('edit ' .. vim.fn.fnameescape(root .. '/g.py'))
+h.eq(1, #missing(), 'a missing flint-lsp is said at once')
+h.truthy(not missing()[1].message:find('\n', 1, true), 'in one line')
+vim.cmd('edit ' .. vim.fn.fnameescape(root .. '/h.py'))
+h.eq(1, #missing(), 'and only once')

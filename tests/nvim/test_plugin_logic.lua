@@ -87,6 +87,12 @@ h.eq(original, h.text(bufnr), 'the whole session is one undo step')
 sessions.on_notification(nil, { sessionId = 's2', uri = uri, state = 'streaming',
   region = { start = { line = 0, character = 0 }, ['end'] = { line = 1, character = 0 } } }, {})
 h.eq('flint: editing', flint.status(bufnr), 'statusline while streaming')
+-- Nothing shows above a buffer's first line: the actions line goes under the region.
+local actions = vim.api.nvim_buf_get_extmarks(bufnr, highlight.actions_ns, 0, -1, { details = true })
+h.eq(1, #actions, 'one actions line')
+h.eq(0, actions[1][2], 'under the region\'s last line (row 0)')
+h.truthy(not actions[1][4].virt_lines_above, 'below it')
+h.contains(actions[1][4].virt_lines[1][1][1], 'flint: editing…', 'the streaming actions line')
 h.eq({ applied = true }, edit_at(0, 4, 5, '100'), 'streamed edit')
 break_undo()
 vim.api.nvim_buf_set_text(bufnr, 3, 0, 3, 0, { 'user_' })
@@ -96,6 +102,21 @@ vim.cmd('silent undo')
 h.eq('a = 100\nb = 2\nc = 3\nuser_d = "é✓x"\n', h.text(bufnr), 'undo takes back flint only')
 sessions.on_notification(nil, { sessionId = 's2', uri = uri, state = 'cancelled' }, {})
 h.eq('', flint.status(bufnr), 'statusline idle')
+h.eq({}, vim.api.nvim_buf_get_extmarks(bufnr, highlight.actions_ns, 0, -1, {}),
+  'no actions line once the session ended')
+
+-- Jobs in the statusline: the first by name, the others counted.
+local jobs = require('flint.jobs')
+jobs.started(101, 'Rename total', nil)
+h.eq('flint: "Rename total"', flint.status(bufnr), 'one job')
+jobs.started(102, 'Split module', nil)
+h.eq('flint: "Rename total" | +1 job', flint.status(bufnr), 'two jobs: one more counted')
+jobs.started(103, 'Add tests', nil)
+h.eq('flint: "Rename total" | +2 jobs', flint.status(bufnr), 'three jobs')
+for _, id in ipairs({ 101, 102, 103 }) do
+  jobs.by_id[id] = nil
+end
+h.eq('', flint.status(bufnr), 'statusline idle again')
 
 -- Positions: UTF-16 and UTF-8 columns of a line with multi-byte characters.
 local row = 3

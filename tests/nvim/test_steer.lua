@@ -37,6 +37,8 @@ h.eq(1, #flint.sessions(), 'steering keeps one session')
 h.eq(id, session.id, 'the steered session keeps its id')
 h.eq('done', session.result.state, 'steered session state')
 h.eq(steered_answer, h.text(bufnr), 'buffer holds the steered answer')
+h.eq('flint: in review "type it and use 2 * x"', flint.status(bufnr),
+  'the statusline names the steered instruction')
 flint.accept()
 h.wait_for('accept', function()
   return flint.sessions()[1].state == 'accepted'

@@ -178,6 +178,17 @@ function M.attach(bufnr)
   if buftype ~= '' or vim.api.nvim_buf_get_name(bufnr) == '' then
     return nil
   end
+  -- A cmd that cannot run: said once, in one line (Neovim's own spawn error is several lines
+  -- and stops at "Press ENTER" on every file opened).
+  local cmd = config.options.cmd
+  if type(cmd) == 'table' and type(cmd[1]) == 'string' and vim.fn.executable(cmd[1]) ~= 1 then
+    if M.missing_cmd_said ~= cmd[1] then
+      M.missing_cmd_said = cmd[1]
+      require('flint.message').show(('flint: flint-lsp was not found: %s is not executable'
+        .. ' (setup{ cmd = ... }, :checkhealth flint)'):format(cmd[1]), vim.log.levels.ERROR)
+    end
+    return nil
+  end
   local root = M.root_dir(bufnr)
   if compat.has_lsp_start then
     return vim.lsp.start(M.make_config(root), { bufnr = bufnr })
