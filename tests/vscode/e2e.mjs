@@ -7,14 +7,14 @@
 // "flint: Edit at Cursor / Selection" and asserts on the editor's text and on the status-bar
 // item (while the edit streams, while a job runs, after each ends), exactly as a person would
 // see them. Screenshots and every log land in DIR for a person to look at.
-import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {parseArgs} from 'node:util';
 import {chromium} from 'playwright-core';
 
 import {CodeServer} from './lib/codeServer.mjs';
 import {startProcess, stopAll, waitFor, waitForPortFile} from './lib/processes.mjs';
-import {answerInput, codeLensTitles, editorText, flintStatus, focusEditor, goToLine, notifications, openFile, quickPickRows, runCommand, waitForEditorText, waitForStatus, waitForWorkbench} from './lib/workbench.mjs';
+import {answerInput, codeLensTitles, cursorStatus, editorText, flintStatus, focusEditor, goToLine, notifications, openFile, quickPickRows, runCommand, waitForEditorText, waitForStatus, waitForWorkbench} from './lib/workbench.mjs';
 
 const {values: args} = parseArgs({
   options: {
@@ -67,12 +67,40 @@ const STEERED_TOTAL = [
 ].join('\n');
 const STEERED = ORIGINAL.replace(ORIGINAL.split('\n').slice(0, 5).join('\n'), STEERED_TOTAL);
 const STEER_MARKER = 'E2E-STEER';
+// The same rewrite, streamed over about eight seconds: time to type inside it, or to start a
+// second edit in the same file, while it streams.
+const SLOW_MARKER = 'E2E-SLOW-REWRITE';
+// The second edit of one file rewrites `mean` (lines 8-9).
+const MEAN_MARKER = 'E2E-REWRITE-MEAN';
+const REWRITTEN_MEAN = [
+  'def mean(items):', '    """Average of the items, flint e2e."""',
+  '    return total(items) / len(items)'
+].join('\n');
+const ORIGINAL_MEAN = ORIGINAL.split('\n').slice(7, 9).join('\n');
+// Answered only when flint-lsp asks for the model set in the Settings UI.
+const UI_MODEL = 'fake-fast-from-settings-ui';
+const UI_TOTAL = [
+  'def total(items):', '    """Sum of the items, model set in the Settings UI."""',
+  '    return sum(items)'
+].join('\n');
 
 // What the model endpoint answers: the rewritten region, streamed slowly enough (about two
 // seconds) for the streaming state to be seen, like a person would on a slow model.
 const SCRIPT = {
   rules: [
-    // First: a steered request also carries the first instruction, as history.
+    {
+      matchRegex: `"model":\\s*"${UI_MODEL}"`,
+      reply: {text: UI_TOTAL + '\n', chunkSize: 3, tokensPerSecond: 25, firstTokenMs: 300},
+    },
+    {
+      match: SLOW_MARKER,
+      reply: {text: REWRITTEN_TOTAL + '\n', chunkSize: 2, tokensPerSecond: 5, firstTokenMs: 300},
+    },
+    {
+      match: MEAN_MARKER,
+      reply: {text: REWRITTEN_MEAN + '\n', chunkSize: 3, tokensPerSecond: 25, firstTokenMs: 300},
+    },
+    // A steered request also carries the first instruction, as history.
     {
       match: STEER_MARKER,
       reply: {text: STEERED_TOTAL + '\n', chunkSize: 3, tokensPerSecond: 25, firstTokenMs: 300},
@@ -126,6 +154,38 @@ async function requestEdit() {
       page, 'flint: Edit at Cursor / Selection', `${EDIT_MARKER}: use sum() and add a docstring`);
 }
 
+async function requestSlowEdit() {
+  await selectTotal();
+  await runCommand(page, 'flint: Edit at Cursor / Selection');
+  await answerInput(page, 'flint: Edit at Cursor / Selection', `${SLOW_MARKER}: use sum()`);
+}
+
+// Selects `mean` (the last function: its two lines above the file's last, empty line), wherever
+// an edit above has moved it.
+async function selectMean() {
+  await focusEditor(page);
+  await page.keyboard.press('Control+End');
+  for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+End');
+}
+
+// Waits until flint has written part of its rewrite and is still streaming.
+async function waitForPartialRewrite(original = ORIGINAL) {
+  await waitForStatus(page, 'editing', (s) => /editing/.test(s.label), 20000);
+  return waitForEditorText(page, 'part of flint\'s rewrite in the buffer', (t) => t !== original, 20000);
+}
+
+// The whole CodeLens lines (a title without a command is not a link: codeLensTitles skips it).
+async function lensTitlesContaining(what, words, timeoutMs = 15000) {
+  return waitFor(what, async () => {
+    const titles = await page.locator('.editor-group-container.active .contentWidgets .codelens-decoration')
+                       .allInnerTexts();
+    return words.every((w) => titles.some((t) => t.includes(w))) ? titles : undefined;
+  }, {timeoutMs});
+}
+
 // Watches the status bar while the edit streams: it must say "editing" with a spinner at some
 // point, then "review edit" once the region holds the rewrite.
 async function watchStreamingEdit(label) {
@@ -167,6 +227,10 @@ step('install the .vsix into code-server', async () => {
   workspace = join(OUT, 'workspace');
   mkdirSync(workspace, {recursive: true});
   writeFileSync(join(workspace, 'sample.py'), ORIGINAL);
+  // One file per test below, so that each starts from the original text.
+  for (const name of ['selection.py', 'typing.py', 'two_edits.py', 'settings_ui.py']) {
+    writeFileSync(join(workspace, name), ORIGINAL);
+  }
   codeServer = new CodeServer(OUT);
   codeServer.writeSettings(flintSettings());
   codeServer.installExtension(resolve(args.vsix));
@@ -287,6 +351,99 @@ step('a second edit, accepted from its CodeLens, is one undo step', async () => 
   await waitForEditorText(page, 'redo to bring back the rewrite', (t) => t === EXPECTED, 10000);
 });
 
+step(
+    'an edit from a selection collapses it; Escape clears a new selection, not the edit',
+    async () => {
+      await openFile(page, 'selection.py');
+      await requestEdit();
+      await waitForStatus(page, 'editing', (s) => /editing/.test(s.label), 20000);
+      const cursor = await cursorStatus(page);
+      console.log(`  cursor while streaming: ${cursor}`);
+      assertOk(!/selected/.test(cursor), `the selection is still there: "${cursor}"`);
+      await screenshot('selection-collapsed');
+      // A selection made while flint streams: the first Escape is VS Code's (clear it).
+      await page.keyboard.press('Shift+ArrowUp');
+      await waitFor('a new selection', async () => /selected/.test(await cursorStatus(page)),
+                    {timeoutMs: 5000});
+      await page.keyboard.press('Escape');
+      await waitFor('Escape to clear the selection', async () => !/selected/.test(await cursorStatus(page)),
+                    {timeoutMs: 5000});
+      const after = await flintStatus(page);
+      assertOk(
+          /editing|review edit/.test(after?.label ?? ''),
+          `Escape with a selection cancelled the edit: ${JSON.stringify(after)}`);
+      await waitForEditorText(page, 'the rewrite, whole', (t) => t === EXPECTED, 30000);
+      await waitForStatus(page, 'review edit', (s) => /review edit/.test(s.label), 20000);
+      await runCommand(page, 'flint: Reject');
+      await waitForEditorText(page, 'the original text back', (t) => t === ORIGINAL, 15000);
+    });
+
+step(
+    'typing inside a streaming edit: the keys land, flint stops, Reject restores the original ' +
+        'with the typed text kept',
+    async () => {
+      await openFile(page, 'typing.py');
+      await requestSlowEdit();
+      await waitForPartialRewrite();
+      const typed = '  # typed while flint streamed';
+      await goToLine(page, 1, 18);  // the end of `def total(items):`, a line flint keeps
+      await page.keyboard.type(typed, {delay: 20});
+      const stopped = await waitForStatus(
+          page, 'edit stopped', (s) => /edit stopped/.test(s.label) && !s.spinning, 20000);
+      console.log(`  status: ${stopped.label}`);
+      const lenses = await lensTitlesContaining(
+          'CodeLens: stopped, Reject, Keep', ['stopped: you typed inside it', 'Reject', 'Keep']);
+      console.log(`  CodeLens: ${JSON.stringify(lenses)}`);
+      const half = await editorText(page);
+      assertOk(
+          half.split('\n')[0] === `def total(items):${typed}`,
+          `the typed text is not on line 1:\n${half}`);
+      await screenshot('typed-inside-stopped');
+      await runCommand(page, 'flint: Reject');
+      const restored = ORIGINAL.replace('def total(items):', `def total(items):${typed}`);
+      await waitForEditorText(
+          page, 'the original with the typed text', (t) => t === restored, 15000);
+      await waitFor(
+          'the CodeLens to go', async () => (await codeLensTitles(page)).length === 0,
+          {timeoutMs: 10000});
+      await screenshot('typed-inside-rejected');
+    });
+
+step(
+    'two edits in one file: the older stops with Reject offered; Reject and Accept act on the ' +
+        'edit under the cursor',
+    async () => {
+      await openFile(page, 'two_edits.py');
+      await requestSlowEdit();
+      await waitForPartialRewrite();
+      await selectMean();
+      await runCommand(page, 'flint: Edit at Cursor / Selection');
+      await answerInput(
+          page, 'flint: Edit at Cursor / Selection', `${MEAN_MARKER}: add a docstring`);
+      await waitForEditorText(
+          page, 'the rewrite of mean', (t) => t.includes(REWRITTEN_MEAN), 30000);
+      await waitForStatus(page, 'review edit', (s) => /review edit/.test(s.label) && !s.spinning,
+                          20000);
+      const lenses = await lensTitlesContaining(
+          'CodeLens: the older stopped, the newer in review',
+          ['stopped: a newer edit in this file started', 'Keep', 'Accept', 'Steer']);
+      console.log(`  CodeLens: ${JSON.stringify(lenses)}`);
+      await screenshot('two-edits');
+      // The cursor in `total`: Reject takes back the older, half-written edit only.
+      await goToLine(page, 2, 1);
+      await runCommand(page, 'flint: Reject');
+      const withMean = ORIGINAL.replace(ORIGINAL_MEAN, REWRITTEN_MEAN);
+      await waitForEditorText(
+          page, 'total back to its original, mean still rewritten', (t) => t === withMean, 15000);
+      // The cursor in `mean`: Accept keeps its rewrite.
+      await selectMean();
+      await page.keyboard.press('ArrowLeft');
+      await runCommand(page, 'flint: Accept');
+      await waitForStatus(page, 'idle', (s) => s.label === 'flint' && !s.spinning, 15000);
+      assertEqual(await editorText(page), withMean, 'text after accepting mean');
+      await screenshot('two-edits-done');
+    });
+
 step('Run Agent Task: the status bar shows the running job; Show Jobs cancels it', async () => {
   await runCommand(page, 'flint: Run Agent Task');
   await answerInput(page, 'flint: Run Agent Task', 'E2E-JOB: add type hints everywhere');
@@ -311,7 +468,11 @@ step('Run Agent Task: the status bar shows the running job; Show Jobs cancels it
 step(
     'a bad setting, changed while VS Code runs, reaches flint and offers Open Settings',
     async () => {
-      codeServer.writeSettings(flintSettings({'flint.edit.maxRegionLines': 0}));
+      // Into the Machine (Remote) settings too: code-server notices a change of that file on disk,
+      // not of the User one (which its Settings UI writes).
+      codeServer.writeSettings(
+          flintSettings({'flint.edit.maxRegionLines': 0}),
+          ['flint.server.path', 'flint.server.logFile', 'flint.edit.maxRegionLines']);
       const toast = page.locator('.notification-toast', {hasText: 'maxRegionLines'}).first();
       await toast.waitFor({state: 'visible', timeout: 30000});
       console.log(`  notification: ${JSON.stringify(await notifications(page))}`);
@@ -324,6 +485,67 @@ step(
           /flint\.edit\.maxRegionLines/.test(query.replace(/\u00a0/g, ' ')),
           `settings search is "${query}"`);
       await screenshot('open-settings');
+    });
+
+step('a setting changed in the Settings UI is read by flint-lsp at once', async () => {
+  // The Settings editor is open from the step above, its search box focused (the User tab: the
+  // model's name applies there in a remote window too).
+  await page.locator('.settings-editor .suggest-input-container .monaco-editor.focused')
+      .waitFor({state: 'visible', timeout: 10000});
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('flint.models.fast.model');
+  const item = page.locator('.settings-editor .setting-item-contents', {hasText: 'Fast: Model'});
+  await item.waitFor({state: 'visible', timeout: 15000});
+  const input = item.locator('input').first();
+  await input.click();
+  await input.fill(UI_MODEL);
+  await page.keyboard.press('Enter');
+  await waitFor('the Settings UI to write the User settings', async () => {
+    const user = readFileSync(join(codeServer.userDataDir, 'User', 'settings.json'), 'utf8');
+    return user.includes(UI_MODEL);
+  }, {timeoutMs: 15000});
+  await screenshot('settings-ui-model');
+  await page.keyboard.press('Escape');  // the search box, then the Settings editor itself
+  await openFile(page, 'settings_ui.py');
+  await requestEdit();
+  const expected = ORIGINAL.replace(ORIGINAL.split('\n').slice(0, 5).join('\n'), UI_TOTAL);
+  await waitForEditorText(
+      page, 'the answer for the model set in the UI', (t) => t === expected, 30000);
+  await screenshot('settings-ui-edit');
+  await runCommand(page, 'flint: Reject');
+  await waitForEditorText(page, 'the original text back', (t) => t === ORIGINAL, 15000);
+});
+
+step(
+    'flint-lsp not found: the message names the path and its button opens the Remote tab, ' +
+        'where flint.server.path applies in a remote window',
+    async () => {
+      const missing = join(OUT, 'no-such-dir', 'flint-lsp');
+      codeServer.writeSettings(flintSettings({'flint.server.path': missing}));
+      const toast = page.locator('.notification-toast', {hasText: 'no-such-dir'}).first();
+      await toast.waitFor({state: 'visible', timeout: 30000});
+      console.log(`  notification: ${JSON.stringify(await notifications(page))}`);
+      await screenshot('server-not-found');
+      await toast.locator('.monaco-button', {hasText: 'Open Remote Settings'}).click();
+      const tab = await waitFor('the Remote tab of the Settings editor', async () => {
+        const checked = await page.locator('.settings-editor .settings-tabs-widget .action-label.checked')
+                            .allInnerTexts();
+        return checked.find((t) => /Remote/.test(t));
+      }, {timeoutMs: 15000});
+      console.log(`  settings tab: ${tab}`);
+      const query =
+          await page.locator('.settings-editor .suggest-input-container .view-lines').innerText();
+      assertOk(
+          /flint\.server\.path/.test(query.replace(/\u00a0/g, ' ')), `settings search is "${query}"`);
+      const item = page.locator('.settings-editor .setting-item-contents', {hasText: 'Server: Path'});
+      await item.waitFor({state: 'visible', timeout: 15000});
+      const shown = await item.locator('input').first().inputValue();
+      assertEqual(shown, missing, 'flint.server.path in the Remote tab');
+      await screenshot('server-path-remote-tab');
+      await page.keyboard.press('Escape');
+      codeServer.writeSettings(flintSettings());
+      await waitForStatus(
+          page, 'flint running again', (s) => s.label === 'flint' && !s.spinning, 60000);
     });
 
 async function main() {

@@ -1,10 +1,13 @@
 // flint's window/showMessage as VS Code notifications; the ones caused by configuration offer
-// "Open Settings" at the settings they are about.
+// "Open Settings" at the settings they are about, on the tab where they apply.
 import * as vscode from 'vscode';
 import {MessageType, type ShowMessageParams} from 'vscode-languageclient';
 
 import {settingsQueryFor} from './messages';
+import {openSettingsAt} from './settingsUi';
 
+// In every notification, whichever tab it opens (settingsUi.ts picks the one where the setting
+// applies).
 const OPEN_SETTINGS = 'Open Settings';
 
 export async function showWithSettingsAction(
@@ -20,7 +23,7 @@ export async function showWithSettingsAction(
                                             vscode.window.showInformationMessage;
   const choice = await show(message, ...actions);
   if (choice === OPEN_SETTINGS && query) {
-    await vscode.commands.executeCommand('workbench.action.openSettings', query);
+    await openSettingsAt(query);
   }
 }
 

@@ -63,12 +63,6 @@ export class SessionTracker {
 
   update(params: EditSessionParams): SessionTransition {
     const previous = this.sessions.get(params.sessionId);
-    if (!previous && params.state === 'streaming') {
-      // The server stops an edit still streaming in the document when a new one starts there.
-      for (const older of this.sessions.values()) {
-        if (older.uri === params.uri && older.state === 'streaming') older.superseded = true;
-      }
-    }
     const session: SessionRecord = {
       sessionId: params.sessionId,
       uri: params.uri,
@@ -88,6 +82,14 @@ export class SessionTracker {
   }
 
   get(sessionId: string): SessionRecord|undefined { return this.sessions.get(sessionId); }
+
+  // A new edit is being asked for in `uri`: the server stops the one streaming there (before it
+  // reports the new one), and says only "cancelled".
+  supersedeStreamingIn(uri: string): void {
+    for (const older of this.sessions.values()) {
+      if (older.uri === uri && older.state === 'streaming') older.superseded = true;
+    }
+  }
 
   // Records that one of the session's streamed edits is in the buffer.
   noteWritten(sessionId: string): void {

@@ -35,3 +35,12 @@ test('brackets inside the message stay', () => {
       parseServerLogLine('[2026-12-06 14:03:47.123] [info] [edit 4] region [3, 9)'),
       {level: 'info', message: '[edit 4] region [3, 9)'});
 });
+
+test('a logger name before the level is skipped', () => {
+  assert.deepEqual(
+      parseServerLogLine('[2026-12-06 14:10:06.269] [flint] [debug] settings now: fast=x'),
+      {level: 'debug', message: 'settings now: fast=x'});
+  assert.deepEqual(
+      parseServerLogLine('[2026-12-06 14:10:06.269] [flint] [warning] [edit 2] slow'),
+      {level: 'warn', message: '[edit 2] slow'});
+});

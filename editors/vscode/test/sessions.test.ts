@@ -125,14 +125,16 @@ test('a session cancelled before anything was written is over', () => {
   assert.deepEqual(sessions.live(A), []);
 });
 
-test('a newer edit in the document marks the one streaming there as superseded', () => {
+test('asking for a new edit in a document marks the one streaming there as superseded', () => {
   const sessions = new SessionTracker();
   sessions.update(params('s1', A, 'streaming'));
   sessions.update(params('s3', B, 'streaming'));
   sessions.noteWritten('s1');
-  sessions.update(params('s2', A, 'streaming'));
+  sessions.supersedeStreamingIn(A);
+  // The server stops the older before it reports the newer.
   sessions.update(params('s1', A, 'cancelled', {reason: 'cancelled'}));
+  sessions.update(params('s2', A, 'streaming'));
   assert.equal(sessions.get('s1')?.superseded, true);
   assert.equal(sessions.get('s3')?.superseded, undefined);
-  assert.deepEqual(sessions.live(A).map((s) => s.sessionId), ['s1', 's2']);
+  assert.deepEqual(sessions.live(A).map((s) => s.sessionId), ['s2', 's1']);
 });

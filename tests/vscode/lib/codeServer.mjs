@@ -61,13 +61,17 @@ export class CodeServer {
   }
 
   // In code-server every window is remote: settings of `machine-overridable` scope such as
-  // flint.server.path are read from the remote's Machine settings, not from the User ones.
-  writeSettings(settings) {
+  // flint.server.path are read from the remote's Machine settings (the Remote tab), not from the
+  // User ones. Like a person following the README: those go to Machine, the rest to User (so the
+  // User tab of the Settings UI changes them).
+  writeSettings(settings, machineKeys = ['flint.server.path', 'flint.server.logFile']) {
+    const machine = Object.fromEntries(
+        Object.entries(settings).filter(([key]) => machineKeys.includes(key)));
     writeFileSync(
         join(this.userDataDir, 'User', 'settings.json'),
         JSON.stringify({...QUIET_SETTINGS, ...settings}, null, 2));
     writeFileSync(
-        join(this.userDataDir, 'Machine', 'settings.json'), JSON.stringify(settings, null, 2));
+        join(this.userDataDir, 'Machine', 'settings.json'), JSON.stringify(machine, null, 2));
   }
 
   installExtension(vsix) {

@@ -127,3 +127,13 @@ export async function codeLensTitles(page) {
   return page.locator('.editor-group-container.active .contentWidgets .codelens-decoration a')
       .allInnerTexts();
 }
+
+// The editor's cursor item in the status bar ("Ln 5, Col 18", with "(97 selected)" while text is
+// selected), as a person reads it.
+export async function cursorStatus(page) {
+  return page.evaluate(() => {
+    const item = document.getElementById('status.editor.selection');
+    return (item?.textContent ?? '').replace(/\u00a0/g, ' ').trim();
+  });
+}
+
