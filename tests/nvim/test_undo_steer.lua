@@ -1,7 +1,7 @@
 -- Steer then accept is one undo step, in Neovim's real main loop (which closes the undo block
 -- between two events): one `u` after accepting a steered session returns to the text before
--- the session, whether the steer came while streaming or in review. And `u` after a reject
--- brings back flint's text as plain text, which the plugin says once.
+-- the session, whether the steer came while streaming or in review. (Undo in review and
+-- after a reject: test_review_ui.lua; the same in a real terminal: run_tmux.sh.)
 local h = require('helpers')
 h.capture_notifications()
 
