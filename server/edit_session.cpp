@@ -492,9 +492,9 @@ bool EditSession::steer() {
   return true;
 }
 
-bool EditSession::cancel() {
+bool EditSession::cancel(const std::string& reason) {
   if (phase_ != Phase::kStreaming) return false;
-  end(SessionState::kCancelled, "cancelled");
+  end(SessionState::kCancelled, reason);
   return true;
 }
 

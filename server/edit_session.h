@@ -153,7 +153,8 @@ class EditSession {
   // output until the new stream's first line arrives. False when the session is over.
   bool steer();
   // flint.cancel: stop streaming; what is in the buffer stays. False unless streaming.
-  bool cancel();
+  // `reason` is told with the cancelled state.
+  bool cancel(const std::string& reason = "cancelled");
   // flint.accept: keep the region as it is. False when already accepted or rejected.
   bool accept();
   // flint.reject: restore the original region text (one edit, once nothing is in flight); the

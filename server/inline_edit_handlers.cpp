@@ -296,22 +296,20 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
     return;
   }
 
-  // A new edit in the same document supersedes one still streaming there: two streams into
-  // one buffer would each take the other's edits for the user's typing.
-  for (auto& [id, other] : edits_) {
-    if (other->uri == doc->uri && other->core && other->core->state() == SessionState::kStreaming) {
-      if (other->stream) other->stream->cancel();
-      other->stream.reset();
-      other->core->cancel();
-    }
-  }
-
   const parsers::SyntaxTree* tree = trees_->find(doc->uri);
   parsers::ScopeOptions scope_options;
   scope_options.max_region_lines =
       static_cast<uint32_t>(std::max(1, config_.edit.max_region_lines));
   parsers::Scope scope = parsers::find_scope(tree ? &tree->tree() : nullptr, doc->text,
                                              parsers::ByteRange{*begin, *end}, scope_options);
+
+  // Edits in other regions of the document stream side by side (each takes the other's edits
+  // for typing outside its region). One still streaming over these lines is stopped and rolled
+  // back first, so that nothing is left half-written and the model never reads half an
+  // answer: this edit starts once the original is back.
+  if (ActiveEdit* older = streaming_edit_over(doc->uri, scope.first_line, scope.last_line)) {
+    if (supersede(*older, args, context, reply)) return;
+  }
 
   auto edit = std::make_unique<ActiveEdit>(io_);
   edit->id = std::to_string(next_edit_id_++);
@@ -591,6 +589,56 @@ void Server::send_session_edit(ActiveEdit& edit, const LineEdit& line_edit) {
   });
 }
 
+ActiveEdit* Server::streaming_edit_over(const std::string& uri, uint32_t first_line,
+                                        uint32_t last_line) {
+  for (auto& [id, other] : edits_) {
+    if (other->uri != uri || !other->core || other->core->state() != SessionState::kStreaming)
+      continue;
+    SessionRegion region = other->core->region();
+    uint32_t other_last = region.first_line + std::max<uint32_t>(region.line_count, 1) - 1;
+    if (region.first_line <= last_line && first_line <= other_last) return other.get();
+  }
+  return nullptr;
+}
+
+bool Server::supersede(ActiveEdit& older, const InlineEditArgs& args, const CommandContext& context,
+                       const Reply<json>& reply) {
+  SessionRegion region = older.core->region();
+  uint32_t partial_lines = region.line_count;
+  auto original_lines = static_cast<uint32_t>(
+      std::count(older.core->original_text().begin(), older.core->original_text().end(), '\n'));
+  if (older.stream) older.stream->cancel();
+  older.stream.reset();
+  older.core->cancel("replaced by a newer edit over the same lines");
+  if (older.core->reject()) return false;  // cannot roll back: the newer starts over it now
+  // The request's lines as they will be once the older region holds its original again: lines
+  // inside it become its bounds.
+  InlineEditArgs mapped = args;
+  auto map = [&](protocol::Position& p, bool is_end) {
+    uint32_t first = region.first_line;
+    if (p.line < first) return;
+    if (p.line >= first + partial_lines) {
+      p.line = p.line - partial_lines + original_lines;
+      return;
+    }
+    if (is_end) {
+      p.line = first + std::max<uint32_t>(original_lines, 1) - 1;
+      p.character = 1u << 30;  // past the end of the line: its end (LSP)
+    } else {
+      p.line = first;
+      p.character = 0;
+    }
+  };
+  map(mapped.range.start, false);
+  map(mapped.range.end, true);
+  spdlog::info("edit {}: rolled back for a newer edit over lines {}-{}", older.id,
+               region.first_line + 1, region.first_line + region.line_count);
+  older.after_rollback = [this, mapped, args, context, reply](bool restored) {
+    start_inline_edit(restored ? mapped : args, context, reply);
+  };
+  return true;
+}
+
 void Server::on_edit_state(ActiveEdit& edit, SessionState state, const std::string& reason) {
   std::string name(to_string(state));
   if (edit.escalating && state == SessionState::kCancelled) return;  // reported as escalated
@@ -601,6 +649,13 @@ void Server::on_edit_state(ActiveEdit& edit, SessionState state, const std::stri
     r.error(ErrorCode::RequestFailed,
             "the original text could not be restored: " +
                 (reason.empty() ? std::string(to_string(state)) : reason));
+  }
+  if (edit.after_rollback && (state == SessionState::kRejected || state == SessionState::kFailed)) {
+    // Posted: the newer edit starts from the document as the rollback left it, outside this
+    // session's callbacks.
+    asio::post(io_, [start = std::move(edit.after_rollback),
+                     restored = state == SessionState::kRejected] { start(restored); });
+    edit.after_rollback = nullptr;
   }
   if (is_terminal_stream_state(state)) {
     if (edit.stream) {

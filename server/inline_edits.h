@@ -7,6 +7,7 @@
 
 #include <asio/steady_timer.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -53,6 +54,10 @@ struct ActiveEdit {
 
   // A flint.reject waiting for its restoring edit to land.
   std::optional<protocol::Reply<nlohmann::json>> reject_reply;
+
+  // A newer edit over this one's region, started once this one is rolled back (true) or
+  // could not be (false).
+  std::function<void(bool restored)> after_rollback;
 
   std::string job_id;       // set when escalated to an agent job
   bool escalating = false;  // the core's "cancelled" is not reported: "escalated" is

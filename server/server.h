@@ -117,6 +117,12 @@ class Server {
   void report_edit_progress(ActiveEdit& edit);
   void send_session_edit(ActiveEdit& edit, const LineEdit& line_edit);
   void on_edit_state(ActiveEdit& edit, SessionState state, const std::string& reason);
+  // The edit still streaming in `uri` whose region meets lines [first_line, last_line], or null.
+  ActiveEdit* streaming_edit_over(const std::string& uri, uint32_t first_line, uint32_t last_line);
+  // Stops `older` and rolls it back; the newer edit (`args`) starts once the original is back.
+  // False when it cannot be rolled back (the newer starts at once).
+  bool supersede(ActiveEdit& older, const InlineEditArgs& args, const CommandContext& context,
+                 const protocol::Reply<nlohmann::json>& reply);
   void escalate_edit(ActiveEdit& edit, const std::string& reason);
   void validate_edit(ActiveEdit& edit);
   void clear_edit_diagnostics(ActiveEdit& edit);

@@ -213,6 +213,74 @@ TEST(InlineEdit, RejectAfterTypingInsideRestoresAroundTheKeystroke) {
 
 // Neovim 0.7 sends a line-wise selection with the end past the end of its line: the
 // specification says such a character means the line's end.
+// The last flint/editSession of a session: {state, reason}.
+std::optional<json> last_session_state(const EditorClient& editor, const std::string& id) {
+  std::optional<json> last;
+  for (const auto& n : editor.notifications()) {
+    if (n["method"] == "flint/editSession" && n["params"]["sessionId"] == id) last = n["params"];
+  }
+  return last;
+}
+
+TEST(InlineEdit, EditsInTwoRegionsOfOneFileStreamSideBySide) {
+  const std::string new_area = "def area(r):\n    return math.pi * r ** 2\n";
+  const std::string new_perimeter = "def perimeter(r):\n    return math.tau * r\n";
+  Harness h(json{{"rules", json::array({reply_text("square it", new_area, 40, 100),
+                                        reply_text("use tau", new_perimeter, 40, 100)})}});
+  h.editor->open(kUri, "python", kPython);
+  int64_t first = h.editor->execute_async("flint.inlineEdit",
+                                          edit_args(kUri, lsp_range(4, 4, 4, 4), "square it"));
+  int64_t second = h.editor->execute_async("flint.inlineEdit",
+                                           edit_args(kUri, lsp_range(9, 4, 9, 4), "use tau"));
+  auto a = h.editor->wait_response(first);
+  auto b = h.editor->wait_response(second);
+  ASSERT_TRUE(a && b) << h.editor->server_stderr();
+  EXPECT_EQ((*a)["result"]["state"], "done") << a->dump();
+  EXPECT_EQ((*b)["result"]["state"], "done") << b->dump();
+  std::string expected = kPython;
+  expected.replace(expected.find("def area"), 40, new_area);
+  size_t at = expected.find("def perimeter");
+  expected.replace(at, expected.find("\n\n\nprint") + 1 - at, new_perimeter);
+  EXPECT_EQ(h.editor->text(kUri), expected);
+  EXPECT_EQ(h.endpoint.requests().size(), 2u);
+}
+
+TEST(InlineEdit, ANewerEditOverAStreamingOneRollsItBackThenStarts) {
+  const std::string slow_area =
+      "def area(r):\n    \"\"\"The area of a circle of radius r, computed slowly.\"\"\"\n"
+      "    return math.pi * r * r\n";
+  const std::string new_area = "def area(r):\n    return math.pi * r ** 2\n";
+  Harness h(json{{"rules", json::array({reply_text("document it", slow_area, 15, 50),
+                                        reply_text("square it", new_area, 2000)})}});
+  h.editor->open(kUri, "python", kPython);
+  int64_t first = h.editor->execute_async("flint.inlineEdit",
+                                          edit_args(kUri, lsp_range(4, 4, 4, 4), "document it"));
+  // Half of the docstring is in the buffer: an unterminated string.
+  ASSERT_TRUE(h.editor->serve_until(
+      [&] { return h.editor->text(kUri).find("\"\"\"The area") != std::string::npos; }));
+  std::string half = h.editor->text(kUri);
+  ASSERT_NE(half, kPython);
+  json second =
+      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(5, 4, 5, 4), "square it"));
+  auto older = h.editor->wait_response(first);
+  ASSERT_TRUE(older) << h.editor->server_stderr();
+  EXPECT_EQ((*older)["result"]["state"], "cancelled") << older->dump();
+  EXPECT_NE((*older)["result"].value("reason", "").find("replaced by a newer edit"),
+            std::string::npos)
+      << older->dump();
+  EXPECT_EQ((*last_session_state(*h.editor, (*older)["result"]["sessionId"]))["state"], "rejected");
+  ASSERT_TRUE(second.contains("result")) << second.dump();
+  EXPECT_EQ(second["result"]["state"], "done") << second.dump();
+  std::string expected = kPython;
+  expected.replace(expected.find("def area"), 40, new_area);
+  EXPECT_EQ(h.editor->text(kUri), expected);
+  // The newer edit's model read the original function, never the half-written one.
+  auto requests = h.endpoint.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_NE(requests[1].body.find("return math.pi * r * r"), std::string::npos);
+  EXPECT_EQ(requests[1].body.find("The area of a circle"), std::string::npos);
+}
+
 TEST(InlineEdit, LinewiseSelectionEndingPastTheLineIsTheWholeLine) {
   const std::string new_area = "def area(r):\n    return math.pi * r ** 2\n";
   Harness h(json{{"rules", json::array({reply_text("square", new_area, 2000)})}});
