@@ -513,7 +513,14 @@ void Server::report_edit_progress(ActiveEdit& edit) {
   } else {
     message = std::to_string(s.tokens) + (s.tokens == 1 ? " token" : " tokens");
   }
-  progress(edit, json{{"kind", "report"}, {"message", message}});
+  json report{{"kind", "report"}, {"message", message}};
+  // An estimate: how far the answer has come through the region's length (a rewrite is
+  // about as long as what it replaces); 99 at most until the stream ends.
+  if (size_t original = edit.core->original_text().size(); original > 0 && s.first_code) {
+    size_t written = edit.core->model_output().size();
+    report["percentage"] = std::min<size_t>(99, written * 100 / original);
+  }
+  progress(edit, std::move(report));
 }
 
 void Server::escalate_edit(ActiveEdit& edit, const std::string& reason) {

@@ -22,7 +22,7 @@ local expected = original:gsub('def area%(r%):\n    return 3%.14 %* r %* r\n', n
 
 local endpoint = h.start_endpoint({ rules = { {
   match = 'Instruction: use math.pi',
-  reply = { text = new_area, tokensPerSecond = 300 },
+  reply = { text = new_area, tokensPerSecond = 60 },
 } } })
 local root = h.project({ ['app.py'] = original })
 h.setup_flint({ root = root, base_url = endpoint.base_url })
@@ -30,6 +30,7 @@ local bufnr = h.open(root .. '/app.py')
 
 -- Watch the highlight while the session streams.
 local highlighted_while_streaming = false
+local percentage_shown
 vim.api.nvim_create_autocmd('User', { pattern = 'FlintStatus', callback = function()
   local marks = vim.api.nvim_buf_get_extmarks(bufnr, require('flint.highlight').ns, 0, -1,
     { details = true })
@@ -39,6 +40,7 @@ vim.api.nvim_create_autocmd('User', { pattern = 'FlintStatus', callback = functi
       and marks[1][4].hl_group == 'FlintStreaming' then
     highlighted_while_streaming = true
   end
+  percentage_shown = percentage_shown or line:match('^flint: editing "use math.pi and add a docstring" (%d+)%%')
 end })
 
 vim.api.nvim_win_set_cursor(0, { 5, 12 })
@@ -51,6 +53,8 @@ end)
 h.eq('done', session.result.state, 'session result state')
 h.eq(expected, h.text(bufnr), 'buffer after the streamed edit')
 h.truthy(highlighted_while_streaming, 'the region was highlighted while streaming')
+h.truthy(percentage_shown and tonumber(percentage_shown) <= 99,
+  'the statusline showed the instruction and a percentage: ' .. tostring(percentage_shown))
 
 local stats = session.result.stats
 h.truthy(stats and stats.tokens > 0, 'stats count tokens')

@@ -2,6 +2,7 @@
 // loopback model endpoint (FakeEndpoint) streaming OpenAI-style Server-Sent Events.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "tests/fake_endpoint/fake_endpoint.h"
@@ -279,6 +280,35 @@ TEST(InlineEdit, ANewerEditOverAStreamingOneRollsItBackThenStarts) {
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_NE(requests[1].body.find("return math.pi * r * r"), std::string::npos);
   EXPECT_EQ(requests[1].body.find("The area of a circle"), std::string::npos);
+}
+
+TEST(InlineEdit, ProgressReportsAPercentageThatGrowsAndEndsTheProgress) {
+  std::string body;
+  for (int i = 0; i < 30; ++i)
+    body += "    x" + std::to_string(i) + " = " + std::to_string(i * 2) + "\n";
+  std::string original = "def big():\n" + body + "    return x0\n";
+  std::string answer = original;
+  answer.replace(answer.find("x0\n"), 3, "x1\n");
+  Harness h(json{{"rules", json::array({reply_text("return x1", answer, 400)})}});
+  h.editor->open(kUri, "python", original);
+  int64_t id = h.editor->execute_async(
+      "flint.inlineEdit", edit_args(kUri, lsp_range(3, 4, 3, 4), "return x1"), "edit-progress");
+  auto response = h.editor->wait_response(id);
+  ASSERT_TRUE(response && response->contains("result")) << h.editor->server_stderr();
+  std::vector<int> percentages;
+  std::string last_kind;
+  for (const auto& n : h.editor->notifications()) {
+    if (n["method"] != "$/progress" || n["params"]["token"] != "edit-progress") continue;
+    const json& value = n["params"]["value"];
+    last_kind = value["kind"];
+    if (value.contains("percentage")) percentages.push_back(value["percentage"].get<int>());
+  }
+  ASSERT_GE(percentages.size(), 2u);
+  EXPECT_TRUE(std::is_sorted(percentages.begin(), percentages.end()))
+      << ::testing::PrintToString(percentages);
+  EXPECT_LT(percentages.front(), percentages.back());
+  EXPECT_LE(percentages.back(), 99);
+  EXPECT_EQ(last_kind, "end");
 }
 
 TEST(InlineEdit, LinewiseSelectionEndingPastTheLineIsTheWholeLine) {
