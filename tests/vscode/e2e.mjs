@@ -228,7 +228,7 @@ step('install the .vsix into code-server', async () => {
   mkdirSync(workspace, {recursive: true});
   writeFileSync(join(workspace, 'sample.py'), ORIGINAL);
   // One file per test below, so that each starts from the original text.
-  for (const name of ['selection.py', 'typing.py', 'two_edits.py', 'settings_ui.py']) {
+  for (const name of ['selection.py', 'typing.py', 'two_edits.py', 'undo.py', 'settings_ui.py']) {
     writeFileSync(join(workspace, name), ORIGINAL);
   }
   codeServer = new CodeServer(OUT);
@@ -410,8 +410,8 @@ step(
     });
 
 step(
-    'two edits in one file: the older stops with Reject offered; Reject and Accept act on the ' +
-        'edit under the cursor',
+    'two edits in one file stream side by side; Reject and Accept act on the edit under the ' +
+        'cursor; a newer edit over the same lines rolls the older back first',
     async () => {
       await openFile(page, 'two_edits.py');
       await requestSlowEdit();
@@ -420,16 +420,17 @@ step(
       await runCommand(page, 'flint: Edit at Cursor / Selection');
       await answerInput(
           page, 'flint: Edit at Cursor / Selection', `${MEAN_MARKER}: add a docstring`);
-      await waitForEditorText(
-          page, 'the rewrite of mean', (t) => t.includes(REWRITTEN_MEAN), 30000);
+      const both = EXPECTED.replace(ORIGINAL_MEAN, REWRITTEN_MEAN);
+      await waitForEditorText(page, 'both rewrites, whole', (t) => t === both, 30000);
       await waitForStatus(page, 'review edit', (s) => /review edit/.test(s.label) && !s.spinning,
                           20000);
-      const lenses = await lensTitlesContaining(
-          'CodeLens: the older stopped, the newer in review',
-          ['stopped: a newer edit in this file started', 'Keep', 'Accept', 'Steer']);
+      const lenses = await waitFor('two review CodeLens lines', async () => {
+        const titles = await codeLensTitles(page);
+        return titles.filter((t) => t.includes('Accept')).length === 2 ? titles : undefined;
+      }, {timeoutMs: 15000});
       console.log(`  CodeLens: ${JSON.stringify(lenses)}`);
       await screenshot('two-edits');
-      // The cursor in `total`: Reject takes back the older, half-written edit only.
+      // The cursor in `total`: Reject takes back that edit only.
       await goToLine(page, 2, 1);
       await runCommand(page, 'flint: Reject');
       const withMean = ORIGINAL.replace(ORIGINAL_MEAN, REWRITTEN_MEAN);
@@ -442,6 +443,75 @@ step(
       await waitForStatus(page, 'idle', (s) => s.label === 'flint' && !s.spinning, 15000);
       assertEqual(await editorText(page), withMean, 'text after accepting mean');
       await screenshot('two-edits-done');
+
+      // A newer edit over lines an older one is still writing: the older is rolled back (never
+      // left half-written), then the newer streams over the original.
+      await requestSlowEdit();
+      await waitForPartialRewrite(withMean);
+      await requestEdit();
+      const rewritten = withMean.replace(ORIGINAL.split('\n').slice(0, 5).join('\n'), REWRITTEN_TOTAL);
+      await waitForEditorText(page, 'the newer rewrite, whole', (t) => t === rewritten, 30000);
+      await waitForStatus(page, 'review edit', (s) => /review edit/.test(s.label) && !s.spinning,
+                          20000);
+      // VS Code asks for CodeLens again a moment after they change.
+      await waitFor('one edit in review, the older gone', async () => {
+        const titles = await codeLensTitles(page);
+        return titles.filter((t) => t.includes('Accept')).length === 1 &&
+            !titles.some((t) => /editing|stopped/.test(t));
+      }, {timeoutMs: 10000});
+      await screenshot('newer-over-older');
+      await runCommand(page, 'flint: Reject');
+      await waitForEditorText(page, 'total back to its original', (t) => t === withMean, 15000);
+    });
+
+// Ctrl+Z, then a pause long enough for anything that would come back to show.
+async function undoOnce() {
+  await focusEditor(page);
+  await page.keyboard.press('Control+Z');
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+
+step(
+    'undo: steer + accept is one step; undo in review keeps the review; undo after Reject does ' +
+        'not bring flint\'s text back',
+    async () => {
+      await openFile(page, 'undo.py');
+      // Steer + Accept: one Ctrl+Z for all of it.
+      await requestEdit();
+      await waitForEditorText(page, 'the rewrite', (t) => t === EXPECTED, 30000);
+      await waitForStatus(page, 'review edit', (s) => /review edit/.test(s.label), 20000);
+      await runCommand(page, 'flint: Steer');
+      await answerInput(page, 'flint: Steer', `${STEER_MARKER}: start the sum at 0`);
+      await waitForEditorText(page, 'the steered rewrite', (t) => t === STEERED, 30000);
+      await waitForStatus(page, 'review edit', (s) => /review edit/.test(s.label), 20000);
+      await runCommand(page, 'flint: Accept');
+      await waitForStatus(page, 'idle', (s) => s.label === 'flint' && !s.spinning, 15000);
+      await undoOnce();
+      assertEqual(await editorText(page), ORIGINAL, 'one Ctrl+Z after steer + accept');
+
+      // Undo during review: the original is back, the review stays; Reject then ends it.
+      await requestEdit();
+      await waitForEditorText(page, 'the rewrite', (t) => t === EXPECTED, 30000);
+      await waitForStatus(page, 'review edit', (s) => /review edit/.test(s.label), 20000);
+      await undoOnce();
+      assertEqual(await editorText(page), ORIGINAL, 'Ctrl+Z in review');
+      await lensTitlesContaining('the review CodeLens after undo', ['Accept', 'Reject']);
+      await screenshot('undo-in-review');
+      await runCommand(page, 'flint: Reject');
+      await waitForStatus(page, 'idle after reject', (s) => s.label === 'flint' && !s.spinning,
+                          15000);
+      assertEqual(await editorText(page), ORIGINAL, 'text after Reject');
+
+      // Undo after Reject: flint's text does not come back outside review.
+      await requestEdit();
+      await waitForEditorText(page, 'the rewrite', (t) => t === EXPECTED, 30000);
+      await waitForStatus(page, 'review edit', (s) => /review edit/.test(s.label), 20000);
+      await runCommand(page, 'flint: Reject');
+      await waitForEditorText(page, 'the original text back', (t) => t === ORIGINAL, 15000);
+      await undoOnce();
+      assertEqual(await editorText(page), ORIGINAL, 'Ctrl+Z after Reject');
+      assertEqual((await codeLensTitles(page)).length, 0, 'CodeLens after Reject and undo');
+      await screenshot('undo-after-reject');
     });
 
 step('Run Agent Task: the status bar shows the running job; Show Jobs cancels it', async () => {

@@ -90,7 +90,6 @@ async function promptEdit(flint: FlintContext, target?: unknown): Promise<void> 
 }
 
 async function startInlineEdit(flint: FlintContext, args: InlineEditArgs): Promise<void> {
-  flint.sessions.supersedeStreamingIn(args.textDocument.uri);
   try {
     const result = await flint.execute<InlineEditResult>(Commands.inlineEdit, args, true);
     if (result?.stats) {

@@ -285,11 +285,7 @@ export class FlintContext implements vscode.Disposable {
       },
       // flint's code actions run flint.inlineEdit; a preset without an instruction asks for one.
       executeCommand: async (command, args, next) => {
-        const argument = args[0] as {instruction?: unknown, textDocument?: {uri?: unknown}} |
-            undefined;
-        if (command === 'flint.inlineEdit' && typeof argument?.textDocument?.uri === 'string') {
-          this.sessions.supersedeStreamingIn(argument.textDocument.uri);
-        }
+        const argument = args[0] as {instruction?: unknown} | undefined;
         if (command === 'flint.inlineEdit' && argument && typeof argument === 'object' &&
             !argument.instruction) {
           const instruction = await vscode.window.showInputBox({

@@ -140,9 +140,24 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
       );
     } else if (session.state === 'cancelled') {
       // The CodeLens on the region says it too, with Reject and Keep when text was left behind.
-      vscode.window.setStatusBarMessage(
-          isStopped(session) ? `${said} · Reject takes it back` : said, 8000);
+      say(session.sessionId, isStopped(session) ? `${said} · Reject takes it back` : said);
+    } else if (session.state === 'rejected' && transition.previous === 'cancelled') {
+      // Rolled back by the server right after it stopped (a newer edit over the same lines):
+      // "Reject takes it back" no longer holds.
+      const why = transition.previousReason;
+      say(session.sessionId,
+          `flint: edit rolled back${why && why !== 'cancelled' ? `: ${why}` : ''}`);
+    } else {
+      statusMessages.get(session.sessionId)?.dispose();
+      statusMessages.delete(session.sessionId);
     }
+  };
+
+  // One status-bar message per session at a time: a later state replaces the earlier one.
+  const statusMessages = new Map<string, vscode.Disposable>();
+  const say = (sessionId: string, text: string) => {
+    statusMessages.get(sessionId)?.dispose();
+    statusMessages.set(sessionId, vscode.window.setStatusBarMessage(text, 8000));
   };
 
   const subscriptions: vscode.Disposable[] = [

@@ -11,8 +11,6 @@ export interface SessionFacts {
   reason?: string;
   // flint's partial text is in the buffer (see SessionRecord.wrote).
   wrote?: boolean;
-  // A newer edit in the same document started while this one streamed (the server stops it).
-  superseded?: boolean;
 }
 
 // "failed: <reason>", "cancelled", "stopped: you typed inside it", "in review", ...
@@ -33,9 +31,9 @@ export function sessionStateText(facts: SessionFacts): string {
       return 'rejected';
     case 'cancelled':
       if (reason === TYPED_INSIDE) return 'stopped: you typed inside it';
-      if (facts.superseded) return 'stopped: a newer edit in this file started';
-      // "cancelled (cancelled)" says nothing: only a reason that adds something is shown.
-      return reason && reason !== 'cancelled' ? `cancelled: ${reason}` : 'cancelled';
+      // "cancelled (cancelled)" says nothing: only a reason that adds something is shown
+      // ("replaced by a newer edit over the same lines", "the editor did not answer ...").
+      return reason && reason !== 'cancelled' ? `stopped: ${reason}` : 'cancelled';
   }
 }
 

@@ -18,10 +18,8 @@ export interface SessionRecord {
   reason?: string;
   jobId?: string;
   // True once one of flint's streamed edits landed in the buffer: a session that stops early
-  // (cancelled, typed into, superseded) then leaves text behind that Reject can take back.
+  // (cancelled, typed into) then leaves text behind that Reject can take back.
   wrote: boolean;
-  // A newer edit in the same document started while this one streamed (the server stops it).
-  superseded?: boolean;
   // Increases with every update: "most recent" means the highest.
   touched: number;
 }
@@ -41,6 +39,7 @@ export function isStopped(session: SessionRecord): boolean {
 export interface SessionTransition {
   session: SessionRecord;
   previous?: SessionState;
+  previousReason?: string;
 }
 
 function before(a: Position, b: Position): boolean {
@@ -71,25 +70,16 @@ export class SessionTracker {
       reason: params.reason,
       jobId: params.jobId,
       wrote: previous?.wrote ?? false,
-      superseded: previous?.superseded,
       touched: ++this.clock,
     };
     this.sessions.set(session.sessionId, session);
     this.forgetOldFinished();
-    const transition = {session, previous: previous?.state};
+    const transition = {session, previous: previous?.state, previousReason: previous?.reason};
     this.changed.fire(transition);
     return transition;
   }
 
   get(sessionId: string): SessionRecord|undefined { return this.sessions.get(sessionId); }
-
-  // A new edit is being asked for in `uri`: the server stops the one streaming there (before it
-  // reports the new one), and says only "cancelled".
-  supersedeStreamingIn(uri: string): void {
-    for (const older of this.sessions.values()) {
-      if (older.uri === uri && older.state === 'streaming') older.superseded = true;
-    }
-  }
 
   // Records that one of the session's streamed edits is in the buffer.
   noteWritten(sessionId: string): void {

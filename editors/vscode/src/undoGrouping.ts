@@ -8,13 +8,15 @@
 // The group goes on as long as the document is where flint's last edit left it: Steer's new
 // stream joins the first one (steer + accept is one undo step), while anything the person did in
 // between (typing, an undo) makes flint's next edit start a group of its own, so that undoing
-// flint never undoes the person's typing with it. Reject's restore is labelled and applied by
-// VS Code as a step of its own: undo after Reject brings flint's text back as plain text (the
-// session is over; flint does not show it for review again).
+// flint never undoes the person's typing with it. Reject's restore of a finished edit joins the
+// group too, when nothing happened since flint's last edit: the edit and its rejection are then
+// one undo step that changes nothing, and undo after Reject never brings flint's text back
+// outside review (the session is over: the server would not offer it again). A restore after
+// the person typed inside stays a step of its own: undoing it brings back their typing.
 //
 // flint-lsp waits for each answer before sending the next edit (docs/PROTOCOL.md), so the
 // edits of a session arrive here one at a time and in order.
-import type {SessionTracker} from './sessions';
+import {isStopped, type SessionRecord, type SessionTracker} from './sessions';
 
 export interface TextEditLike {
   range: {start: {line: number; character: number}; end: {line: number; character: number}};
@@ -65,22 +67,19 @@ function asSingleDocumentEdit(params: ApplyEditParamsLike): SingleDocumentEdit|u
   return {uri: change.textDocument.uri, version, edits: change.edits as TextEditLike[]};
 }
 
+// What flint's last applied edit in a document left behind.
+interface LastEdit {
+  sessionId: string;
+  version: number;
+}
+
 export class UndoGrouper {
-  // The document version each session's last applied edit left behind.
-  private leftAt = new Map<string, number>();
+  private last = new Map<string, LastEdit>();  // by document uri
 
   constructor(
       private readonly sessions: SessionTracker,
       private readonly surface: EditorSurface,
-  ) {
-    sessions.changed.subscribe((transition) => {
-      const session = transition?.session;
-      if (session && session.state !== 'streaming' && session.state !== 'done') {
-        this.leftAt.delete(session.sessionId);  // over: it streams no more
-      }
-    });
-  }
-
+  ) {}
   async handle(
       params: ApplyEditParamsLike,
       next: (params: ApplyEditParamsLike) => Promise<ApplyEditResultLike>,
@@ -89,10 +88,9 @@ export class UndoGrouper {
     if (params.label !== undefined) return next(params);
     const edit = asSingleDocumentEdit(params);
     if (!edit) return next(params);
-    const session = this.sessions.streamingIn(edit.uri);
-    if (!session) return next(params);
-
     const current = this.surface.documentVersion(edit.uri);
+    const session = this.streamingSessionOf(edit) ?? this.restoring(edit.uri, current);
+    if (!session) return next(params);
     if (current === undefined) return this.forward(session.sessionId, params, next);
     if (edit.version !== null && edit.version !== undefined && edit.version !== current) {
       return {
@@ -100,16 +98,49 @@ export class UndoGrouper {
         failureReason: `document is at version ${current}, the edit was made for ${edit.version}`
       };
     }
-    const joins = this.leftAt.get(session.sessionId) === current;
-    const applied = await this.surface.applyInEditor(edit.uri, edit.edits, !joins);
+    const applied = await this.surface.applyInEditor(
+        edit.uri, edit.edits, !this.joins(edit.uri, session.sessionId, current));
     if (applied === undefined) return this.forward(session.sessionId, params, next);
     if (!applied) {
       return {applied, failureReason: 'the document changed while the edit was applied'};
     }
     this.sessions.noteWritten(session.sessionId);
     const after = this.surface.documentVersion(edit.uri);
-    if (after !== undefined) this.leftAt.set(session.sessionId, after);
+    if (after !== undefined) this.last.set(edit.uri, {sessionId: session.sessionId, version: after});
     return {applied};
+  }
+
+  // Whether an edit of `sessionId` continues the undo group of flint's last edit in the
+  // document: nothing else changed it since, and that edit was this session's (a Steer, a
+  // Reject's restore) or one of another session still streaming beside it (edits of sessions
+  // that stream at the same time in one file interleave: they share one undo step).
+  private joins(uri: string, sessionId: string, version: number): boolean {
+    const last = this.last.get(uri);
+    if (!last || last.version !== version) return false;
+    return last.sessionId === sessionId || this.sessions.get(last.sessionId)?.state === 'streaming';
+  }
+
+  // The streaming session an edit belongs to: the one whose region holds it (sessions in other
+  // regions of the document may stream at the same time), else the document's latest.
+  private streamingSessionOf(edit: SingleDocumentEdit): SessionRecord|undefined {
+    const streaming = this.sessions.live(edit.uri).filter((s) => s.state === 'streaming');
+    const start = edit.edits[0]?.range.start;
+    const holds = (s: SessionRecord) => start !== undefined &&
+        (s.region.start.line < start.line ||
+         (s.region.start.line === start.line && s.region.start.character <= start.character)) &&
+        (start.line < s.region.end.line ||
+         (start.line === s.region.end.line && start.character <= s.region.end.character));
+    return streaming.find(holds) ?? streaming[0];
+  }
+
+  // A session in review, or stopped early, whose edit was the last in the document, nothing
+  // changed since: an unlabelled edit now is its restore (Reject, or the roll-back of an edit
+  // that a newer one over the same lines replaces); flint sends nothing else for it.
+  private restoring(uri: string, version: number|undefined): SessionRecord|undefined {
+    const last = this.last.get(uri);
+    if (version === undefined || !last || last.version !== version) return undefined;
+    const session = this.sessions.get(last.sessionId);
+    return session && (session.state === 'done' || isStopped(session)) ? session : undefined;
   }
 
   // The default handler (workspace.applyEdit: no undo grouping), still noting what landed.

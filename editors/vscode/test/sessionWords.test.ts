@@ -17,8 +17,8 @@ test('cancelled says why only when the reason adds something', () => {
       sessionStateText({state: 'cancelled', reason: 'the user edited the region'}),
       'stopped: you typed inside it');
   assert.equal(
-      sessionStateText({state: 'cancelled', reason: 'cancelled', superseded: true}),
-      'stopped: a newer edit in this file started');
+      sessionStateText({state: 'cancelled', reason: 'replaced by a newer edit over the same lines'}),
+      'stopped: replaced by a newer edit over the same lines');
 });
 
 test('the other states have one name each', () => {

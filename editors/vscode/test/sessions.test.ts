@@ -124,17 +124,3 @@ test('a session cancelled before anything was written is over', () => {
   sessions.update(params('s1', A, 'cancelled', {reason: 'cancelled'}));
   assert.deepEqual(sessions.live(A), []);
 });
-
-test('asking for a new edit in a document marks the one streaming there as superseded', () => {
-  const sessions = new SessionTracker();
-  sessions.update(params('s1', A, 'streaming'));
-  sessions.update(params('s3', B, 'streaming'));
-  sessions.noteWritten('s1');
-  sessions.supersedeStreamingIn(A);
-  // The server stops the older before it reports the newer.
-  sessions.update(params('s1', A, 'cancelled', {reason: 'cancelled'}));
-  sessions.update(params('s2', A, 'streaming'));
-  assert.equal(sessions.get('s1')?.superseded, true);
-  assert.equal(sessions.get('s3')?.superseded, undefined);
-  assert.deepEqual(sessions.live(A).map((s) => s.sessionId), ['s2', 's1']);
-});

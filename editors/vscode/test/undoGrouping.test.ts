@@ -130,12 +130,71 @@ test(
       assert.deepEqual(surface.calls.map((c) => c.undoStopBefore), [true]);
     });
 
+test('Reject’s restore right after the stream joins its undo group', async () => {
+  const {sessions, surface, grouper, forwarded, next} = setup();
+  sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
+  await grouper.handle(streamed(surface.version), next);
+  sessions.update({sessionId: 's', uri: URI, state: 'done', region});
+  await grouper.handle(streamed(surface.version), next);  // the restore
+  assert.deepEqual(surface.calls.map((c) => c.undoStopBefore), [true, false]);
+  assert.equal(forwarded.length, 0);
+});
+
+test('two sessions streaming side by side in one file share one undo step', async () => {
+  const {sessions, surface, grouper, next} = setup();
+  const below: Range = {start: {line: 10, character: 0}, end: {line: 12, character: 0}};
+  sessions.update({sessionId: 'a', uri: URI, state: 'streaming', region});
+  sessions.update({sessionId: 'b', uri: URI, state: 'streaming', region: below});
+  const at = (line: number): ApplyEditParamsLike => {
+    const p = streamed(surface.version);
+    const change = (p.edit.documentChanges as Array<{edits: TextEditLike[]}>)[0];
+    change.edits[0].range = {start: {line, character: 0}, end: {line, character: 1}};
+    return p;
+  };
+  await grouper.handle(at(0), next);
+  await grouper.handle(at(11), next);
+  await grouper.handle(at(1), next);
+  assert.deepEqual(surface.calls.map((c) => c.undoStopBefore), [true, false, false]);
+  assert.equal(sessions.get('a')?.wrote, true);
+  assert.equal(sessions.get('b')?.wrote, true);
+});
+
+test('a new edit after an accepted one starts its own undo step', async () => {
+  const {sessions, surface, grouper, next} = setup();
+  sessions.update({sessionId: 'a', uri: URI, state: 'streaming', region});
+  await grouper.handle(streamed(surface.version), next);
+  sessions.update({sessionId: 'a', uri: URI, state: 'accepted', region});
+  sessions.update({sessionId: 'b', uri: URI, state: 'streaming', region});
+  await grouper.handle(streamed(surface.version), next);
+  assert.deepEqual(surface.calls.map((c) => c.undoStopBefore), [true, true]);
+});
+
+test('the restore of an edit stopped early (Escape, then Reject) joins its undo group', async () => {
+  const {sessions, surface, grouper, next} = setup();
+  sessions.update({sessionId: 'a', uri: URI, state: 'streaming', region});
+  await grouper.handle(streamed(surface.version), next);
+  sessions.update({sessionId: 'a', uri: URI, state: 'cancelled', reason: 'cancelled', region});
+  await grouper.handle(streamed(surface.version), next);
+  assert.deepEqual(surface.calls.map((c) => c.undoStopBefore), [true, false]);
+});
+
+test('Reject’s restore after the person typed is a step of its own', async () => {
+  const {sessions, surface, grouper, forwarded, next} = setup();
+  sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
+  await grouper.handle(streamed(surface.version), next);
+  sessions.update({sessionId: 's', uri: URI, state: 'done', region});
+  surface.version++;  // typed
+  await grouper.handle(streamed(surface.version), next);
+  assert.equal(forwarded.length, 1);
+  assert.equal(surface.calls.length, 1);
+});
+
 test('edits outside a streaming session go to the default handler', async () => {
   const {sessions, surface, grouper, forwarded, next} = setup();
   await grouper.handle(streamed(surface.version), next);  // no session
   sessions.update({sessionId: 's', uri: URI, state: 'done', region});
   await grouper.handle(
-      streamed(surface.version), next);  // session not streaming (Reject's restore)
+      streamed(surface.version), next);  // a session in review that wrote nothing here
   sessions.update({sessionId: 's', uri: URI, state: 'streaming', region});
   await grouper.handle({...streamed(surface.version), label: 'flint: job'}, next);  // labelled
   await grouper.handle({edit: {changes: {}}}, next);  // not documentChanges
