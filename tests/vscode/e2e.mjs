@@ -7,7 +7,7 @@
 // "flint: Edit at Cursor / Selection" and asserts on the editor's text and on the status-bar
 // item (while the edit streams, while a job runs, after each ends), exactly as a person would
 // see them. Screenshots and every log land in DIR for a person to look at.
-import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {parseArgs} from 'node:util';
 import {chromium} from 'playwright-core';
@@ -617,6 +617,41 @@ step(
       await waitForStatus(
           page, 'flint running again', (s) => s.label === 'flint' && !s.spinning, 60000);
     });
+
+// The "flint" output channel as VS Code writes it to disk (one file per window's extension host).
+function flintChannelLog() {
+  const logs = join(codeServer.userDataDir, 'logs');
+  const texts = [];
+  for (const session of existsSync(logs) ? readdirSync(logs) : []) {
+    for (const host of readdirSync(join(logs, session))) {
+      const file = join(logs, session, host, 'flint.flint', 'flint.log');
+      if (existsSync(file)) texts.push(readFileSync(file, 'utf8'));
+    }
+  }
+  return texts.join('\n');
+}
+
+step('server log lines keep their level in the flint output channel', async () => {
+  // Without a log file flint-lsp logs to stderr, which the extension reads line by line.
+  codeServer.writeSettings(flintSettings({'flint.server.logFile': ''}));
+  await waitForStatus(page, 'flint running again', (s) => s.label === 'flint' && !s.spinning, 60000);
+  const log = await waitFor('the server\'s first lines in the output channel', async () => {
+    const text = flintChannelLog();
+    return /\[info\] flint-lsp [^\n]* ready on stdio/.test(text) ? text : undefined;
+  }, {timeoutMs: 30000});
+  const serverLines = log.split('\n').filter((l) => /flint-lsp [^ ]+ ready|initialize from/.test(l));
+  console.log(`  ${serverLines.join('\n  ')}`);
+  assertOk(!/\[error\][^\n]*(ready on stdio|initialize from)/.test(log), 'server info logged as error');
+  assertOk(!/\] \[(flint|info)\] /.test(log), 'the server\'s own timestamp and level kept in the line');
+  await runCommand(page, 'Output: Show Output Channels');
+  await pickOutputChannel('flint');
+  await screenshot('output-channel');
+});
+
+async function pickOutputChannel(name) {
+  await page.locator('.quick-input-widget .monaco-list-row', {hasText: name}).first().click();
+  await page.locator('.part.panel').waitFor({state: 'visible', timeout: 10000});
+}
 
 async function main() {
   rmSync(OUT, {recursive: true, force: true});

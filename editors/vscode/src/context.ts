@@ -107,14 +107,15 @@ export class FlintContext implements vscode.Disposable {
 
     const logLevel = config.get<string>('server.logLevel', 'info');
     const args = ['--stdio', '--log-level', logLevel];
-    if ((logLevel === 'debug' && this.output.logLevel > vscode.LogLevel.Debug) ||
-        (logLevel === 'trace' && this.output.logLevel > vscode.LogLevel.Trace)) {
+    const logFile = config.get<string>('server.logFile', '').trim();
+    if (logFile !== '') args.push('--log-file', logFile);
+    if (logFile === '' &&
+        ((logLevel === 'debug' && this.output.logLevel > vscode.LogLevel.Debug) ||
+         (logLevel === 'trace' && this.output.logLevel > vscode.LogLevel.Trace))) {
       // The channel filters by its own level: without this, flint.server.logLevel seems ignored.
       this.output.info(`flint-lsp logs at ${
           logLevel}; this channel shows fewer: set its level with "Developer: Set Log Level…" → flint (or the Output view's gear)`);
     }
-    const logFile = config.get<string>('server.logFile', '').trim();
-    if (logFile !== '') args.push('--log-file', logFile);
     const serverOptions: ServerOptions = {command: found.path, args, options: {env: process.env}};
     this.output.info(`starting ${found.path} ${args.join(' ')}`);
 
