@@ -228,7 +228,8 @@ step('install the .vsix into code-server', async () => {
   mkdirSync(workspace, {recursive: true});
   writeFileSync(join(workspace, 'sample.py'), ORIGINAL);
   // One file per test below, so that each starts from the original text.
-  for (const name of ['selection.py', 'typing.py', 'two_edits.py', 'undo.py', 'settings_ui.py']) {
+  for (const name of
+           ['selection.py', 'typing.py', 'two_edits.py', 'undo.py', 'settings_ui.py', 'failure.py']) {
     writeFileSync(join(workspace, name), ORIGINAL);
   }
   codeServer = new CodeServer(OUT);
@@ -646,6 +647,41 @@ step('server log lines keep their level in the flint output channel', async () =
   await runCommand(page, 'Output: Show Output Channels');
   await pickOutputChannel('flint');
   await screenshot('output-channel');
+});
+
+const MACHINE_KEYS = ['flint.server.path', 'flint.server.logFile'];
+
+step('a model that cannot be reached: one notification, "failed" everywhere, the text kept', async () => {
+  // The Machine file: code-server notices its change on disk (see the bad-setting step).
+  codeServer.writeSettings(
+      flintSettings({'flint.models.fast.baseUrl': 'http://127.0.0.1:9/v1'}),
+      [...MACHINE_KEYS, 'flint.models.fast.baseUrl']);
+  await waitForStatus(page, 'flint running', (s) => s.label === 'flint' && !s.spinning, 60000);
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await openFile(page, 'failure.py');
+  await requestEdit();
+  const toast = page.locator('.notification-toast', {hasText: 'flint: edit failed'}).first();
+  await toast.waitFor({state: 'visible', timeout: 30000});
+  await new Promise((resolve) => setTimeout(resolve, 3000));  // time for a second one to show
+  const shown = await notifications(page);
+  console.log(`  notifications: ${JSON.stringify(shown)}`);
+  assertEqual(shown.filter((t) => /flint/.test(t)).length, 1, 'flint notifications for one failure');
+  const bar = await page.locator('.part.statusbar').innerText();
+  assertOk(!/cancelled/.test(bar), `the status bar says cancelled: ${bar}`);
+  assertEqual(await editorText(page), ORIGINAL, 'text after the failure');
+  await screenshot('failed-once');
+  await runCommand(page, 'Notifications: Clear All Notifications');
+});
+
+step('a flint setting in a language block, where VS Code does not apply it, is named', async () => {
+  codeServer.writeSettings(
+      flintSettings({'[python]': {'flint.edit.frameMs': 16}}), [...MACHINE_KEYS, '[python]']);
+  const toast = page.locator('.notification-toast', {hasText: 'language-specific'}).first();
+  await toast.waitFor({state: 'visible', timeout: 30000});
+  console.log(`  notification: ${JSON.stringify(await notifications(page))}`);
+  await screenshot('language-block');
+  await toast.locator('.monaco-button', {hasText: 'Open User Settings'}).waitFor({state: 'visible'});
+  codeServer.writeSettings(flintSettings());
 });
 
 async function pickOutputChannel(name) {

@@ -94,11 +94,11 @@ async function startInlineEdit(flint: FlintContext, args: InlineEditArgs): Promi
     const result = await flint.execute<InlineEditResult>(Commands.inlineEdit, args, true);
     if (result?.stats) {
       const s = result.stats;
-      flint.output.info(
-          `edit ${result.sessionId} ${result.state}: ${s.tokens} tokens, ${
-              s.edits} edits, first token ${s.firstTokenMs} ms, first edit ${s.firstEditMs} ms, ${
-              s.durationMs} ms`,
-      );
+      // A time the session never reached (no token before it failed) is null.
+      const ms = (value: number|null) => value === null ? '—' : `${Math.round(value)} ms`;
+      flint.output.info(`edit ${result.sessionId} ${result.state}: ${s.tokens} tokens, ${
+          s.edits} edits, first token ${ms(s.firstTokenMs)}, first edit ${
+          ms(s.firstEditMs)}, ${ms(s.durationMs)}`);
     }
   } catch (error) {
     reportFailure('Edit', error);

@@ -63,7 +63,8 @@ export interface InlineEditResult {
   reason?: string;
   jobId?: string;
   stats?: {
-    tokens: number; edits: number; firstTokenMs: number; firstEditMs: number; durationMs: number;
+    tokens: number; edits: number; firstTokenMs: number | null; firstEditMs: number | null;
+    durationMs: number | null;
   };
 }
 

@@ -31,12 +31,19 @@ export function openSettingsLabel(query: string): string {
 // since a value can be moved by hand at any time.
 export function reportSettingsNotApplied(output: vscode.LogOutputChannel): void {
   const remote = isRemoteWindow();
-  const scopes: Array<vscode.Uri|undefined> =
-      [undefined, ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri)];
+  // Folder settings exist apart from the Workspace's only in a multi-root workspace (in a
+  // single folder they are the Workspace settings, and apply).
+  const folders = vscode.workspace.workspaceFile === undefined ?
+      [] :
+      (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri);
   const found: Array<{key: string, text: string}> = [];
   for (const key of Object.keys(properties)) {
     const scope = scopeOf(properties, key);
-    for (const at of scopes) {
+    // Language-specific values show only when asked for with that language.
+    const languages = vscode.workspace.getConfiguration().inspect(key)?.languageIds ?? [];
+    const where: Array<vscode.ConfigurationScope|undefined> =
+        [undefined, ...folders, ...languages.map((languageId) => ({languageId}))];
+    for (const at of where) {
       const inspected = vscode.workspace.getConfiguration(undefined, at).inspect(key);
       const problem = inspected && notApplied(scope, inspected, remote);
       if (!problem) continue;
