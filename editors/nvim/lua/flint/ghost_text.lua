@@ -5,8 +5,8 @@
 -- One request in flight per buffer: a newer one cancels the older, and an answer is drawn
 -- only if the buffer and the cursor are still where it was asked. The server debounces
 -- (completion.debounceMs) and serves typed-through text from the same model stream, so
--- asking on each change costs no model call. Typing what the suggestion shows moves it on
--- without asking again; anything else clears it.
+-- asking on each change does not call the model per keystroke. Typing what the suggestion
+-- shows moves it on without asking again; anything else clears it and asks anew.
 local compat = require('flint.compat')
 local config = require('flint.config')
 local positions = require('flint.positions')
@@ -317,9 +317,10 @@ function M.command(arg)
   elseif arg == nil or arg == '' or arg == 'toggle' then
     M.set_enabled(not M.enabled)
   else
-    return vim.notify('flint: :FlintGhostText on, off or toggle', vim.log.levels.WARN)
+    return require('flint.message').show('flint: :FlintGhostText on, off or toggle',
+      vim.log.levels.WARN)
   end
-  vim.notify('flint: ghost text ' .. (M.enabled and 'on' or 'off'))
+  require('flint.message').show('flint: ghost text ' .. (M.enabled and 'on' or 'off'))
 end
 
 return M
