@@ -168,6 +168,8 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
     vscode.window.onDidChangeVisibleTextEditors(redraw),
     vscode.window.onDidChangeActiveTextEditor(redraw),
     vscode.window.onDidChangeTextEditorSelection(updateContextKey),
+    vscode.workspace.onDidCloseTextDocument(
+        (document) => flint.sessions.forgetDocument(document.uri.toString())),
     vscode.workspace.onDidChangeTextDocument((event) => {
       if (event.contentChanges.length === 0) return;
       const uri = event.document.uri.toString();

@@ -122,6 +122,18 @@ export class SessionTracker {
     return moved;
   }
 
+  // The document was closed: flint-lsp stops its sessions and forgets them (they cannot be
+  // accepted or rejected any more).
+  forgetDocument(uri: string): void {
+    let forgot = false;
+    for (const [id, session] of this.sessions) {
+      if (session.uri !== uri) continue;
+      this.sessions.delete(id);
+      forgot = true;
+    }
+    if (forgot) this.changed.fire(undefined);
+  }
+
   // The server process went away: its sessions cannot be accepted or rejected any more.
   clear(): void {
     this.sessions.clear();

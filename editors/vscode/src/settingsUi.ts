@@ -26,6 +26,8 @@ export function openSettingsLabel(query: string): string {
   return `Open ${settingsTab(query).tab} Settings`;
 }
 
+let reported = new Set<string>();
+
 // Values of flint's settings that are set where they do not apply; each is logged, and the
 // first is shown with a button that opens the right tab. Run at start and after each change,
 // since a value can be moved by hand at any time.
@@ -55,11 +57,14 @@ export function reportSettingsNotApplied(output: vscode.LogOutputChannel): void 
       break;
     }
   }
-  for (const f of found) output.warn(f.text);
-  if (found.length === 0) return;
-  const first = found[0];
+  // Said once per finding, not again at every later settings change while it stays.
+  const fresh = found.filter((f) => !reported.has(f.text));
+  reported = new Set(found.map((f) => f.text));
+  for (const f of fresh) output.warn(f.text);
+  if (fresh.length === 0) return;
+  const first = fresh[0];
   const button = openSettingsLabel(first.key);
-  const more = found.length > 1 ? ` (and ${found.length - 1} more, see the log)` : '';
+  const more = fresh.length > 1 ? ` (and ${fresh.length - 1} more, see the log)` : '';
   void vscode.window.showWarningMessage(`flint: ${first.text}${more}`, button).then((choice) => {
     if (choice === button) void openSettingsAt(first.key);
   });

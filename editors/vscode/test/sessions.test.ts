@@ -124,3 +124,12 @@ test('a session cancelled before anything was written is over', () => {
   sessions.update(params('s1', A, 'cancelled', {reason: 'cancelled'}));
   assert.deepEqual(sessions.live(A), []);
 });
+
+test('closing a document forgets its sessions, as flint-lsp does', () => {
+  const sessions = new SessionTracker();
+  sessions.update(params('s1', A, 'done'));
+  sessions.update(params('s2', B, 'done'));
+  sessions.forgetDocument(A);
+  assert.deepEqual(sessions.live().map((s) => s.sessionId), ['s2']);
+  assert.equal(sessions.get('s1'), undefined);
+});
