@@ -12,7 +12,7 @@ import {join, resolve} from 'node:path';
 import {parseArgs} from 'node:util';
 import {chromium} from 'playwright-core';
 
-import {CodeServer} from './lib/codeServer.mjs';
+import {CodeServer, MACHINE_KEYS} from './lib/codeServer.mjs';
 import {startProcess, stopAll, waitFor, waitForPortFile} from './lib/processes.mjs';
 import {answerInput, codeLensTitles, cursorStatus, editorText, flintStatus, focusEditor, goToLine, notifications, openFile, quickPickRows, runCommand, waitForEditorText, waitForStatus, waitForWorkbench} from './lib/workbench.mjs';
 
@@ -254,6 +254,12 @@ function flintSettings(extra = {}) {
     'flint.jobs.command': JOB_COMMAND,
     ...extra,
   };
+}
+
+// The Machine settings of a running VS Code: flint's per-machine paths, plus `extra`.
+function machineSettings(extra = {}) {
+  const all = flintSettings();
+  return {...Object.fromEntries(MACHINE_KEYS.map((key) => [key, all[key]])), ...extra};
 }
 
 step('open the workspace in VS Code (code-server + Chromium)', async () => {
@@ -539,11 +545,8 @@ step('Run Agent Task: the status bar shows the running job; Show Jobs cancels it
 step(
     'a bad setting, changed while VS Code runs, reaches flint and offers Open Settings',
     async () => {
-      // Into the Machine (Remote) settings too: code-server notices a change of that file on disk,
-      // not of the User one (which its Settings UI writes).
-      codeServer.writeSettings(
-          flintSettings({'flint.edit.maxRegionLines': 0}),
-          ['flint.server.path', 'flint.server.logFile', 'flint.edit.maxRegionLines']);
+      // The Remote tab's file: code-server notices its change on disk (see writeMachineSettings).
+      codeServer.writeMachineSettings(machineSettings({'flint.edit.maxRegionLines': 0}));
       const toast = page.locator('.notification-toast', {hasText: 'maxRegionLines'}).first();
       await toast.waitFor({state: 'visible', timeout: 30000});
       console.log(`  notification: ${JSON.stringify(await notifications(page))}`);
@@ -592,7 +595,7 @@ step(
         'where flint.server.path applies in a remote window',
     async () => {
       const missing = join(OUT, 'no-such-dir', 'flint-lsp');
-      codeServer.writeSettings(flintSettings({'flint.server.path': missing}));
+      codeServer.writeMachineSettings(machineSettings({'flint.server.path': missing}));
       const toast = page.locator('.notification-toast', {hasText: 'no-such-dir'}).first();
       await toast.waitFor({state: 'visible', timeout: 30000});
       console.log(`  notification: ${JSON.stringify(await notifications(page))}`);
@@ -614,7 +617,7 @@ step(
       assertEqual(shown, missing, 'flint.server.path in the Remote tab');
       await screenshot('server-path-remote-tab');
       await page.keyboard.press('Escape');
-      codeServer.writeSettings(flintSettings());
+      codeServer.writeMachineSettings(machineSettings());
       await waitForStatus(
           page, 'flint running again', (s) => s.label === 'flint' && !s.spinning, 60000);
     });
@@ -634,7 +637,7 @@ function flintChannelLog() {
 
 step('server log lines keep their level in the flint output channel', async () => {
   // Without a log file flint-lsp logs to stderr, which the extension reads line by line.
-  codeServer.writeSettings(flintSettings({'flint.server.logFile': ''}));
+  codeServer.writeMachineSettings(machineSettings({'flint.server.logFile': ''}));
   await waitForStatus(page, 'flint running again', (s) => s.label === 'flint' && !s.spinning, 60000);
   const log = await waitFor('the server\'s first lines in the output channel', async () => {
     const text = flintChannelLog();
@@ -649,13 +652,11 @@ step('server log lines keep their level in the flint output channel', async () =
   await screenshot('output-channel');
 });
 
-const MACHINE_KEYS = ['flint.server.path', 'flint.server.logFile'];
-
 step('a model that cannot be reached: one notification, "failed" everywhere, the text kept', async () => {
-  // The Machine file: code-server notices its change on disk (see the bad-setting step).
-  codeServer.writeSettings(
-      flintSettings({'flint.models.fast.baseUrl': 'http://127.0.0.1:9/v1'}),
-      [...MACHINE_KEYS, 'flint.models.fast.baseUrl']);
+  // The log file stays off as the step above left it: no restart, just a settings change.
+  codeServer.writeMachineSettings(machineSettings(
+      {'flint.server.logFile': '', 'flint.models.fast.baseUrl': 'http://127.0.0.1:9/v1'}));
+  await new Promise((resolve) => setTimeout(resolve, 2000));  // noticed, sent to flint-lsp
   await waitForStatus(page, 'flint running', (s) => s.label === 'flint' && !s.spinning, 60000);
   await runCommand(page, 'Notifications: Clear All Notifications');
   await openFile(page, 'failure.py');
@@ -674,14 +675,13 @@ step('a model that cannot be reached: one notification, "failed" everywhere, the
 });
 
 step('a flint setting in a language block, where VS Code does not apply it, is named', async () => {
-  codeServer.writeSettings(
-      flintSettings({'[python]': {'flint.edit.frameMs': 16}}), [...MACHINE_KEYS, '[python]']);
+  codeServer.writeMachineSettings(machineSettings({'[python]': {'flint.edit.frameMs': 16}}));
   const toast = page.locator('.notification-toast', {hasText: 'language-specific'}).first();
   await toast.waitFor({state: 'visible', timeout: 30000});
   console.log(`  notification: ${JSON.stringify(await notifications(page))}`);
   await screenshot('language-block');
   await toast.locator('.monaco-button', {hasText: 'Open User Settings'}).waitFor({state: 'visible'});
-  codeServer.writeSettings(flintSettings());
+  codeServer.writeMachineSettings(machineSettings());
 });
 
 async function pickOutputChannel(name) {

@@ -30,6 +30,9 @@ const QUIET_SETTINGS = {
   'window.title': 'flint e2e',
 };
 
+// flint's settings of `machine-overridable` scope that the tests set.
+export const MACHINE_KEYS = ['flint.server.path', 'flint.server.logFile'];
+
 export class CodeServer {
   constructor(outDir) {
     this.runtime = codeServerRuntime();
@@ -64,14 +67,21 @@ export class CodeServer {
   // flint.server.path are read from the remote's Machine settings (the Remote tab), not from the
   // User ones. Like a person following the README: those go to Machine, the rest to User (so the
   // User tab of the Settings UI changes them).
-  writeSettings(settings, machineKeys = ['flint.server.path', 'flint.server.logFile']) {
+  writeSettings(settings, machineKeys = MACHINE_KEYS) {
     const machine = Object.fromEntries(
         Object.entries(settings).filter(([key]) => machineKeys.includes(key)));
     writeFileSync(
         join(this.userDataDir, 'User', 'settings.json'),
         JSON.stringify({...QUIET_SETTINGS, ...settings}, null, 2));
+    this.writeMachineSettings(machine);
+  }
+
+  // While code-server runs, it notices a change of the Machine settings file on disk, not of the
+  // User one (that one it reads at start, and writes from its Settings UI): a test changes
+  // settings under a running VS Code through this file.
+  writeMachineSettings(settings) {
     writeFileSync(
-        join(this.userDataDir, 'Machine', 'settings.json'), JSON.stringify(machine, null, 2));
+        join(this.userDataDir, 'Machine', 'settings.json'), JSON.stringify(settings, null, 2));
   }
 
   installExtension(vsix) {
