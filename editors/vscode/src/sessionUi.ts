@@ -94,6 +94,16 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
     overviewRulerColor: new vscode.ThemeColor('flint.doneRegionBackground'),
     overviewRulerLane: vscode.OverviewRulerLane.Left,
   });
+  // Stopped early: flint's partial text, no longer flint's to finish; marked like a warning.
+  const stopped = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor('flint.streamingRegionBackground'),
+    borderWidth: '0 0 0 2px',
+    borderStyle: 'dashed',
+    borderColor: new vscode.ThemeColor('flint.stoppedRegionBorder'),
+    overviewRulerColor: new vscode.ThemeColor('flint.stoppedRegionBorder'),
+    overviewRulerLane: vscode.OverviewRulerLane.Left,
+  });
   const lenses = new SessionCodeLenses(flint);
 
   const redraw = () => {
@@ -102,9 +112,8 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
       const byState = (state: string) =>
           live.filter((s) => s.state === state).map((s) => decoratedLines(s.region));
       editor.setDecorations(streaming, byState('streaming'));
-      editor.setDecorations(
-          review,
-          live.filter((s) => s.state === 'done' || isStopped(s)).map((s) => decoratedLines(s.region)));
+      editor.setDecorations(review, byState('done'));
+      editor.setDecorations(stopped, live.filter(isStopped).map((s) => decoratedLines(s.region)));
     }
     updateContextKey();
     lenses.refresh();
@@ -163,6 +172,7 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
   const subscriptions: vscode.Disposable[] = [
     streaming,
     review,
+    stopped,
     lenses,
     vscode.languages.registerCodeLensProvider({pattern: '**'}, lenses),
     vscode.window.onDidChangeVisibleTextEditors(redraw),

@@ -49,3 +49,19 @@ test('the engine matches the vscode-languageclient and @types/vscode it is built
   assert.equal(manifest.engines.vscode, '^1.91.0');
   assert.equal(manifest.devDependencies['@types/vscode'], '1.91.0');
 });
+
+test('Escape cancels a streaming edit only when no text is selected (clearing it comes first)', () => {
+  const escape = manifest.contributes.keybindings.find((k) => k.command === 'flint.cancelEdit');
+  assert.equal(escape?.key, 'escape');
+  assert.match(escape?.when ?? '', /flint\.sessionState == streaming/);
+  assert.match(escape?.when ?? '', /!editorHasSelection\b/);
+  assert.match(escape?.when ?? '', /!editorHasMultipleSelections\b/);
+});
+
+test('an edit stopped early offers Reject and Keep (Accept), not Steer', () => {
+  const when = (command: string) =>
+      manifest.contributes.keybindings.find((k) => k.command === command)?.when ?? '';
+  assert.match(when('flint.acceptEdit'), /stopped/);
+  assert.doesNotMatch(when('flint.steerEdit'), /stopped/);
+  assert.match(when('flint.rejectEdit'), /flint\.sessionState$/);
+});
