@@ -86,6 +86,11 @@ void Server::bind_code_actions() {
           reply(json::array());
           return;
         }
+        if (auto why = private_document(doc->uri)) {
+          tell_private_once(doc->uri, *why);
+          reply(json::array());
+          return;
+        }
 
         CodeActionRequest request;
         request.language = doc->language_id;

@@ -79,6 +79,10 @@ constexpr std::array kJobsFields = {
     Field{"maxSteps", Kind::Integer, 1, 10'000},
 };
 
+constexpr std::array kPrivacyFields = {
+    Field{"exclude", Kind::TextList},
+};
+
 struct Section {
   std::string_view name;
   std::span<const Field> fields;
@@ -87,9 +91,10 @@ constexpr std::array kSections = {
     Section{"edit", kEditFields},
     Section{"completion", kCompletionFields},
     Section{"jobs", kJobsFields},
+    Section{"privacy", kPrivacyFields},
 };
-constexpr std::array<std::string_view, 5> kTopLevel = {"models", "edit", "completion", "jobs",
-                                                       "trace"};
+constexpr std::array<std::string_view, 6> kTopLevel = {"models", "edit",    "completion",
+                                                       "jobs",   "privacy", "trace"};
 
 // ---- Messages ---------------------------------------------------------------------------
 
@@ -467,6 +472,8 @@ Config read_config(const json& settings, const GetEnv& getenv) {
   read(jobs, "maxConcurrent", config.jobs.max_concurrent);
   read(jobs, "timeoutS", config.jobs.timeout_s);
   read(jobs, "maxSteps", config.jobs.max_steps);
+
+  read(object_at(settings, "privacy"), "exclude", config.privacy.exclude);
   return config;
 }
 
@@ -517,6 +524,7 @@ json default_settings() {
         {"maxConcurrent", config.jobs.max_concurrent},
         {"timeoutS", config.jobs.timeout_s},
         {"maxSteps", config.jobs.max_steps}}},
+      {"privacy", {{"exclude", config.privacy.exclude}}},
   };
 }
 

@@ -57,12 +57,20 @@ struct JobsConfig {
   friend bool operator==(const JobsConfig&, const JobsConfig&) = default;
 };
 
+struct PrivacyConfig {
+  // Globs (gitignore syntax) of files no model may see, on top of the defaults and
+  // .flintignore (server/privacy.h).
+  std::vector<std::string> exclude;
+  friend bool operator==(const PrivacyConfig&, const PrivacyConfig&) = default;
+};
+
 struct Config {
   ModelRoleConfig fast;
   ModelRoleConfig agent;
   EditConfig edit;
   CompletionConfig completion;
   JobsConfig jobs;
+  PrivacyConfig privacy;
   friend bool operator==(const Config&, const Config&) = default;
 };
 

@@ -154,6 +154,11 @@ void Server::bind_inline_completion() {
           reply(completion_items({}, range));
           return;
         }
+        if (auto why = private_document(doc->uri)) {
+          tell_private_once(doc->uri, *why);
+          reply(completion_items({}, range));
+          return;
+        }
 
         CompletionQueryInput input;
         input.text = &doc->text;

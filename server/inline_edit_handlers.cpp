@@ -275,6 +275,12 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
                                               ": the client has not opened it (didOpen)");
     return;
   }
+  if (auto why = private_document(doc->uri)) {
+    std::string name = doc->uri.substr(doc->uri.find_last_of('/') + 1);
+    reply.error(ErrorCode::RequestFailed,
+                name + " is private (" + *why + "): flint sends nothing from it to a model");
+    return;
+  }
   auto begin = doc->offset_of(args.range.start, PositionCheck::Strict);
   auto end = doc->offset_of(args.range.end, PositionCheck::Strict);
   if (!begin || !end || *end < *begin) {

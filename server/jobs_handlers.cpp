@@ -173,6 +173,7 @@ struct JobContext {
   asio::io_context& io;
   JobManager& jobs;
   bool hold_results = false;  // the client offers the result to the person (jobReview)
+  std::shared_ptr<const Privacy> privacy;
 };
 
 std::optional<jobs::OpenText> open_text(DocumentStore& store,
@@ -209,7 +210,15 @@ std::string describe_task(const JobRequest& request, const jobs::Workspace& work
     }
     task += "\n\nThe person asked this from " + name;
     const Document* doc = store.find(request.target->uri);
-    if (request.target->first_line && request.target->last_line) {
+    std::optional<std::string> private_target;
+    if (path) {
+      std::error_code ec;
+      private_target = workspace.why_private(std::filesystem::weakly_canonical(*path, ec), false);
+    }
+    if (private_target) {
+      // Its name only: the agent's tools refuse its text too.
+      task += " (a private file: " + *private_target + ")";
+    } else if (request.target->first_line && request.target->last_line) {
       uint32_t first = *request.target->first_line;
       uint32_t last = *request.target->last_line;
       task += ", lines " + std::to_string(first + 1) + "-" + std::to_string(last + 1);
@@ -259,6 +268,19 @@ std::string command_input(const JobRequest& request, const jobs::Workspace& work
   if (request.target) add(request.target->uri);
   store.for_each([&](Document& doc) { add(doc.uri); });
   json input{{"instruction", request.instruction}, {"files", files}};
+  // flint cannot police what an external program reads: it says what the person keeps private.
+  json excluded_files = json::array();
+  for (const auto& f : files) {
+    std::error_code ec;
+    auto canonical = std::filesystem::weakly_canonical(workspace.root() / f.get<std::string>(), ec);
+    if (auto why = workspace.why_private(canonical, false))
+      excluded_files.push_back(json{{"path", f}, {"why", *why}});
+  }
+  json rules = json::array();
+  if (workspace.privacy())
+    for (const auto& rule : workspace.privacy()->rules()) rules.push_back(rule);
+  input["excluded"] =
+      json{{"rules", std::move(rules)}, {"files", std::move(excluded_files)}, {"gitIgnored", true}};
   if (request.target && request.target->first_line && request.target->last_line) {
     auto path = jobs::path_from_uri(request.target->uri);
     std::error_code ec;
@@ -273,6 +295,7 @@ std::string command_input(const JobRequest& request, const jobs::Workspace& work
 // The runner factory for the configured backend, or why jobs cannot run now.
 std::variant<RunnerFactory, std::string> backend_for(const JobContext& ctx) {
   jobs::Workspace workspace = jobs::Workspace::from_uris(ctx.roots);
+  workspace.set_privacy(ctx.privacy);
   if (workspace.empty()) {
     return std::string(
         "agent jobs need a workspace folder (the editor opened no folder, or not a file:// one)");
@@ -412,7 +435,7 @@ void Server::bind_jobs() {
       request.target = std::move(target);
     }
     Submitted submitted = submit_job(JobContext{config_, *models_, *documents_, workspace_roots_,
-                                                io_, *jobs_, client_.flint_job_review},
+                                                io_, *jobs_, client_.flint_job_review, privacy()},
                                      std::move(request));
     if (!submitted.error.empty()) {
       reply.error(ErrorCode::RequestFailed, "flint.agentTask: " + submitted.error);
@@ -514,7 +537,7 @@ std::optional<std::string> Server::start_escalated_job(const ActiveEdit& edit,
   request.instruction = edit.prompt.instruction + "\n\n(Handed over from an inline edit of " +
                         where + ", which could not stay local: " + reason + ".)";
   Submitted submitted = submit_job(JobContext{config_, *models_, *documents_, workspace_roots_, io_,
-                                              *jobs_, client_.flint_job_review},
+                                              *jobs_, client_.flint_job_review, privacy()},
                                    std::move(request));
   if (!submitted.error.empty()) {
     spdlog::info("edit {}: no agent job: {}", edit.id, submitted.error);

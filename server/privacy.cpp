@@ -95,11 +95,14 @@ struct Privacy::Rules {
       git_config_set_string(config, "core.excludesfile", empty.c_str());
       git_config_free(config);
     }
+    // The repository object has what it needs (its configuration is read): the folder goes at
+    // once, so that nothing is left in the temporary folder however the process ends (flint
+    // ends with _exit). Missing ignore files read as empty.
+    std::error_code ec;
+    fs::remove_all(dir, ec);
   }
   ~Rules() {
     if (repo) git_repository_free(repo);
-    std::error_code ec;
-    if (!dir.empty()) fs::remove_all(dir, ec);
   }
   Rules(const Rules&) = delete;
   Rules& operator=(const Rules&) = delete;
@@ -142,11 +145,37 @@ struct Privacy::Folder {
 
 const std::vector<std::string>& Privacy::defaults() {
   static const std::vector<std::string> kDefaults = {
-      ".env", ".env.*", "!.env.example", "!.env.sample", "!.env.template", "*.pem", "*.key",
-      "*.p12", "*.pfx", "*.jks", "*.keystore", "*.kdbx", "id_rsa*", "id_dsa*", "id_ecdsa*",
-      "id_ed25519*", ".ssh/", ".gnupg/", ".git/", ".netrc", "_netrc", ".npmrc", ".pypirc",
-      ".pgpass", ".htpasswd", ".git-credentials", "**/.aws/credentials", "**/.docker/config.json",
-      "credentials.json", "*.tfstate", "*.tfstate.backup",
+      ".env",
+      ".env.*",
+      "!.env.example",
+      "!.env.sample",
+      "!.env.template",
+      "*.pem",
+      "*.key",
+      "*.p12",
+      "*.pfx",
+      "*.jks",
+      "*.keystore",
+      "*.kdbx",
+      "id_rsa*",
+      "id_dsa*",
+      "id_ecdsa*",
+      "id_ed25519*",
+      ".ssh/",
+      ".gnupg/",
+      ".git/",
+      ".netrc",
+      "_netrc",
+      ".npmrc",
+      ".pypirc",
+      ".pgpass",
+      ".htpasswd",
+      ".git-credentials",
+      "**/.aws/credentials",
+      "**/.docker/config.json",
+      "credentials.json",
+      "*.tfstate",
+      "*.tfstate.backup",
   };
   return kDefaults;
 }

@@ -40,8 +40,8 @@ class Privacy {
   // .flintignore:2 (secrets/)", "private by default (*.pem)", "ignored by git"), or nullopt.
   // `is_dir`: the path names a folder (directory-only patterns then apply to it). A path
   // outside every folder is judged by the defaults and the setting alone.
-  std::optional<std::string> why_private(const std::filesystem::path& canonical,
-                                         PrivacyScope scope, bool is_dir = false) const;
+  std::optional<std::string> why_private(const std::filesystem::path& canonical, PrivacyScope scope,
+                                         bool is_dir = false) const;
 
   // The rules in force, each as "source: pattern" (for an external agent to honour).
   std::vector<std::string> rules() const;

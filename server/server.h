@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "protocol/position_encoding.h"
 #include "server/client_capabilities.h"
 #include "server/config.h"
+#include "server/privacy.h"
 
 namespace flint {
 
@@ -163,6 +165,14 @@ class Server {
   std::optional<protocol::ResponseError> gate(std::string_view method, bool is_request);
   void finish(int code);
 
+  // Privacy (privacy_checks.cpp): the rules for the workspace and settings now; why a document
+  // is private to models (kModel), or nullopt; and telling the person once per document that
+  // flint stays out of it (`what`: "ghost text", "inline edits", ...).
+  std::shared_ptr<const Privacy> privacy();
+  std::optional<std::string> private_document(const std::string& uri,
+                                              PrivacyScope scope = PrivacyScope::kModel);
+  void tell_private_once(const std::string& uri, const std::string& why);
+
   // Configuration (configuration_handlers.cpp).
   void reload_config();
   void fetch_workspace_configuration();
@@ -185,6 +195,9 @@ class Server {
   nlohmann::json workspace_settings_ = nlohmann::json::object();
   Config config_;
   std::vector<std::string> last_config_errors_;
+  std::shared_ptr<const Privacy> privacy_;
+  std::vector<std::string> privacy_exclude_;  // the setting privacy_ was built with
+  std::set<std::string> told_private_;        // documents already told about
 
   std::map<std::string, CommandHandler> commands_;
   bool has_code_actions_ = false;       // set by bind_code_actions()

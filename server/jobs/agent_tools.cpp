@@ -163,7 +163,12 @@ ToolResult AgentTools::list_dir(const json& args) {
     std::string name = it->path().filename().string();
     if (name == ".git") continue;
     std::error_code type_ec;
-    entries.push_back(name + (it->is_directory(type_ec) ? "/" : ""));
+    bool is_dir = it->is_directory(type_ec);
+    std::error_code canonical_ec;
+    fs::path canonical = fs::weakly_canonical(it->path(), canonical_ec);
+    // Private entries are left out (a symlink is judged by what it points at).
+    if (canonical_ec || workspace_.why_private(canonical, is_dir)) continue;
+    entries.push_back(name + (is_dir ? "/" : ""));
   }
   if (ec) return error("'" + path + "' cannot be listed: " + ec.message());
   std::sort(entries.begin(), entries.end());
@@ -275,6 +280,7 @@ ToolResult search_text(const Workspace& workspace, const SearchRequest& request,
     std::error_code ec;
     fs::path canonical = fs::weakly_canonical(path, ec);
     if (ec || !workspace.contains(canonical)) return;  // a symlink out of the workspace
+    if (workspace.why_private(canonical, false)) return;
     if (auto it = request.overrides.find(canonical); it != request.overrides.end()) {
       search_in(canonical, it->second);
       return;
@@ -294,7 +300,11 @@ ToolResult search_text(const Workspace& workspace, const SearchRequest& request,
       if (cancelled.load(std::memory_order_relaxed)) return error("cancelled");
       std::error_code type_ec;
       if (it->is_directory(type_ec)) {
-        if (skipped_folder(it->path().filename())) it.disable_recursion_pending();
+        std::error_code canonical_ec;
+        fs::path canonical = fs::weakly_canonical(it->path(), canonical_ec);
+        if (skipped_folder(it->path().filename()) || canonical_ec ||
+            workspace.why_private(canonical, true))
+          it.disable_recursion_pending();
         continue;
       }
       visit_file(it->path());

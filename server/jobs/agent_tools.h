@@ -48,7 +48,8 @@ struct SearchRequest {
 };
 
 // Literal, case-sensitive search; "relative/path:line: text" lines, capped. Skips hidden
-// folders, node_modules, binary files and files over 2 MiB. Stops early when `cancelled`.
+// folders (.git among them), node_modules, private files and folders (the workspace's
+// privacy), binary files and files over 2 MiB. Stops early when `cancelled`.
 ToolResult search_text(const Workspace& workspace, const SearchRequest& request,
                        const std::atomic<bool>& cancelled);
 

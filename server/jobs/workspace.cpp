@@ -3,6 +3,8 @@
 #include <cctype>
 #include <system_error>
 
+#include "server/privacy.h"
+
 namespace flint::jobs {
 
 namespace fs = std::filesystem;
@@ -128,7 +130,18 @@ std::variant<ConfinedPath, std::string> Workspace::resolve(std::string_view path
     return "'" + text + "' is outside the workspace (" + root().string() +
            "): only paths inside the workspace folders can be used";
   }
+  std::error_code ec;
+  if (auto why = why_private(canonical, fs::is_directory(canonical, ec))) {
+    std::string rel = relative(canonical);
+    return "'" + text + "'" + (rel != text ? " (" + rel + ")" : "") + " is private (" + *why +
+           "): flint does not show it to a model";
+  }
   return ConfinedPath{canonical, relative(canonical)};
+}
+
+std::optional<std::string> Workspace::why_private(const fs::path& canonical, bool is_dir) const {
+  if (!privacy_) return std::nullopt;
+  return privacy_->why_private(canonical, PrivacyScope::kAgent, is_dir);
 }
 
 }  // namespace flint::jobs

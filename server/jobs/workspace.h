@@ -4,16 +4,22 @@
 // (or taken as given when absolute), made canonical with every symlink that exists resolved,
 // and accepted only when the result lies inside a folder's canonical path. So `..` that climbs
 // out, absolute paths elsewhere and symlinks pointing out are refused alike; `a/../b` inside
-// the workspace is fine.
+// the workspace is fine. Inside, private files (server/privacy.h: defaults, .flintignore,
+// privacy.exclude, git's ignores) are refused too, with the rule that makes them private.
 //
-// Thread contract: immutable after construction; safe to use from any thread.
+// Thread contract: immutable once set up (set_privacy before use); safe from any thread.
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
+
+namespace flint {
+class Privacy;
+}
 
 namespace flint::jobs {
 
@@ -40,8 +46,15 @@ class Workspace {
   const std::filesystem::path& root() const { return folders_.front(); }
   const std::vector<std::filesystem::path>& folders() const { return folders_; }
 
-  // The confined path, or a refusal a model can read ("... is outside the workspace").
+  // What no model may read in it (null: nothing is private).
+  void set_privacy(std::shared_ptr<const Privacy> privacy) { privacy_ = std::move(privacy); }
+  const std::shared_ptr<const Privacy>& privacy() const { return privacy_; }
+
+  // The confined path, or a refusal a model can read ("... is outside the workspace", "... is
+  // private (excluded by .flintignore:2 (secrets/))").
   std::variant<ConfinedPath, std::string> resolve(std::string_view path) const;
+  // Why a canonical path inside the workspace is private to the agent, or nullopt.
+  std::optional<std::string> why_private(const std::filesystem::path& canonical, bool is_dir) const;
   // Whether a canonical absolute path lies in a folder.
   bool contains(const std::filesystem::path& canonical) const;
   // Path relative to the folder holding `canonical` ("" when none does).
@@ -49,6 +62,7 @@ class Workspace {
 
  private:
   std::vector<std::filesystem::path> folders_;  // canonical
+  std::shared_ptr<const Privacy> privacy_;
 };
 
 }  // namespace flint::jobs

@@ -11,7 +11,7 @@ function reader(values: Record<string, unknown>): (key: string) => SettingValue 
   return (key) => ({isSet: key in values, value: values[key]});
 }
 
-test('server keys are the models/edit/completion/jobs settings, without client-only ones', () => {
+test('server keys are the models/edit/completion/jobs/privacy settings, without client-only ones', () => {
   const keys = serverSettingKeys(properties);
   assert.ok(keys.includes('models.fast.baseUrl'));
   assert.ok(keys.includes('models.agent.apiKeyEnv'));
@@ -19,7 +19,7 @@ test('server keys are the models/edit/completion/jobs settings, without client-o
   assert.ok(keys.includes('completion.enabled'));
   assert.ok(keys.includes('jobs.command'));
   for (const key of keys)
-    assert.match(key, /^(models\.(fast|agent)|edit|completion|jobs)\.[a-zA-Z]+$/);
+    assert.match(key, /^(models\.(fast|agent)|edit|completion|jobs|privacy)\.[a-zA-Z]+$/);
   for (const clientOnly of ['server.path', 'server.logLevel', 'languages', 'trace.server']) {
     assert.ok(!keys.includes(clientOnly), clientOnly);
   }

@@ -3,8 +3,8 @@
 // symlinks, paths outside the workspace, and a .flintignore edited while flint runs.
 #include "server/privacy.h"
 
-#include <gtest/gtest.h>
 #include <git2.h>
+#include <gtest/gtest.h>
 
 #include <thread>
 
@@ -32,9 +32,9 @@ std::string why(const Privacy& p, const TempWorkspace& w, const std::string& rel
 
 TEST(Privacy, DefaultsCoverSecretsAndKeepTheirExamples) {
   TempWorkspace w;
-  for (const char* f : {".env", ".env.production", ".env.example", "deploy/id_rsa",
-                        "deploy/id_rsa.pub", "certs/server.pem", "app/main.py", ".npmrc",
-                        "home/.aws/credentials", "notes/key.txt"})
+  for (const char* f :
+       {".env", ".env.production", ".env.example", "deploy/id_rsa", "deploy/id_rsa.pub",
+        "certs/server.pem", "app/main.py", ".npmrc", "home/.aws/credentials", "notes/key.txt"})
     w.write(f, "x\n");
   Privacy p({w.root()}, {});
   EXPECT_EQ(why(p, w, ".env"), "private by default (.env)");
@@ -52,8 +52,8 @@ TEST(Privacy, DefaultsCoverSecretsAndKeepTheirExamples) {
 TEST(Privacy, FlintignoreNamesItsLineAndHonoursNegations) {
   TempWorkspace w;
   w.write(".flintignore", "# secrets of this project\n\nsecrets/\n*.sql\n!schema.sql\n/top.txt\n");
-  for (const char* f : {"secrets/a/b.txt", "db/dump.sql", "db/schema.sql", "top.txt",
-                        "sub/top.txt", "src/app.py"})
+  for (const char* f :
+       {"secrets/a/b.txt", "db/dump.sql", "db/schema.sql", "top.txt", "sub/top.txt", "src/app.py"})
     w.write(f, "x\n");
   Privacy p({w.root()}, {});
   EXPECT_EQ(why(p, w, "secrets/a/b.txt", PrivacyScope::kModel),
@@ -83,8 +83,8 @@ TEST(Privacy, GitIgnoresAreTheAgentsOnly) {
   w.write(".gitignore", "build/\n*.log\n!keep.log\n");
   w.write("src/.gitignore", "generated/\n");
   w.write(".git/info/exclude", "local.txt\n");
-  for (const char* f : {"build/out.txt", "run.log", "keep.log", "src/generated/g.py",
-                        "src/real.py", "local.txt"})
+  for (const char* f :
+       {"build/out.txt", "run.log", "keep.log", "src/generated/g.py", "src/real.py", "local.txt"})
     w.write(f, "x\n");
   Privacy p({w.root()}, {});
   EXPECT_EQ(why(p, w, "build/out.txt"), "ignored by git");
