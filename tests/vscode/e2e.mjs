@@ -392,6 +392,9 @@ step(
       await openFile(page, 'typing.py');
       await requestSlowEdit();
       await waitForPartialRewrite();
+      const how = await waitForStatus(
+          page, 'editing with how far it is', (s) => /editing \d+%/.test(s.label), 10000);
+      console.log(`  status while streaming: ${how.label}`);
       const typed = '  # typed while flint streamed';
       await goToLine(page, 1, 18);  // the end of `def total(items):`, a line flint keeps
       await page.keyboard.type(typed, {delay: 20});

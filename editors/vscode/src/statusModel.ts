@@ -27,6 +27,9 @@ export interface StatusView {
 
 export const SPINNER = '$(sync~spin)';
 
+// The title of flint-lsp's progress for an inline edit (server/inline_edit_handlers.cpp).
+export const EDIT_PROGRESS_TITLE = 'flint: editing';
+
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
@@ -56,8 +59,14 @@ export function statusView(input: StatusInput): StatusView {
       activeJobs.length > 0 || input.progress.length > 0;
 
   const parts: string[] = [];
+  // One edit streaming: how far it is (flint-lsp's progress: the answer's length through the
+  // region's, at most 99 until the end).
+  const editProgress = input.progress.filter((p) => p.title === EDIT_PROGRESS_TITLE);
+  const percent = input.streamingSessions === 1 && editProgress.length === 1 ?
+      editProgress[0].percentage :
+      undefined;
   if (input.streamingSessions > 0)
-    parts.push('editing');
+    parts.push(percent !== undefined ? `editing ${percent}%` : 'editing');
   else if (input.reviewSessions > 0)
     parts.push('review edit');
   else if ((input.stoppedSessions ?? 0) > 0)

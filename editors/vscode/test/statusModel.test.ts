@@ -79,3 +79,14 @@ test('an edit stopped early with flint’s text says so and how to take it back'
   assert.match(view.text, /flint: edit stopped$/);
   assert.match(view.tooltip, /1 edit stopped early: Reject takes it back/);
 });
+
+test('one streaming edit shows how far it is', () => {
+  const progress = [{token: 't', title: 'flint: editing', message: '12 tokens', percentage: 42}];
+  assert.equal(
+      statusView({...idle, streamingSessions: 1, progress}).text, `${SPINNER} flint: editing 42%`);
+  // Two at once: no single figure.
+  assert.equal(
+      statusView({...idle, streamingSessions: 2, progress: [...progress, {...progress[0], token: 'u'}]})
+          .text,
+      `${SPINNER} flint: editing`);
+});
