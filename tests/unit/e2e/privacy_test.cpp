@@ -56,6 +56,19 @@ json privacy_settings() {
   return json{{"privacy", {{"exclude", {"data/*.csv"}}}}};
 }
 
+// The most talkative log level: not even it may hold a private file's text.
+EditorOptions tracing(EditorOptions options) {
+  options.args = {"--log-level", "trace"};
+  return options;
+}
+
+void expect_no_secret_in_log(EditorClient& editor, bool traced_model_traffic) {
+  std::string log = editor.server_stderr();
+  if (traced_model_traffic)
+    EXPECT_NE(log.find("[trace]"), std::string::npos) << "not logging at trace level";
+  for (const auto& secret : kSecrets) EXPECT_EQ(log.find(secret), std::string::npos) << secret;
+}
+
 TEST(Privacy, TheAgentsToolsRefuseSkipAndNameTheRule) {
   json script{
       {"rules",
@@ -74,7 +87,7 @@ TEST(Privacy, TheAgentsToolsRefuseSkipAndNameTheRule) {
             tool_reply({call("propose_edit",
                              {{"path", ".env"}, {"old_text", "API_KEY"}, {"new_text", "KEY"}})}),
             tool_reply({call("finish", {{"summary", "looked"}})})})}}};
-  Harness h(script, with_settings(privacy_settings()));
+  Harness h(script, tracing(with_settings(privacy_settings())));
   make_private_workspace(h.tmp);
   // An open private buffer is no way around it either.
   h.open(jobs::uri_from_path(h.tmp.path(".env")), "API_KEY=ENV-hunter2 (unsaved)\n");
@@ -103,16 +116,14 @@ TEST(Privacy, TheAgentsToolsRefuseSkipAndNameTheRule) {
   EXPECT_NE(lists.find("secrets/"), std::string::npos);  // listed for its public README
   EXPECT_NE(last_tool_results(requests[3].body).find("private by default (.env)"),
             std::string::npos);
-  // Nor do the logs hold a private file's text.
-  std::string log = h.editor->server_stderr();
-  for (const auto& secret : kSecrets) EXPECT_EQ(log.find(secret), std::string::npos) << secret;
+  expect_no_secret_in_log(*h.editor, true);
 }
 
 TEST(Privacy, InlineEditsGhostTextAndCodeActionsStayOutOfPrivateFiles) {
   json script{{"rules", json::array()}, {"default", {{"text", "MODEL WAS ASKED"}}}};
   EditorOptions options = with_settings(
       json{{"privacy", {{"exclude", {"data/*.csv"}}}}, {"completion", {{"enabled", true}}}});
-  Harness h(script, options);
+  Harness h(script, tracing(options));
   make_private_workspace(h.tmp);
   std::string env = jobs::uri_from_path(h.tmp.path(".env"));
   std::string csv = jobs::uri_from_path(h.tmp.path("data/customers.csv"));
@@ -152,6 +163,7 @@ TEST(Privacy, InlineEditsGhostTextAndCodeActionsStayOutOfPrivateFiles) {
     if (text.find("customers.csv is private") != std::string::npos) ++told;
   }
   EXPECT_EQ(told, 1);
+  expect_no_secret_in_log(*h.editor, false);
 }
 
 TEST(Privacy, TheCommandBackendIsToldWhatIsPrivate) {
