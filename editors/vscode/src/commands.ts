@@ -61,12 +61,13 @@ async function editAtCursor(flint: FlintContext, instructionArg?: unknown): Prom
                           'What should change in the selection?',
   );
   if (!instruction) return;
+  const running = flint.serverState === 'running';
   const started = startInlineEdit(flint, {
     textDocument: {uri: editor.document.uri.toString()},
     range: toProtocolRange(selection),
     instruction,
   });
-  collapseSelection(editor, editor.document.uri.toString());
+  if (running) collapseSelection(editor, editor.document.uri.toString());
   await started;
 }
 
@@ -83,9 +84,10 @@ async function promptEdit(flint: FlintContext, target?: unknown): Promise<void> 
   const instruction = await askInstruction(
       undefined, 'flint: Edit with instruction', 'What should change in this region?');
   if (!instruction) return;
+  const running = flint.serverState === 'running';
   const started = startInlineEdit(
       flint, {textDocument: {uri: t.textDocument.uri}, range: t.range, instruction});
-  collapseSelection(vscode.window.activeTextEditor, t.textDocument.uri);
+  if (running) collapseSelection(vscode.window.activeTextEditor, t.textDocument.uri);
   await started;
 }
 

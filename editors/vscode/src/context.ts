@@ -86,7 +86,10 @@ export class FlintContext implements vscode.Disposable {
       this.setState('stopped', 'flint-lsp not found');
       this.output.error(`flint-lsp not found; looked at:\n  ${found.tried.join('\n  ')}`);
       const key = `${SECTION}.server.path`;
-      const advice = remoteAdvice(key, 'machine-overridable', isRemoteWindow());
+      // Unset here but maybe set in User settings, which a remote window does not apply.
+      const advice = query.configured.trim() === '' ?
+          remoteAdvice(key, 'machine-overridable', isRemoteWindow()) :
+          undefined;
       const open = openSettingsLabel(key);
       if (advice) this.output.info(advice);
       void vscode.window

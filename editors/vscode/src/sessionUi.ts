@@ -150,12 +150,12 @@ export function activateSessionUi(flint: FlintContext): vscode.Disposable {
     } else if (session.state === 'cancelled') {
       // The CodeLens on the region says it too, with Reject and Keep when text was left behind.
       say(session.sessionId, isStopped(session) ? `${said} · Reject takes it back` : said);
-    } else if (session.state === 'rejected' && transition.previous === 'cancelled') {
-      // Rolled back by the server right after it stopped (a newer edit over the same lines):
-      // "Reject takes it back" no longer holds.
-      const why = transition.previousReason;
-      say(session.sessionId,
-          `flint: edit rolled back${why && why !== 'cancelled' ? `: ${why}` : ''}`);
+    } else if (
+        session.state === 'rejected' && transition.previous === 'cancelled' &&
+        /newer edit/.test(transition.previousReason ?? '')) {
+      // Rolled back by the server right after it stopped ("replaced by a newer edit over the
+      // same lines"), not by the person: "Reject takes it back" no longer holds.
+      say(session.sessionId, `flint: edit rolled back: ${transition.previousReason}`);
     } else {
       statusMessages.get(session.sessionId)?.dispose();
       statusMessages.delete(session.sessionId);
