@@ -359,7 +359,8 @@ step('a second edit, accepted from its CodeLens, is one undo step', async () => 
 });
 
 step(
-    'an edit from a selection collapses it; Escape clears a new selection, not the edit',
+    'an edit from a selection collapses it; Escape clears a new selection, not the edit; ' +
+        'without one it cancels, and Reject takes the partial text back',
     async () => {
       await openFile(page, 'selection.py');
       await requestEdit();
@@ -383,6 +384,17 @@ step(
       await waitForStatus(page, 'review edit', (s) => /review edit/.test(s.label), 20000);
       await runCommand(page, 'flint: Reject');
       await waitForEditorText(page, 'the original text back', (t) => t === ORIGINAL, 15000);
+
+      // Without a selection, Escape cancels: the partial text stays, with Reject to take it back.
+      await requestSlowEdit();
+      await waitForPartialRewrite();
+      await page.keyboard.press('Escape');
+      await waitForStatus(page, 'edit cancelled', (s) => /edit cancelled/.test(s.label), 10000);
+      await lensTitlesContaining('CodeLens: cancelled, Reject, Keep', ['cancelled', 'Reject', 'Keep']);
+      await screenshot('escape-cancelled');
+      await runCommand(page, 'flint: Reject');
+      await waitForEditorText(page, 'the original text back', (t) => t === ORIGINAL, 15000);
+      await waitForStatus(page, 'idle', (s) => s.label === 'flint' && !s.spinning, 10000);
     });
 
 step(

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 
 import type {FlintContext} from './context';
 import {isStopped} from './sessions';
+import {sessionStateText} from './sessionWords';
 import {statusView} from './statusModel';
 
 export function activateStatusBar(flint: FlintContext): vscode.Disposable {
@@ -14,12 +15,14 @@ export function activateStatusBar(flint: FlintContext): vscode.Disposable {
 
   const update = () => {
     const live = flint.sessions.live();
+    const stopped = live.filter(isStopped);  // most recent first
     const view = statusView({
       server: flint.serverState,
       serverProblem: flint.serverProblem,
       streamingSessions: live.filter((s) => s.state === 'streaming').length,
       reviewSessions: live.filter((s) => s.state === 'done').length,
-      stoppedSessions: live.filter(isStopped).length,
+      stoppedSessions: stopped.length,
+      stoppedText: stopped.length > 0 ? sessionStateText(stopped[0]) : undefined,
       jobs: flint.jobs.all(),
       progress: flint.progress.active(),
     });

@@ -11,8 +11,10 @@ export interface StatusInput {
   serverProblem?: string;
   streamingSessions: number;
   reviewSessions: number;
-  // Stopped early with flint's partial text in the buffer (Reject takes it back).
+  // Stopped early with flint's partial text in the buffer (Reject takes it back), and how the
+  // latest of them is named ("cancelled", "stopped: you typed inside it"; sessionWords.ts).
   stoppedSessions?: number;
+  stoppedText?: string;
   jobs: readonly JobInfo[];
   progress: readonly ProgressEntry[];
 }
@@ -70,7 +72,7 @@ export function statusView(input: StatusInput): StatusView {
   else if (input.reviewSessions > 0)
     parts.push('review edit');
   else if ((input.stoppedSessions ?? 0) > 0)
-    parts.push('edit stopped');
+    parts.push(`edit ${(input.stoppedText ?? 'stopped').split(':')[0]}`);
   if (activeJobs.length > 0) parts.push(plural(activeJobs.length, 'job'));
   if (input.server === 'starting' && parts.length === 0) parts.push('starting');
 
@@ -84,7 +86,10 @@ export function statusView(input: StatusInput): StatusView {
     lines.push(`${plural(input.reviewSessions, 'edit')} waiting for Accept or Reject`);
   }
   if ((input.stoppedSessions ?? 0) > 0) {
-    lines.push(`${plural(input.stoppedSessions ?? 0, 'edit')} stopped early: Reject takes ${
+    const what = input.stoppedSessions === 1 && input.stoppedText ?
+        `1 edit ${input.stoppedText}` :
+        `${plural(input.stoppedSessions ?? 0, 'edit')} stopped early`;
+    lines.push(`${what}: Reject takes ${
         input.stoppedSessions === 1 ? 'it' : 'them'} back, Keep keeps the text`);
   }
   for (const job of input.jobs) lines.push(describeJob(job));

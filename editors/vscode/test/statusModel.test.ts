@@ -74,10 +74,16 @@ test('a stopped server is an error with its cause', () => {
 });
 
 test('an edit stopped early with flint’s text says so and how to take it back', () => {
-  const view = statusView({...idle, stoppedSessions: 1});
+  const view = statusView({...idle, stoppedSessions: 1, stoppedText: 'stopped: you typed inside it'});
   assert.equal(view.busy, false);
   assert.match(view.text, /flint: edit stopped$/);
-  assert.match(view.tooltip, /1 edit stopped early: Reject takes it back/);
+  assert.match(view.tooltip, /1 edit stopped: you typed inside it: Reject takes it back/);
+  // Named as the CodeLens and the message name it.
+  assert.match(
+      statusView({...idle, stoppedSessions: 1, stoppedText: 'cancelled'}).text,
+      /flint: edit cancelled$/);
+  assert.match(
+      statusView({...idle, stoppedSessions: 2}).tooltip, /2 edits stopped early: Reject takes them/);
 });
 
 test('one streaming edit shows how far it is', () => {
