@@ -6,7 +6,10 @@
 // It installs the .vsix with `code-server --install-extension`, opens a sample workspace, runs
 // "flint: Edit at Cursor / Selection" and asserts on the editor's text and on the status-bar
 // item (while the edit streams, while a job runs, after each ends), exactly as a person would
-// see them. Screenshots and every log land in DIR for a person to look at.
+// see them: typing inside a stream, two edits in one file, Escape with and without a selection,
+// undo around Steer, Accept and Reject, settings changed in the Settings UI and on disk, the
+// Settings tab a message opens, the levels of the server's log lines. Screenshots and every log
+// land in DIR for a person to look at.
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {parseArgs} from 'node:util';
