@@ -189,12 +189,19 @@ Privacy::Privacy(std::vector<fs::path> folders, std::vector<std::string> exclude
     git_repository* repo = nullptr;
     if (git_repository_open_ext(&repo, folder->root.c_str(), 0, nullptr) == 0) {
       const char* workdir = git_repository_workdir(repo);
-      if (workdir) {
-        std::error_code ec;
-        folder->git_workdir = fs::weakly_canonical(workdir, ec);
-        folder->git = repo;
+      std::error_code ec;
+      fs::path canonical_workdir = workdir ? fs::weakly_canonical(workdir, ec) : fs::path();
+      auto root_in_repo = workdir ? relative_to(folder->root, canonical_workdir) : std::nullopt;
+      int root_ignored = 0;
+      if (root_in_repo)
+        git_ignore_path_is_ignored(&root_ignored, repo, (*root_in_repo + "/").c_str());
+      if (!workdir || root_ignored == 1) {
+        // A bare repository ignores nothing; one that ignores the very folder the person
+        // opened (a project inside another's build folder) is not this workspace's.
+        git_repository_free(repo);
       } else {
-        git_repository_free(repo);  // a bare repository ignores nothing
+        folder->git_workdir = canonical_workdir;
+        folder->git = repo;
       }
     }
     folders_.push_back(std::move(folder));

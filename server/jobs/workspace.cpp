@@ -118,7 +118,7 @@ std::string Workspace::relative(const fs::path& canonical) const {
   return {};
 }
 
-std::variant<ConfinedPath, std::string> Workspace::resolve(std::string_view path) const {
+std::variant<ConfinedPath, std::string> Workspace::resolve(std::string_view path, Use use) const {
   if (folders_.empty()) return std::string("there is no workspace folder to work in");
   if (path.find('\0') != std::string_view::npos) return std::string("the path contains a NUL byte");
   std::string text(path);
@@ -131,7 +131,11 @@ std::variant<ConfinedPath, std::string> Workspace::resolve(std::string_view path
            "): only paths inside the workspace folders can be used";
   }
   std::error_code ec;
-  if (auto why = why_private(canonical, fs::is_directory(canonical, ec))) {
+  bool is_dir = fs::is_directory(canonical, ec);
+  auto why = use == Use::kRead || !privacy_
+                 ? why_private(canonical, is_dir)
+                 : privacy_->why_private(canonical, PrivacyScope::kModel, is_dir);
+  if (why) {
     std::string rel = relative(canonical);
     return "'" + text + "'" + (rel != text ? " (" + rel + ")" : "") + " is private (" + *why +
            "): flint does not show it to a model";

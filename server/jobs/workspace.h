@@ -50,9 +50,15 @@ class Workspace {
   void set_privacy(std::shared_ptr<const Privacy> privacy) { privacy_ = std::move(privacy); }
   const std::shared_ptr<const Privacy>& privacy() const { return privacy_; }
 
+  // What a path is resolved for: the agent reading, listing or searching it (everything
+  // private is refused, git-ignored paths too), or landing an external agent's edit in it
+  // (nothing is read for a model then: only flint's own rules count, not git's).
+  enum class Use { kRead, kEdit };
+
   // The confined path, or a refusal a model can read ("... is outside the workspace", "... is
   // private (excluded by .flintignore:2 (secrets/))").
-  std::variant<ConfinedPath, std::string> resolve(std::string_view path) const;
+  std::variant<ConfinedPath, std::string> resolve(std::string_view path,
+                                                  Use use = Use::kRead) const;
   // Why a canonical path inside the workspace is private to the agent, or nullopt.
   std::optional<std::string> why_private(const std::filesystem::path& canonical, bool is_dir) const;
   // Whether a canonical absolute path lies in a folder.

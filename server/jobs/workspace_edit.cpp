@@ -205,7 +205,7 @@ std::variant<std::vector<FileEdit>, std::string> file_edits_from_workspace_edit(
   for (const auto& [uri, list] : per_file) {
     auto path = path_from_uri(uri);
     if (!path) return "'" + uri + "' is not a file:// URI";
-    auto resolved = workspace.resolve(path->string());
+    auto resolved = workspace.resolve(path->string(), Workspace::Use::kEdit);
     if (auto* refusal = std::get_if<std::string>(&resolved)) return *refusal;
     const fs::path& canonical = std::get<ConfinedPath>(resolved).absolute;
     if (!list.is_array()) return "the edits for '" + uri + "' must be an array";

@@ -116,11 +116,29 @@ const SCRIPT = {
   default: {text: 'unexpected request', tokensPerSecond: 0},
 };
 
-// The agent job runs an external command: its output lines become progress; it runs until
-// cancelled, so the test sees it running and cancels it from "Show Jobs".
-const JOB_COMMAND = [
-  'sh', '-c', 'echo "step 1: reading the workspace"; sleep 1; echo "step 2: planning"; sleep 120'
-];
+// The agent job runs an external command: its output lines become progress. A task naming
+// JOB_RESULT_MARKER ends after two seconds with an edit of job.py (`mean` renamed `average`);
+// any other runs until cancelled, so the test sees it running and cancels it from "Show Jobs".
+const JOB_RESULT_MARKER = 'E2E-JOB-RESULT';
+function jobCommand() {
+  const uri = `file://${join(workspace, 'job.py')}`;
+  const edit = JSON.stringify({
+    workspaceEdit: {
+      changes: {
+        [uri]: [{
+          range: {start: {line: 7, character: 0}, end: {line: 7, character: 16}},
+          newText: 'def average(items):',
+        }],
+      },
+    },
+  });
+  return [
+    'sh', '-c',
+    `read task; case "$task" in *${JOB_RESULT_MARKER}*) echo "step 1: renaming"; sleep 2; ` +
+        `printf '%s\\n' '${edit}';; *) echo "step 1: reading the workspace"; sleep 1; ` +
+        `echo "step 2: planning"; sleep 120;; esac`,
+  ];
+}
 
 let page;
 let shot = 0;
@@ -232,7 +250,8 @@ step('install the .vsix into code-server', async () => {
   writeFileSync(join(workspace, 'sample.py'), ORIGINAL);
   // One file per test below, so that each starts from the original text.
   for (const name of
-           ['selection.py', 'typing.py', 'two_edits.py', 'undo.py', 'settings_ui.py', 'failure.py']) {
+           ['selection.py', 'typing.py', 'two_edits.py', 'undo.py', 'settings_ui.py', 'failure.py',
+            'job.py']) {
     writeFileSync(join(workspace, name), ORIGINAL);
   }
   codeServer = new CodeServer(OUT);
@@ -254,7 +273,7 @@ function flintSettings(extra = {}) {
     'flint.models.fast.model': 'fake-fast',
     'flint.models.agent.model': 'fake-agent',
     'flint.jobs.backend': 'command',
-    'flint.jobs.command': JOB_COMMAND,
+    'flint.jobs.command': jobCommand(),
     ...extra,
   };
 }
@@ -559,6 +578,59 @@ step('Run Agent Task: the status bar shows the running job; Show Jobs cancels it
   await waitForStatus(page, 'no job running', (s) => !/job/.test(s.label) && !s.spinning, 30000);
   await screenshot('job-cancelled');
 });
+
+step(
+    'a job that finishes while you type waits in a notification: no key lost, no focus taken; ' +
+        'Review shows a diff, Apply lands it',
+    async () => {
+      await openFile(page, 'job.py');
+      await runCommand(page, 'flint: Run Agent Task');
+      await answerInput(page, 'flint: Run Agent Task', `${JOB_RESULT_MARKER}: rename mean`);
+      await focusEditor(page);
+      await goToLine(page, 10);
+      // About six seconds of typing; the job's result arrives after two.
+      const typed = [];
+      for (let i = 1; i <= 6; i++) {
+        const line = `value_${i} = ${i}  # typed while the job runs`;
+        await page.keyboard.type(line, {delay: 25});
+        await page.keyboard.press('Enter');
+        typed.push(line);
+      }
+      const toast =
+          page.locator('.notification-toast', {hasText: `${JOB_RESULT_MARKER}: rename mean`})
+              .first();
+      await toast.waitFor({state: 'visible', timeout: 30000});
+      console.log(`  notification: ${JSON.stringify(await notifications(page))}`);
+      await screenshot('job-ready-while-typing');
+      const withTyping = ORIGINAL + typed.join('\n') + '\n';
+      assertEqual(await editorText(page), withTyping, 'every typed key landed, the result did not');
+      const focusInEditor = await page.evaluate(
+          () => document.activeElement?.closest('.monaco-editor') !== null &&
+              document.activeElement?.closest('.monaco-diff-editor') === null);
+      assertOk(focusInEditor, 'the keyboard focus stayed in the editor');
+      assertOk(
+          (await page.locator('.monaco-diff-editor').count()) === 0,
+          'no preview opened by itself');
+
+      await toast.locator('.monaco-button', {hasText: 'Review'}).click();
+      await page.locator('.monaco-diff-editor').first().waitFor({state: 'visible', timeout: 15000});
+      const diffTab = await page.locator('.tabs-container .tab.active').innerText();
+      assertOk(/job\.py/.test(diffTab) && /flint/.test(diffTab), `the diff tab: ${diffTab}`);
+      await screenshot('job-review-diff');
+      const again =
+          page.locator('.notification-toast', {hasText: `${JOB_RESULT_MARKER}: rename mean`})
+              .first();
+      await again.locator('.monaco-button', {hasText: 'Apply'}).waitFor({timeout: 15000});
+      await again.locator('.monaco-button', {hasText: 'Apply'}).click();
+      await waitFor('the diff editor to close', async () =>
+          (await page.locator('.monaco-diff-editor').count()) === 0 ? true : undefined,
+          {timeoutMs: 15000});
+      await openFile(page, 'job.py');
+      const applied = withTyping.replace('def mean(items):', 'def average(items):');
+      await waitForEditorText(page, 'the job applied over the typing', (t) => t === applied, 15000);
+      await waitForStatus(page, 'no job', (s) => !/job/.test(s.label) && !s.spinning, 15000);
+      await screenshot('job-applied');
+    });
 
 step(
     'a bad setting, changed while VS Code runs, reaches flint and offers Open Settings',

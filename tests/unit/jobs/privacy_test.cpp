@@ -99,6 +99,21 @@ TEST(Privacy, GitIgnoresAreTheAgentsOnly) {
   EXPECT_EQ(why(p, w, "build/out.txt", PrivacyScope::kModel), "public");
 }
 
+TEST(Privacy, AFolderThatAnOuterRepositoryIgnoresIsNotAllPrivate) {
+  TempWorkspace w;
+  git_init(w.root());
+  w.write(".gitignore", "build/\n");
+  w.write("build/project/.gitignore", "*.tmp\n");
+  w.write("build/project/src/app.py", "x\n");
+  w.write("build/project/scratch.tmp", "x\n");
+  Privacy p({fs::canonical(w.path("build/project"))}, {});
+  EXPECT_EQ(p.why_private(fs::canonical(w.path("build/project/src/app.py")), PrivacyScope::kAgent),
+            std::nullopt);
+  // Its own .gitignore files are not git's any more then: flint's rules still hold.
+  EXPECT_EQ(p.why_private(fs::canonical(w.path("build/project/scratch.tmp")), PrivacyScope::kAgent),
+            std::nullopt);
+}
+
 TEST(Privacy, ASymlinkIsJudgedByWhatItPointsAt) {
   TempWorkspace w;
   w.write(".env", "API_KEY=hunter2\n");
