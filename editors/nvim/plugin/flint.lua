@@ -5,6 +5,9 @@ if vim.g.loaded_flint then
 end
 vim.g.loaded_flint = true
 
+--- A user command's callback that calls flint.commands[name](opts).
+---@param name string
+---@return fun(opts: flint.CommandOpts)
 local function run(name)
   return function(opts)
     require('flint.commands')[name](opts)

@@ -7,8 +7,34 @@ local config = require('flint.config')
 local sessions = require('flint.sessions')
 local text_edits = require('flint.text_edits')
 
+--- The params of workspace/applyEdit.
+---@class flint.ApplyWorkspaceEditParams
+---@field label? string
+---@field edit table An LSP WorkspaceEdit (documentChanges or changes, changeAnnotations).
+
+--- The answer to workspace/applyEdit.
+---@class flint.ApplyWorkspaceEditResult
+---@field applied boolean
+---@field failureReason? string
+
+--- One document a WorkspaceEdit touches.
+---@class flint.EditedDocument
+---@field uri string
+---@field version? integer The version the edit was made for (documentChanges only).
+---@field kind? string 'create'|'rename'|'delete' for a file operation.
+---@field edits integer How many text edits.
+
+--- What a reviewer of a WorkspaceEdit is asked (and what a confirm_agent_edits function gets
+--- for an edit that needs confirmation).
+---@class flint.ApplyEditSummary
+---@field label string
+---@field files { path: string, edits: integer, kind?: string }[]
+---@field text string
+
 local M = {}
 
+---@param uri string
+---@return integer|nil
 local function loaded_buffer(uri)
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(bufnr) and vim.uri_from_bufnr(bufnr) == uri then
@@ -18,11 +44,15 @@ local function loaded_buffer(uri)
   return nil
 end
 
+---@param value any
+---@return boolean
 local function present(value)
   return value ~= nil and value ~= vim.NIL
 end
 
 --- { uri = edit count } of a WorkspaceEdit, in the order of documentChanges.
+---@param edit table A WorkspaceEdit.
+---@return flint.EditedDocument[]
 local function documents(edit)
   local list = {}
   if type(edit.documentChanges) == 'table' then
@@ -46,6 +76,8 @@ local function documents(edit)
 end
 
 --- Why the edit cannot apply (a document changed since the version it was made for), or nil.
+---@param docs flint.EditedDocument[]
+---@return string|nil
 local function stale_reason(docs)
   for _, doc in ipairs(docs) do
     if type(doc.version) == 'number' then
@@ -62,6 +94,8 @@ end
 
 -- Only a change annotation asks for confirmation. flint sends none to this plugin (a job's
 -- result waits until the person applies it, see job_review.lua); another server might.
+---@param params flint.ApplyWorkspaceEditParams
+---@return boolean
 local function needs_review(params)
   local annotations = params.edit.changeAnnotations
   if type(annotations) == 'table' then
@@ -75,6 +109,9 @@ local function needs_review(params)
 end
 
 --- What a reviewer is asked: { label, files = { { path, edits } }, text }.
+---@param params flint.ApplyWorkspaceEditParams
+---@param docs flint.EditedDocument[]
+---@return flint.ApplyEditSummary
 function M.summary(params, docs)
   local label = present(params.label) and params.label or 'flint edit'
   local files, lines = {}, { string.format('flint: apply "%s"?', label) }
@@ -86,6 +123,8 @@ function M.summary(params, docs)
   return { label = label, files = files, text = table.concat(lines, '\n') }
 end
 
+---@param summary flint.ApplyEditSummary
+---@return boolean
 local function confirmed(summary)
   local choice = config.options.confirm_agent_edits
   if type(choice) == 'function' then
@@ -104,6 +143,8 @@ end
 
 -- Text edits only (what flint streams): each document's edits as one buffer change. Anything
 -- else (file operations, the `changes` form) goes through vim.lsp.util, in its order.
+---@param edit table A WorkspaceEdit.
+---@param encoding string
 local function apply(edit, encoding)
   local changes = edit.documentChanges
   local plain = type(changes) == 'table' and edit.changes == nil
@@ -125,6 +166,10 @@ local function apply(edit, encoding)
   end
 end
 
+--- The workspace/applyEdit handler.
+---@param params flint.ApplyWorkspaceEditParams|any
+---@param ctx flint.HandlerContext
+---@return flint.ApplyWorkspaceEditResult
 function M.handler(_, params, ctx)
   if type(params) ~= 'table' or type(params.edit) ~= 'table' then
     return { applied = false, failureReason = 'no edit given' }
@@ -139,6 +184,7 @@ function M.handler(_, params, ctx)
     return { applied = false, failureReason = 'declined (or the person was typing)' }
   end
 
+  ---@type table<integer, flint.Session|flint.RejectionMark|false>
   local grouped = {}
   for _, doc in ipairs(docs) do
     local bufnr = loaded_buffer(doc.uri)

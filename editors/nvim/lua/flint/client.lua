@@ -7,15 +7,65 @@ local jobs = require('flint.jobs')
 local progress = require('flint.progress')
 local sessions = require('flint.sessions')
 
+--- The parts of Neovim's LSP client object that flint uses. The object is Neovim's own, whose
+--- shape changed between 0.7 and 0.12 (functions became methods in 0.11): call request,
+--- notify and is_stopped through flint.compat, never directly.
+---@class flint.Client
+---@field id integer
+---@field name string
+---@field offset_encoding flint.PositionEncoding|string
+---@field initialized? boolean True once initialize has been answered.
+---@field config flint.ClientConfig The config it was started with (settings updated at run time).
+---@field server_capabilities? table
+---@field request function client.request(...) before 0.11, client:request(...) after.
+---@field notify function
+---@field is_stopped function
+---@field cancel_request function
+
+--- The config flint starts its client with (vim.lsp.start / vim.lsp.start_client).
+---@class flint.ClientConfig
+---@field name string
+---@field cmd string[]
+---@field cmd_env? table<string, string>
+---@field root_dir string
+---@field workspace_folders { uri: string, name: string }[]
+---@field capabilities table
+---@field init_options table
+---@field settings table { flint = settings }
+---@field flags table
+---@field handlers table<string, function>
+---@field commands table<string, fun(command: flint.LspCommand, ctx: flint.HandlerContext|nil)>
+---@field on_init fun(client: flint.Client, result: table|nil)
+---@field on_attach fun(client: flint.Client, bufnr: integer)
+---@field on_exit fun(code: integer, signal: integer, client_id: integer)
+
+--- The context Neovim passes to LSP handlers (only the fields flint reads).
+---@class flint.HandlerContext
+---@field client_id integer
+---@field bufnr? integer
+---@field method? string
+
+--- An LSP ResponseError, as request callbacks receive it.
+---@class flint.ResponseError
+---@field code? integer
+---@field message string
+---@field data? any
+
+--- A request's callback: (err, result). Handlers of server requests also get ctx and config.
+---@alias flint.ResponseHandler fun(err: flint.ResponseError|nil, result: any, ctx?: flint.HandlerContext, config?: table): any
+
 local M = {}
 
 M.name = 'flint'
 
 -- root_dir -> client id, for Neovim without vim.lsp.start (0.7).
+---@type table<string, integer>
 local started = {}
 
 local uv = vim.loop or vim.uv
 
+---@param path string
+---@return boolean
 local function is_dir(path)
   local stat = uv.fs_stat(path)
   return stat ~= nil
@@ -23,6 +73,8 @@ end
 
 --- The workspace root of `bufnr`: the root_dir option, else the nearest folder upward that
 --- holds a root marker, else the buffer's folder.
+---@param bufnr integer
+---@return string
 function M.root_dir(bufnr)
   local option = config.options.root_dir
   if type(option) == 'function' then
@@ -48,6 +100,8 @@ function M.root_dir(bufnr)
 end
 
 -- JSON encodes an empty Lua table as [], but flint's settings are an object.
+---@param value any
+---@return table
 local function as_object(value)
   if type(value) ~= 'table' or next(value) == nil then
     return vim.empty_dict()
@@ -55,6 +109,10 @@ local function as_object(value)
   return value
 end
 
+--- Answers workspace/configuration from the client's settings.
+---@param params { items: { section?: string }[] }|nil
+---@param ctx flint.HandlerContext
+---@return any[]
 local function on_configuration(_, params, ctx)
   local client = vim.lsp.get_client_by_id(ctx.client_id)
   local settings = client and client.config.settings or {}
@@ -71,6 +129,8 @@ local function on_configuration(_, params, ctx)
   return answers
 end
 
+-- window/showMessage's MessageType -> vim.log.levels.
+---@type table<integer, flint.LogLevel>
 local MESSAGE_LEVEL = {
   [1] = vim.log.levels.ERROR,
   [2] = vim.log.levels.WARN,
@@ -79,9 +139,11 @@ local MESSAGE_LEVEL = {
 }
 
 -- The messages shown so far, newest last (edit.lua does not repeat one of them).
+---@type string[]
 M.shown_messages = {}
 
 -- Errors a person must see (endpoint down, bad key) arrive as window/showMessage.
+---@param params { type: integer, message: string }|nil
 local function on_show_message(_, params)
   if type(params) == 'table' and type(params.message) == 'string' then
     local text = params.message
@@ -97,6 +159,8 @@ local function on_show_message(_, params)
   return vim.NIL
 end
 
+--- The client capabilities flint needs on top of Neovim's.
+---@return table
 function M.capabilities()
   local capabilities = vim.lsp.protocol.make_client_capabilities()
   capabilities.experimental = capabilities.experimental or {}
@@ -112,6 +176,7 @@ function M.capabilities()
   return capabilities
 end
 
+---@return table<string, function>
 local function handlers()
   local table_ = {
     ['workspace/applyEdit'] = apply_edit.handler,
@@ -126,6 +191,8 @@ local function handlers()
   return table_
 end
 
+---@param client flint.Client
+---@param bufnr integer
 local function on_attach(client, bufnr)
   -- Ghost text: the native API on 0.12+, extmarks drawn by the plugin before.
   require('flint.ghost_text').attach(client, bufnr)
@@ -134,6 +201,9 @@ local function on_attach(client, bufnr)
   end
 end
 
+--- The client config for the workspace `root_dir`.
+---@param root_dir string
+---@return flint.ClientConfig
 function M.make_config(root_dir)
   local options = config.options
   return {
@@ -173,6 +243,8 @@ function M.make_config(root_dir)
 end
 
 --- Starts (or reuses) the client for the workspace of `bufnr` and attaches it.
+---@param bufnr integer
+---@return integer|nil client_id nil when the buffer gets no client
 function M.attach(bufnr)
   local buftype = vim.api.nvim_buf_get_option(bufnr, 'buftype')
   if buftype ~= '' or vim.api.nvim_buf_get_name(bufnr) == '' then
@@ -182,6 +254,7 @@ function M.attach(bufnr)
   -- and stops at "Press ENTER" on every file opened).
   local cmd = config.options.cmd
   if type(cmd) == 'table' and type(cmd[1]) == 'string' and vim.fn.executable(cmd[1]) ~= 1 then
+    -- M.missing_cmd_said (string|nil): the cmd[1] whose absence was said last.
     if M.missing_cmd_said ~= cmd[1] then
       M.missing_cmd_said = cmd[1]
       require('flint.message').show(('flint: flint-lsp was not found: %s is not executable'
@@ -208,6 +281,9 @@ end
 
 --- flint's client attached to `bufnr` (or any flint client when `bufnr` has none and
 --- `any` is set).
+---@param bufnr integer|nil
+---@param any? boolean
+---@return flint.Client|nil
 function M.get(bufnr, any)
   local list = compat.clients(M.name, bufnr)
   if #list == 0 and any then
@@ -216,11 +292,14 @@ function M.get(bufnr, any)
   return list[1]
 end
 
+--- Every running flint client, by id.
+---@return flint.Client[]
 function M.all()
   return compat.clients(M.name)
 end
 
 --- Replaces flint's settings in every running client and tells the servers.
+---@param settings table
 function M.update_settings(settings)
   for _, client in ipairs(M.all()) do
     client.config.settings = { flint = vim.deepcopy(settings) }

@@ -5,10 +5,20 @@ local edit = require('flint.edit')
 local jobs = require('flint.jobs')
 local positions = require('flint.positions')
 
+--- What a user command's callback receives (nvim_create_user_command; the fields used here).
+---@class flint.CommandOpts
+---@field args string
+---@field range integer 0, 1 or 2: how many line numbers the command was given.
+---@field line1 integer
+---@field line2 integer
+
 local M = {}
 
 --- The extent a command with a range means: the visual selection when the range is the
 --- selection's ('<,'>), else whole lines; nil without a range.
+---@param bufnr integer
+---@param opts flint.CommandOpts|nil
+---@return flint.Extent|nil
 local function range_extent(bufnr, opts)
   if not opts or not opts.range or opts.range == 0 then
     return nil
@@ -21,6 +31,10 @@ local function range_extent(bufnr, opts)
   return positions.lines_extent(bufnr, opts.line1, opts.line2)
 end
 
+--- Calls fn(instruction) with `text`, or with what the person types at `prompt`.
+---@param text string|nil
+---@param prompt string
+---@param fn fun(instruction: string)
 local function with_instruction(text, prompt, fn)
   if text and text:match('%S') then
     return fn(text)
@@ -35,6 +49,8 @@ local function with_instruction(text, prompt, fn)
   end)
 end
 
+--- :FlintEdit [instruction] (with a range: on those lines or the selection).
+---@param opts flint.CommandOpts|nil
 function M.edit(opts)
   local bufnr = vim.api.nvim_get_current_buf()
   local extent = range_extent(bufnr, opts) or positions.cursor_extent()
@@ -43,24 +59,31 @@ function M.edit(opts)
   end)
 end
 
+--- :FlintSteer [instruction]
+---@param opts flint.CommandOpts|nil
 function M.steer(opts)
   with_instruction(opts and opts.args, 'flint steer: ', function(instruction)
     edit.steer({ instruction = instruction })
   end)
 end
 
+--- :FlintAccept
 function M.accept()
   edit.decide('accept')
 end
 
+--- :FlintReject
 function M.reject()
   edit.decide('reject')
 end
 
+--- :FlintCancel
 function M.cancel()
   edit.decide('cancel')
 end
 
+--- :FlintAgent [instruction]
+---@param opts flint.CommandOpts|nil
 function M.agent(opts)
   local bufnr = vim.api.nvim_get_current_buf()
   local extent = range_extent(bufnr, opts)
@@ -69,10 +92,14 @@ function M.agent(opts)
   end)
 end
 
+--- :FlintJobs
+---@return integer bufnr
 function M.jobs()
   return jobs.open_list(client.all())
 end
 
+--- :FlintCancelJob [id] (default: the newest active job).
+---@param opts flint.CommandOpts|nil
 function M.cancel_job(opts)
   local id = opts and opts.args ~= '' and opts.args or nil
   if id then
@@ -90,23 +117,31 @@ function M.cancel_job(opts)
   jobs.cancel(owner, id)
 end
 
+---@return table flint.job_review
 local function job_review()
   return require('flint.job_review')
 end
 
+--- :FlintJobApply [id]
+---@param opts flint.CommandOpts|nil
 function M.job_apply(opts)
   job_review().apply(job_review().pick(opts and opts.args))
 end
 
+--- :FlintJobReview [id]
+---@param opts flint.CommandOpts|nil
 function M.job_review(opts)
   job_review().review(job_review().pick(opts and opts.args))
 end
 
+--- :FlintJobDiscard [id]
+---@param opts flint.CommandOpts|nil
 function M.job_discard(opts)
   job_review().discard(job_review().pick(opts and opts.args))
 end
 
 --- Asked for, so a prompt is welcome: Review / Apply / Discard for the newest waiting result.
+---@param opts flint.CommandOpts|nil
 function M.job_result(opts)
   local review = job_review()
   local job = review.pick(opts and opts.args)
@@ -124,6 +159,7 @@ function M.job_result(opts)
 end
 
 --- Installs the suggested mappings; `option` is true or a table overriding config.default_keymaps.
+---@param option boolean|table<string, flint.Keymap|false>|nil
 function M.install_keymaps(option)
   if not option then
     return

@@ -1,7 +1,48 @@
 -- The options of require("flint").setup(), their defaults, and the merged result the other
 -- modules read. Documented in :help flint-setup.
+
+--- A vim.log.levels value (TRACE 0 … ERROR 4).
+---@alias flint.LogLevel integer
+
+--- A suggested key mapping (config.default_keymaps, or the `keymaps` option's overrides).
+---@class flint.Keymap
+---@field modes? string[] Modes to map in ("n", "x", "i").
+---@field lhs? string The keys; nil or missing leaves the action unmapped.
+---@field desc? string
+
+--- The merged options (config.options): every field has its default.
+---@class flint.Options
+---@field cmd string[] argv of the server; the first word is looked up in $PATH.
+---@field cmd_env? table<string, string> Extra environment for the server process.
+---@field settings table flint's settings object (models, edit, completion, jobs).
+---@field filetypes string[] Filetypes whose buffers get flint; "*" for every file buffer.
+---@field root_dir? string|fun(bufnr: integer): string A folder, or a function of the buffer.
+---@field root_markers string[] Files or folders that mark a workspace root.
+---@field keymaps boolean|table<string, flint.Keymap|false> Suggested mappings: false, true or overrides.
+---@field session_keymaps boolean Buffer-local accept/reject/steer/cancel keys while a session is live.
+---@field inline_completion boolean Ghost text while typing.
+---@field confirm_agent_edits boolean|(fun(summary: flint.JobSummary|flint.ApplyEditSummary): boolean|nil) true waits, false applies at once.
+---@field notify_results boolean Announce finished edit sessions with vim.notify.
+---@field on_attach? fun(client: flint.Client, bufnr: integer)
+
+--- What require("flint").setup() takes: any subset of flint.Options.
+---@class flint.SetupOptions
+---@field cmd? string[]
+---@field cmd_env? table<string, string>
+---@field settings? table
+---@field filetypes? string[]
+---@field root_dir? string|fun(bufnr: integer): string
+---@field root_markers? string[]
+---@field keymaps? boolean|table<string, flint.Keymap|false>
+---@field session_keymaps? boolean
+---@field inline_completion? boolean
+---@field confirm_agent_edits? boolean|(fun(summary: flint.JobSummary|flint.ApplyEditSummary): boolean|nil)
+---@field notify_results? boolean
+---@field on_attach? fun(client: flint.Client, bufnr: integer)
+
 local M = {}
 
+---@type flint.Options
 M.defaults = {
   -- argv of the server; the first word is looked up in $PATH.
   cmd = { 'flint-lsp' },
@@ -43,6 +84,7 @@ M.defaults = {
   on_attach = nil,
 }
 
+---@type table<string, flint.Keymap>
 M.default_keymaps = {
   edit = { modes = { 'n', 'x' }, lhs = '<leader>ie', desc = 'flint: inline edit' },
   steer = { modes = { 'n' }, lhs = '<leader>is', desc = 'flint: steer the session' },
@@ -60,8 +102,12 @@ M.default_keymaps = {
   ghost_dismiss = { modes = { 'i' }, lhs = '<M-]>', desc = 'flint: dismiss the ghost text' },
 }
 
+---@type flint.Options
 M.options = vim.deepcopy(M.defaults)
 
+--- Validates and merges `user` over the defaults; the result becomes config.options.
+---@param user flint.SetupOptions|nil
+---@return flint.Options
 function M.apply(user)
   user = user or {}
   vim.validate({

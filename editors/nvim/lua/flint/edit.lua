@@ -6,12 +6,54 @@ local config = require('flint.config')
 local jobs = require('flint.jobs')
 local sessions = require('flint.sessions')
 
+--- The argument of inline_edit (require("flint").edit).
+---@class flint.EditArgs
+---@field instruction string
+---@field bufnr? integer Default: the current buffer.
+---@field range? flint.Range An LSP range; wins over `extent`.
+---@field extent? flint.Extent Default (without `range`): the cursor.
+---@field extra? table More fields for the command's argument.
+---@field on_result? flint.CommandCallback Called when the session ends.
+
+--- The argument of steer.
+---@class flint.SteerArgs
+---@field instruction string
+---@field bufnr? integer
+---@field sessionId? flint.SessionId Default: the buffer's live session.
+---@field on_result? flint.CommandCallback
+
+--- The argument of decide (accept, reject, cancel).
+---@class flint.DecideArgs
+---@field bufnr? integer
+---@field sessionId? flint.SessionId
+---@field on_result? flint.CommandCallback
+
+--- The argument of agent.
+---@class flint.AgentArgs
+---@field instruction string
+---@field bufnr? integer
+---@field range? flint.Range
+---@field extent? flint.Extent
+---@field on_result? flint.CommandCallback
+
+--- A session decision, and the command it sends (flint.accept, flint.reject, flint.cancel).
+---@alias flint.Decision 'accept'|'reject'|'cancel'
+
+--- An LSP Command (a code action's command, run on the client side).
+---@class flint.LspCommand
+---@field title? string
+---@field command string
+---@field arguments? any[]
+
 local M = {}
 
 local READY_TIMEOUT_MS = 15000
 local edit_counter = 0
 
 -- One line on screen, never a hit-enter prompt (flint.message); details go to :messages.
+---@param message string
+---@param level? flint.LogLevel
+---@param details? string
 local function notify(message, level, details)
   require('flint.message').show('flint: ' .. message, level or vim.log.levels.INFO, details)
 end
@@ -39,6 +81,9 @@ end
 --- Calls fn(client) once flint's client for `bufnr` has finished initialize (a command typed
 --- right after opening a file must not overtake the handshake). Says at once, and why, when
 --- the buffer has no flint client to wait for.
+---@param bufnr integer
+---@param fn fun(client: flint.Client): any
+---@param any? boolean Any flint client will do when `bufnr` has none.
 function M.when_ready(bufnr, fn, any)
   local client_mod = require('flint.client')
   local deadline = compat.now_ms() + READY_TIMEOUT_MS
@@ -62,6 +107,8 @@ function M.when_ready(bufnr, fn, any)
   try()
 end
 
+--- Announces a finished session (notify_results).
+---@param result flint.EditResult|any
 local function report_result(result)
   if not config.options.notify_results or type(result) ~= 'table' then
     return
@@ -97,6 +144,7 @@ end
 --- Sends flint.inlineEdit. `args`: { bufnr?, range? (LSP) or extent? (see flint.positions;
 --- default: the cursor), instruction, extra? (more fields for the command's argument),
 --- on_result?(err, result) }. on_result is called when the session ends.
+---@param args flint.EditArgs
 function M.inline_edit(args)
   local positions = require('flint.positions')
   local bufnr = args.bufnr or vim.api.nvim_get_current_buf()
@@ -132,6 +180,9 @@ function M.inline_edit(args)
   end)
 end
 
+---@param bufnr integer
+---@param session_id flint.SessionId|nil
+---@return flint.Session|nil
 local function session_for(bufnr, session_id)
   if session_id ~= nil then
     return sessions.by_id[session_id]
@@ -143,8 +194,8 @@ end
 --- (the server picks the session whose region holds it: with two edits in a file, the one you
 --- are in, not the latest).
 ---@param bufnr integer
----@param session_id string|nil
----@param client table
+---@param session_id flint.SessionId|nil
+---@param client flint.Client
 ---@return table
 local function target(bufnr, session_id, client)
   if session_id ~= nil then
@@ -160,6 +211,7 @@ local function target(bufnr, session_id, client)
 end
 
 --- flint.steer with a new instruction for the buffer's live session.
+---@param args flint.SteerArgs
 function M.steer(args)
   local bufnr = args.bufnr or vim.api.nvim_get_current_buf()
   local session = session_for(bufnr, args.sessionId)
@@ -190,6 +242,8 @@ end
 
 --- flint.accept / flint.reject / flint.cancel (`decision`) for the buffer's live session,
 --- or flint's most recent one when the buffer has none.
+---@param decision flint.Decision
+---@param args? flint.DecideArgs
 function M.decide(decision, args)
   args = args or {}
   local bufnr = args.bufnr or vim.api.nvim_get_current_buf()
@@ -220,6 +274,7 @@ function M.decide(decision, args)
 end
 
 --- flint.agentTask. `args`: { instruction, bufnr?, range? or extent?, on_result?(err, result) }.
+---@param args flint.AgentArgs
 function M.agent(args)
   local bufnr = args.bufnr or vim.api.nvim_get_current_buf()
   M.when_ready(bufnr, function(client)
@@ -250,7 +305,11 @@ end
 --- Client-side commands, run when a code action is chosen. flint.inlineEdit goes through here
 --- so the session is tracked like one started with :FlintEdit; flint.promptEdit (offered to
 --- clients that declare experimental.flint.editSessions) asks for the instruction first.
+---@return table<string, fun(command: flint.LspCommand, ctx: flint.HandlerContext|nil)>
 function M.client_commands()
+  ---@param command flint.LspCommand
+  ---@param ctx flint.HandlerContext|nil
+  ---@param always_ask boolean Ask for the instruction even when the command carries one.
   local function run(command, ctx, always_ask)
     local argument = (command.arguments or {})[1] or {}
     local uri = type(argument.textDocument) == 'table' and argument.textDocument.uri

@@ -2,12 +2,18 @@
 -- acts on a shown suggestion and otherwise types the key as if it were not mapped.
 local M = {}
 
+--- An action of flint.ghost_text a key can run.
+---@alias flint.GhostAction 'accept'|'accept_word'|'dismiss'
+
+-- Keymap name (config.default_keymaps) -> the ghost_text function it calls.
+---@type table<string, flint.GhostAction>
 M.actions = {
   ghost_accept = 'accept',
   ghost_accept_word = 'accept_word',
   ghost_dismiss = 'dismiss',
 }
 
+---@param lhs string
 local function fallback(lhs)
   local keys = vim.api.nvim_replace_termcodes(lhs, true, false, true)
   -- "n": no remapping, so the key does what it does unmapped; "i": before later typeahead.
@@ -15,6 +21,7 @@ local function fallback(lhs)
 end
 
 --- Installs the mappings; `option` is true or a table overriding config.default_keymaps.
+---@param option boolean|table<string, flint.Keymap|false>|nil
 function M.install(option)
   if not option then
     return

@@ -14,29 +14,53 @@ local sessions = require('flint.sessions')
 local suggestion = require('flint.ghost_suggestion')
 local view = require('flint.ghost_view')
 
+--- An inlineCompletion request in flight (or answered), and the cursor it was made for.
+---@class flint.GhostRequest
+---@field id? integer The LSP request id, for cancelling.
+---@field client flint.Client
+---@field tick integer
+---@field row integer
+---@field col integer
+
+--- Ghost text in one buffer (Neovim before 0.12).
+---@class flint.GhostState
+---@field client_id integer
+---@field request? flint.GhostRequest
+---@field shown? flint.GhostSuggestion The suggestion drawn.
+---@field line_before? string The cursor's line when it was drawn.
+---@field mark? integer Its extmark (ghost_view.ns).
+
 local M = {}
 
+---@type string
 M.method = 'textDocument/inlineCompletion'
 local TRIGGER_AUTOMATIC = 2
 
 -- :FlintGhostText on|off|toggle.
+---@type boolean
 M.enabled = true
 
 -- bufnr -> { client_id, request?, shown?, line_before?, mark? }
 -- request = { id?, client, tick, row, col }; shown = a suggestion (ghost_suggestion.lua).
+---@type table<integer, flint.GhostState>
 local states = {}
 
 local group = vim.api.nvim_create_augroup('flint_ghost_text', { clear = true })
 
+---@return integer row 0-based
+---@return integer col
 local function cursor()
   local pos = vim.api.nvim_win_get_cursor(0)
   return pos[1] - 1, pos[2]
 end
 
+---@return boolean
 local function in_insert_mode()
   return vim.api.nvim_get_mode().mode == 'i'
 end
 
+---@param bufnr integer
+---@return boolean
 local function streaming_in(bufnr)
   for _, session in pairs(sessions.by_id) do
     if session.bufnr == bufnr and session.state == 'streaming' then
@@ -48,6 +72,7 @@ end
 
 local methods_on_client = vim.fn.has('nvim-0.11') == 1
 
+---@param state flint.GhostState
 local function cancel_request(state)
   local request = state.request
   state.request = nil
@@ -60,11 +85,16 @@ local function cancel_request(state)
   end
 end
 
+---@param bufnr integer
+---@param state flint.GhostState
 local function hide(bufnr, state)
   view.clear(bufnr)
   state.shown, state.mark, state.line_before = nil, nil, nil
 end
 
+---@param bufnr integer
+---@param state flint.GhostState
+---@param shown flint.GhostSuggestion
 local function show(bufnr, state, shown)
   state.shown = shown
   state.line_before = vim.api.nvim_buf_get_lines(bufnr, shown.row, shown.row + 1, false)[1]
@@ -72,6 +102,9 @@ local function show(bufnr, state, shown)
 end
 
 --- True when `shown` was made for the buffer and cursor as they are now.
+---@param bufnr integer
+---@param shown flint.GhostSuggestion|flint.GhostRequest|nil
+---@return boolean
 local function current(bufnr, shown)
   if not shown or vim.api.nvim_get_current_buf() ~= bufnr then
     return false
@@ -81,6 +114,10 @@ local function current(bufnr, shown)
     and shown.col == col
 end
 
+---@param bufnr integer
+---@param request flint.GhostRequest
+---@param err flint.ResponseError|nil
+---@param result any
 local function on_answer(bufnr, request, err, result)
   local state = states[bufnr]
   if not state or state.request ~= request then
@@ -98,6 +135,8 @@ local function on_answer(bufnr, request, err, result)
   end
 end
 
+---@param bufnr integer
+---@param state flint.GhostState
 local function send_request(bufnr, state)
   local client = vim.lsp.get_client_by_id(state.client_id)
   if not client or compat.is_stopped(client) then
@@ -128,6 +167,7 @@ end
 
 --- After a change or a cursor move in insert mode: move the suggestion on when the person
 --- typed its start, else clear it and ask again (at most one request in flight).
+---@param bufnr integer
 local function on_change(bufnr)
   local state = states[bufnr]
   if not state or vim.api.nvim_get_current_buf() ~= bufnr or not in_insert_mode() then
@@ -150,6 +190,7 @@ local function on_change(bufnr)
 end
 
 --- Clears the suggestion of `bufnr` and forgets its request.
+---@param bufnr integer
 local function clear(bufnr)
   local state = states[bufnr]
   if state then
@@ -158,11 +199,15 @@ local function clear(bufnr)
   end
 end
 
+--- vim.lsp.inline_completion (0.12+), or nil.
+---@return table|nil
 local function native()
   return compat.inline_completion()
 end
 
 --- Starts ghost text in `bufnr` for `client` (flint's on_attach).
+---@param client flint.Client
+---@param bufnr integer
 function M.attach(client, bufnr)
   local provider = (client.server_capabilities or {}).inlineCompletionProvider
   if not config.options.inline_completion or not provider then
@@ -195,6 +240,7 @@ function M.attach(client, bufnr)
 end
 
 --- Stops ghost text in `bufnr`.
+---@param bufnr integer
 function M.detach(bufnr)
   clear(bufnr)
   states[bufnr] = nil
@@ -212,6 +258,12 @@ end })
 
 --- Inserts `text` over the suggestion's place (and its tail when `whole`), one undo step of
 --- its own, and puts the cursor after it.
+---@param bufnr integer
+---@param shown flint.GhostSuggestion
+---@param text string
+---@param whole boolean
+---@return integer row
+---@return integer col
 local function insert(bufnr, shown, text, whole)
   local erow, ecol = shown.row, shown.col
   if whole then
@@ -230,12 +282,16 @@ local function insert(bufnr, shown, text, whole)
   return row, col
 end
 
+---@param bufnr integer
+---@return flint.GhostState|nil
 local function visible_in(bufnr)
   local state = states[bufnr]
   return state and current(bufnr, state.shown) and state or nil
 end
 
 --- Inserts the whole suggestion. Returns true when there was one.
+---@param bufnr? integer Default: the current buffer.
+---@return boolean
 function M.accept(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   local inline = native()
@@ -255,6 +311,8 @@ end
 
 --- Inserts the suggestion's next word and keeps showing the rest. Returns true when there
 --- was a suggestion.
+---@param bufnr? integer
+---@return boolean
 function M.accept_word(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   local state = visible_in(bufnr)
@@ -276,6 +334,8 @@ function M.accept_word(bufnr)
 end
 
 --- Clears the suggestion without inserting it. Returns true when there was one.
+---@param bufnr? integer
+---@return boolean
 function M.dismiss(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   local was = visible_in(bufnr) ~= nil
@@ -284,17 +344,22 @@ function M.dismiss(bufnr)
 end
 
 --- True when a suggestion is shown in `bufnr` (default: the current buffer).
+---@param bufnr? integer
+---@return boolean
 function M.visible(bufnr)
   return visible_in(bufnr or vim.api.nvim_get_current_buf()) ~= nil
 end
 
 --- The text still to be inserted by accept(), or nil.
+---@param bufnr? integer
+---@return string|nil
 function M.suggestion(bufnr)
   local state = visible_in(bufnr or vim.api.nvim_get_current_buf())
   return state and state.shown.text or nil
 end
 
 --- Turns ghost text on or off in every buffer.
+---@param enabled boolean
 function M.set_enabled(enabled)
   M.enabled = enabled
   local inline = native()
@@ -311,6 +376,7 @@ function M.set_enabled(enabled)
 end
 
 --- :FlintGhostText on|off|toggle (no argument: toggle).
+---@param arg string|nil 'on', 'off', 'toggle' or '' (toggle); anything else is refused.
 function M.command(arg)
   if arg == 'on' or arg == 'off' then
     M.set_enabled(arg == 'on')

@@ -5,13 +5,18 @@
 -- with the text that follows the cursor, shifted, as an overlay.
 local M = {}
 
+---@type integer
 M.ns = vim.api.nvim_create_namespace('flint_ghost_text')
 -- Defined in highlight.lua (linked to Comment).
+---@type string
 M.group = 'FlintGhostText'
 
 local has_inline = vim.fn.has('nvim-0.10') == 1
 
 -- Virtual text shows a tab as one cell; spaces keep the suggestion's indent readable.
+---@param bufnr integer
+---@param line string
+---@return string
 local function expand_tabs(bufnr, line)
   if not line:find('\t', 1, true) then
     return line
@@ -22,6 +27,12 @@ end
 
 --- Draws `text` at (row, col) of `bufnr`, reusing mark `mark_id` (no flicker when the
 --- suggestion only moves on). Returns the mark's id, or nil when it could not be drawn.
+---@param bufnr integer
+---@param mark_id integer|nil
+---@param row integer
+---@param col integer
+---@param text string
+---@return integer|nil
 function M.draw(bufnr, mark_id, row, col, text)
   local lines = vim.split(text, '\n', { plain = true })
   local first = expand_tabs(bufnr, lines[1])
@@ -44,6 +55,8 @@ function M.draw(bufnr, mark_id, row, col, text)
   return ok and id or nil
 end
 
+--- Clears the suggestion drawn in `bufnr`.
+---@param bufnr integer
 function M.clear(bufnr)
   if vim.api.nvim_buf_is_valid(bufnr) then
     vim.api.nvim_buf_clear_namespace(bufnr, M.ns, 0, -1)

@@ -1,6 +1,7 @@
 -- :checkhealth flint
 local M = {}
 
+--- Reports the server, the fast model, the Neovim features in use and the running clients.
 function M.check()
   local compat = require('flint.compat')
   local config = require('flint.config')

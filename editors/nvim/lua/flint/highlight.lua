@@ -5,8 +5,10 @@ local positions = require('flint.positions')
 
 local M = {}
 
+---@type integer
 M.ns = vim.api.nvim_create_namespace('flint')
 -- The actions line above a live session ("flint: review · accept <leader>ia ...").
+---@type integer
 M.actions_ns = vim.api.nvim_create_namespace('flint_actions')
 
 --- Defines the default highlight groups (linked, so colour schemes may override them).
@@ -17,6 +19,12 @@ function M.define_groups()
 end
 
 --- Draws (or moves) the mark `mark_id` over LSP `range`; returns the mark's id.
+---@param bufnr integer
+---@param mark_id integer|nil
+---@param range flint.Range
+---@param encoding flint.PositionEncoding|string
+---@param group string Highlight group.
+---@return integer|nil
 function M.show(bufnr, mark_id, range, encoding, group)
   if not vim.api.nvim_buf_is_loaded(bufnr) then
     return nil
@@ -38,6 +46,12 @@ end
 
 --- Draws (or moves) the actions line `text` as a virtual line above `row` (below it when
 --- `below`: nothing shows above the first line of a buffer); returns the mark's id.
+---@param bufnr integer
+---@param mark_id integer|nil
+---@param row integer
+---@param text string
+---@param below boolean
+---@return integer|nil
 function M.show_actions(bufnr, mark_id, row, text, below)
   if not vim.api.nvim_buf_is_loaded(bufnr) then
     return nil
@@ -50,6 +64,10 @@ function M.show_actions(bufnr, mark_id, row, text, below)
   return ok and id or mark_id
 end
 
+--- Deletes mark `mark_id` of namespace `ns` (default M.ns), if any.
+---@param bufnr integer|nil
+---@param mark_id integer|nil
+---@param ns? integer
 function M.clear(bufnr, mark_id, ns)
   if mark_id and vim.api.nvim_buf_is_valid(bufnr) then
     pcall(vim.api.nvim_buf_del_extmark, bufnr, ns or M.ns, mark_id)
@@ -57,6 +75,9 @@ function M.clear(bufnr, mark_id, ns)
 end
 
 --- The current extent of a mark: { start_row, start_col, end_row, end_col, hl_group } or nil.
+---@param bufnr integer
+---@param mark_id integer|nil
+---@return (integer|string)[]|nil extent { start_row, start_col, end_row, end_col, hl_group }
 function M.extent(bufnr, mark_id)
   if not mark_id or not vim.api.nvim_buf_is_valid(bufnr) then
     return nil

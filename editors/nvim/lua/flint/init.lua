@@ -5,9 +5,25 @@
 -- See :help flint. The modules below this one each do one thing: client (start and attach),
 -- edit (the requests), sessions/highlight (edit sessions and their region), apply_edit
 -- (workspace/applyEdit with version checks and undo grouping), jobs, progress and status.
+--
+-- Types: the modules carry LuaCATS annotations (classes named flint.*, e.g. flint.Options,
+-- flint.Session, flint.Job) for lua-language-server.
+
+--- A session as require("flint").sessions() lists it.
+---@class flint.SessionInfo
+---@field id flint.SessionId
+---@field bufnr? integer
+---@field state? flint.SessionState
+---@field region? flint.Range
+---@field reason? string
+---@field jobId? flint.JobId
+---@field result? flint.EditResult
+---@field mark? integer
+
 local M = {}
 
 --- Starts flint-lsp for the configured filetypes. Safe to call again with new options.
+---@param opts? flint.SetupOptions
 function M.setup(opts)
   local config = require('flint.config')
   local client = require('flint.client')
@@ -47,43 +63,56 @@ end
 
 --- The statusline component: "flint: editing | \"Add docstrings\" 40% reading app.py", or ""
 --- when idle. Refresh on `User FlintStatus` (lualine redraws on its own timer).
+---@param bufnr? integer
+---@return string
 function M.status(bufnr)
   return require('flint.status').render(bufnr)
 end
 
 --- Starts an inline edit: { instruction, bufnr?, range?, extent?, on_result? }.
+---@param args flint.EditArgs
 function M.edit(args)
   return require('flint.edit').inline_edit(args)
 end
 
 --- Redirects the buffer's live session: { instruction, bufnr?, sessionId?, on_result? }.
+---@param args flint.SteerArgs
 function M.steer(args)
   return require('flint.edit').steer(args)
 end
 
+--- Accepts the buffer's live session (or flint's most recent one): { bufnr?, sessionId?, on_result? }.
+---@param args? flint.DecideArgs
 function M.accept(args)
   return require('flint.edit').decide('accept', args)
 end
 
+--- Rejects it: flint restores the original text.
+---@param args? flint.DecideArgs
 function M.reject(args)
   return require('flint.edit').decide('reject', args)
 end
 
+--- Stops it while it streams.
+---@param args? flint.DecideArgs
 function M.cancel(args)
   return require('flint.edit').decide('cancel', args)
 end
 
 --- Starts an agent job: { instruction, bufnr?, range?, extent?, on_result? }.
+---@param args flint.AgentArgs
 function M.agent(args)
   return require('flint.edit').agent(args)
 end
 
 --- Known jobs, oldest first: { jobId, title, state, message?, percentage?, summary? }.
+---@return flint.Job[]
 function M.jobs()
   return vim.deepcopy(require('flint.jobs').all())
 end
 
 --- Known edit sessions: { id, bufnr, state, region, reason?, jobId?, result? }.
+---@return flint.SessionInfo[]
 function M.sessions()
   local list = {}
   for _, session in pairs(require('flint.sessions').by_id) do
@@ -105,11 +134,13 @@ function M.sessions()
 end
 
 --- Every `$/progress` message received: { token, kind, title, message?, percentage? }.
+---@return flint.ProgressRecord[]
 function M.progress_messages()
   return vim.deepcopy(require('flint.progress').history)
 end
 
 --- Replaces flint's settings at run time (workspace/didChangeConfiguration).
+---@param settings table
 function M.set_settings(settings)
   require('flint.config').options.settings = settings
   require('flint.client').update_settings(settings)

@@ -7,17 +7,43 @@ local compat = require('flint.compat')
 local config = require('flint.config')
 local message = require('flint.message')
 
+--- A file of a ready job's result.
+---@class flint.JobFile
+---@field uri string
+---@field path string Relative to the workspace folder, or as :~:. shows it.
+
+--- What the person is asked about a ready job's result (and what a confirm_agent_edits
+--- function receives).
+---@class flint.JobSummary
+---@field job flint.Job
+---@field label string
+---@field files flint.JobFile[]
+---@field changes? integer
+---@field text string The question, several lines.
+
+--- One file of flint/jobPreview's answer: its text now and as the result would make it.
+---@class flint.JobPreviewFile
+---@field uri string
+---@field current? string
+---@field proposed? string
+
 local M = {}
 
+---@return table flint.jobs (required late: it requires this module)
 local function jobs()
   return require('flint.jobs')
 end
 
+---@param job flint.Job|nil
+---@return flint.Client|nil
 local function client_of(job)
   return job and job.client_id and vim.lsp.get_client_by_id(job.client_id) or nil
 end
 
 -- The file's path under the workspace folder of the job's flint-lsp, else as :~:. has it.
+---@param uri string
+---@param client flint.Client|nil
+---@return string
 local function relative(uri, client)
   local path = vim.uri_to_fname(uri)
   local root = client and client.config and client.config.root_dir
@@ -31,6 +57,8 @@ local function relative(uri, client)
 end
 
 --- What the person is asked about: { job, label, files = { { uri, path } }, changes, text }.
+---@param job flint.Job
+---@return flint.JobSummary
 function M.summary(job)
   local files = {}
   for _, uri in ipairs(type(job.files) == 'table' and job.files or {}) do
@@ -54,6 +82,8 @@ function M.summary(job)
 end
 
 --- The newest job whose result waits, or the one named `id`.
+---@param id string|flint.JobId|nil A job id as typed ("3", "job-3"), or nil/"" for the newest ready job.
+---@return flint.Job|nil
 function M.pick(id)
   if id ~= nil and id ~= '' then
     return jobs().by_id[id] or jobs().by_id[tonumber(id) or id] or jobs().by_id['job-' .. id]
@@ -67,6 +97,7 @@ function M.pick(id)
   return newest
 end
 
+---@param job_id flint.JobId
 local function close_review(job_id)
   local bufnr = vim.fn.bufnr('flint://job/' .. tostring(job_id))
   if bufnr ~= -1 and vim.api.nvim_buf_is_valid(bufnr) then
@@ -75,6 +106,8 @@ local function close_review(job_id)
 end
 
 -- The client holding the job's waiting result; otherwise says why there is none, in one line.
+---@param job flint.Job|nil
+---@return flint.Client|nil
 local function waiting(job)
   local client = client_of(job)
   if job and job.state == 'ready' and client then
@@ -87,6 +120,11 @@ local function waiting(job)
   return nil
 end
 
+--- Sends `command` ({ jobId }) for a job whose result waits.
+---@param command string
+---@param job flint.Job|nil
+---@param on_done? flint.CommandCallback
+---@return boolean sent
 local function run(command, job, on_done)
   local client = waiting(job)
   if not client then
@@ -111,15 +149,24 @@ local function run(command, job, on_done)
 end
 
 --- Lands the result (flint.applyJob): the edits arrive as one workspace/applyEdit.
+---@param job flint.Job|nil
+---@param on_done? flint.CommandCallback
+---@return boolean sent
 function M.apply(job, on_done)
   return run('flint.applyJob', job, on_done)
 end
 
 --- Drops the result (flint.discardJob): the job ends "discarded".
+---@param job flint.Job|nil
+---@param on_done? flint.CommandCallback
+---@return boolean sent
 function M.discard(job, on_done)
   return run('flint.discardJob', job, on_done)
 end
 
+---@param file flint.JobPreviewFile
+---@param client flint.Client
+---@return string[]
 local function diff_lines(file, client)
   local path = relative(file.uri, client)
   local lines = { '--- a/' .. path, '+++ b/' .. path }
@@ -136,6 +183,7 @@ local REVIEW_HEADER = 'a: apply   d: discard   q: close (the result keeps waitin
 
 --- Opens the result as a unified diff (flint/jobPreview: the files as they are now, and as they
 --- would be) in a scratch buffer with keys to apply or discard it; returns nothing (async).
+---@param job flint.Job|nil
 function M.review(job)
   local client = waiting(job)
   if not client then
@@ -180,9 +228,11 @@ function M.review(job)
 end
 
 -- The idle offer: one vim.ui.select per ready job, when the person is idle in normal mode.
+---@type table<flint.JobId, true>
 local offered = {}
 
 -- Someone can answer: a UI is attached, or vim.ui.select was replaced (a picker plugin).
+---@return boolean
 local function answerable()
   if #vim.api.nvim_list_uis() > 0 then
     return true
@@ -192,6 +242,7 @@ local function answerable()
 end
 
 -- Normal mode, no operator or mapping half-typed, nothing typed ahead.
+---@return boolean
 local function idle()
   local busy = vim.fn.exists('*state') == 1 and vim.fn.state('moa') ~= ''
   return vim.fn.mode() == 'n' and not busy and vim.fn.getchar(1) == 0 and answerable()
@@ -217,6 +268,7 @@ local function offer()
   end)
 end
 
+---@type integer|nil
 local group
 local function offer_when_idle()
   group = group or vim.api.nvim_create_augroup('flint_job_offer', { clear = true })
@@ -233,6 +285,7 @@ local function offer_when_idle()
 end
 
 --- A job's result just started waiting: say so, then do what confirm_agent_edits says.
+---@param job flint.Job
 function M.on_ready(job)
   local choice = config.options.confirm_agent_edits
   if choice == false then

@@ -5,13 +5,52 @@ local job_review = require('flint.job_review')
 local message = require('flint.message')
 local status = require('flint.status')
 
+--- An agent job's state (flint/jobChanged): queued and running are active; ready holds a result
+--- waiting for the person; done, failed, cancelled and discarded are final.
+---@alias flint.JobState 'queued'|'running'|'ready'|'done'|'failed'|'cancelled'|'discarded'
+
+--- flint's job ids are strings ("job-3"); a number is taken too.
+---@alias flint.JobId string|integer
+
+--- An agent job as the plugin knows it.
+---@class flint.Job
+---@field jobId flint.JobId
+---@field client_id? integer The flint client that runs it.
+---@field title? string
+---@field state? flint.JobState
+---@field message? string Progress message while active.
+---@field percentage? number Progress while active.
+---@field summary? string
+---@field files? string[] URIs of the files a ready result changes.
+---@field changes? integer How many changes a ready result holds.
+---@field updated? number compat.now_ms() of the last update.
+
+--- What flint/jobChanged, flint/jobs and the job commands' answers say of a job: any field
+--- may be missing or vim.NIL.
+---@class flint.JobFields
+---@field jobId flint.JobId
+---@field title? string
+---@field state? flint.JobState
+---@field message? string
+---@field percentage? number
+---@field summary? string
+---@field files? string[]
+---@field changes? integer
+
+--- A command's callback: (err, result).
+---@alias flint.CommandCallback fun(err: flint.ResponseError|nil, result: any)
+
 local M = {}
 
 -- jobId -> { jobId, client_id, title, state, message, percentage, summary, files, changes,
 -- updated }
+---@type table<flint.JobId, flint.Job>
 M.by_id = {}
 
+---@type table<flint.JobState, true>
 local ACTIVE = { queued = true, running = true }
+-- The level a job's final state is announced at.
+---@type table<flint.JobState, flint.LogLevel>
 local LEVEL = {
   done = vim.log.levels.INFO,
   failed = vim.log.levels.WARN,
@@ -19,6 +58,10 @@ local LEVEL = {
   discarded = vim.log.levels.INFO,
 }
 
+--- `value`, or nil for vim.NIL.
+---@generic T
+---@param value T|nil
+---@return T|nil
 local function present(value)
   if value == nil or value == vim.NIL then
     return nil
@@ -26,6 +69,10 @@ local function present(value)
   return value
 end
 
+--- Merges what is known of a job into M.by_id.
+---@param fields flint.JobFields
+---@param client_id integer|nil
+---@return flint.Job
 local function merge(fields, client_id)
   local job = M.by_id[fields.jobId]
   if not job then
@@ -49,6 +96,8 @@ local function merge(fields, client_id)
 end
 
 --- Handler of the flint/jobChanged notification.
+---@param params flint.JobFields|any
+---@param ctx flint.HandlerContext|nil
 function M.on_changed(_, params, ctx)
   if type(params) ~= 'table' or params.jobId == nil then
     return
@@ -76,6 +125,9 @@ function M.on_changed(_, params, ctx)
 end
 
 --- Records what a command's answer says of a job (flint.applyJob, flint.cancelJob...).
+---@param fields flint.JobFields
+---@param client_id integer|nil
+---@return flint.Job
 function M.update(fields, client_id)
   local job = merge(fields, client_id)
   status.changed()
@@ -83,6 +135,10 @@ function M.update(fields, client_id)
 end
 
 --- Records a job that flint.agentTask just created, before its first flint/jobChanged.
+---@param job_id flint.JobId
+---@param title string|nil
+---@param client_id integer
+---@return flint.Job
 function M.started(job_id, title, client_id)
   local job = merge({ jobId = job_id }, client_id)
   job.title = job.title or title
@@ -91,6 +147,9 @@ function M.started(job_id, title, client_id)
   return job
 end
 
+---@param a flint.Job
+---@param b flint.Job
+---@return boolean
 local function by_id_order(a, b)
   if type(a.jobId) == type(b.jobId) then
     return a.jobId < b.jobId
@@ -99,6 +158,7 @@ local function by_id_order(a, b)
 end
 
 --- Every job known, oldest first.
+---@return flint.Job[]
 function M.all()
   local list = vim.tbl_values(M.by_id)
   table.sort(list, by_id_order)
@@ -106,6 +166,7 @@ function M.all()
 end
 
 --- Queued and running jobs, oldest first.
+---@return flint.Job[]
 function M.active()
   return vim.tbl_filter(function(job)
     return ACTIVE[job.state] == true
@@ -113,6 +174,8 @@ function M.active()
 end
 
 --- Asks each client for flint/jobs, merges the answers, then calls `done()`.
+---@param clients flint.Client[]
+---@param done fun()
 function M.refresh(clients, done)
   local waiting = #clients
   if waiting == 0 then
@@ -137,6 +200,9 @@ function M.refresh(clients, done)
 end
 
 --- Sends flint.cancelJob for `job_id`.
+---@param client flint.Client
+---@param job_id flint.JobId
+---@param on_done? flint.CommandCallback
 function M.cancel(client, job_id, on_done)
   compat.request(client, 'workspace/executeCommand', {
     command = 'flint.cancelJob',
@@ -155,6 +221,8 @@ function M.cancel(client, job_id, on_done)
 end
 
 --- One line per job, for the list buffer.
+---@param job flint.Job
+---@return string
 function M.format(job)
   local line = string.format('%-7s %-9s', tostring(job.jobId), job.state or '?')
   local running = ACTIVE[job.state] and job.percentage
@@ -169,9 +237,11 @@ end
 
 local LIST_NAME = 'flint://jobs'
 -- bufnr of the list -> { [line] = jobId }
+---@type table<integer, table<integer, flint.JobId>>
 local line_ids = {}
 local HEADER = 'flint jobs   p: review  a: apply  d: discard (a ready job)   x: cancel   r: refresh   q: close'
 
+---@param bufnr integer
 local function render(bufnr)
   local lines, ids = { HEADER }, {}
   for _, job in ipairs(M.all()) do
@@ -188,6 +258,8 @@ local function render(bufnr)
 end
 
 --- Opens (or refreshes) the job list in a scratch buffer; returns its buffer number.
+---@param clients flint.Client[]
+---@return integer bufnr
 function M.open_list(clients)
   local bufnr = vim.fn.bufnr(LIST_NAME)
   if bufnr == -1 or not vim.api.nvim_buf_is_valid(bufnr) then
@@ -204,6 +276,7 @@ function M.open_list(clients)
         render(bufnr)
       end)
     end)
+    ---@return flint.Job|nil
     local function job_under_cursor()
       local id = (line_ids[bufnr] or {})[vim.api.nvim_win_get_cursor(0)[1]]
       return id ~= nil and M.by_id[id] or nil

@@ -6,13 +6,25 @@
 -- fidget, noice...), the replacement gets the whole text instead: those do not prompt.
 --
 --   require('flint.message').show('flint: job 3 done', vim.log.levels.INFO, answer_text)
+
+--- One message shown (message.history).
+---@class flint.MessageEntry
+---@field text string The line, "flint: "-prefixed.
+---@field level flint.LogLevel
+---@field details? string More lines, kept in :messages and the log.
+
+--- The vim.lsp.log function a level's long message is logged with.
+---@alias flint.LogName 'error'|'warn'|'info'|'debug'|'trace'
+
 local M = {}
 
+---@type table<flint.LogLevel, string>
 local HIGHLIGHT = {
   [vim.log.levels.ERROR] = 'ErrorMsg',
   [vim.log.levels.WARN] = 'WarningMsg',
 }
 
+---@type table<flint.LogLevel, flint.LogName>
 local LOG = {
   [vim.log.levels.ERROR] = 'error',
   [vim.log.levels.WARN] = 'warn',
@@ -23,10 +35,12 @@ local LOG = {
 
 -- The messages shown, newest last: { text, level, details } (for tests and :FlintMessages-like
 -- tools; the whole text is in :messages anyway).
+---@type flint.MessageEntry[]
 M.history = {}
 local MAX_HISTORY = 50
 
 --- True while vim.notify is Neovim's own (which echoes, and prompts on long text).
+---@return boolean
 function M.builtin_notify()
   local info = debug.getinfo(vim.notify, 'S')
   return info ~= nil and type(info.source) == 'string'
@@ -34,6 +48,7 @@ function M.builtin_notify()
 end
 
 --- The columns a one-line message may use without a prompt.
+---@return integer
 function M.width()
   local space = vim.v.echospace
   if type(space) ~= 'number' or space <= 0 then
@@ -43,6 +58,9 @@ function M.width()
 end
 
 --- `text` cut to `width` display cells, ending in "…" when cut.
+---@param text string
+---@param width integer
+---@return string
 function M.truncate(text, width)
   if vim.fn.strdisplaywidth(text) <= width then
     return text
@@ -59,6 +77,8 @@ function M.truncate(text, width)
   return kept .. '…'
 end
 
+---@param lines string[]
+---@param group string|nil Highlight group.
 local function echo_to_history(lines, group)
   -- execute() without :silent adds to the message history; the redraw below replaces what
   -- it displayed before it can scroll into a prompt.
@@ -76,6 +96,9 @@ local function echo_to_history(lines, group)
   pcall(vim.cmd, 'redraw')
 end
 
+---@param text string
+---@param level flint.LogLevel|nil
+---@param details string|nil
 local function show_now(text, level, details)
   level = level or vim.log.levels.INFO
   if not text:match('^flint') then
@@ -121,7 +144,7 @@ end
 --- Shows `text` (one line, "flint: " prefixed when it is not) at `level` (vim.log.levels,
 --- default INFO), with optional `details` (any number of lines) kept in :messages and the log.
 ---@param text string
----@param level integer|nil
+---@param level flint.LogLevel|nil
 ---@param details string|nil
 function M.show(text, level, details)
   text = tostring(text)

@@ -4,15 +4,45 @@
 -- on older versions flint's client wraps the default `$/progress` handler instead.
 local compat = require('flint.compat')
 
+--- A `$/progress` token: flint's are "flint-edit-<n>" (edits this plugin asked for) and
+--- "flint/<jobId>" (agent jobs).
+---@alias flint.ProgressToken string|integer
+
+---@alias flint.ProgressKind 'begin'|'report'|'end'
+
+--- The work in flight for one token (progress.active).
+---@class flint.ProgressEntry
+---@field token flint.ProgressToken
+---@field title? string
+---@field message? string
+---@field percentage? number
+---@field updated? number compat.now_ms() of the last message.
+
+--- One `$/progress` message as received (progress.history).
+---@class flint.ProgressRecord
+---@field token flint.ProgressToken
+---@field kind flint.ProgressKind
+---@field title? string The title its begin gave.
+---@field message? string
+---@field percentage? number
+
+--- The params of `$/progress` (a WorkDoneProgress value).
+---@class flint.ProgressParams
+---@field token flint.ProgressToken
+---@field value { kind: flint.ProgressKind, title?: string, message?: string, percentage?: number }
+
 local M = {}
 
 -- token -> { token, title, message, percentage, updated }
+---@type table<flint.ProgressToken, flint.ProgressEntry>
 M.active = {}
 -- Every begin/report/end in arrival order: { token, kind, title, message, percentage }.
+---@type flint.ProgressRecord[]
 M.history = {}
 local MAX_HISTORY = 500
 
 --- Records one `$/progress` notification (ProgressParams).
+---@param params flint.ProgressParams|any
 function M.record(params)
   if type(params) ~= 'table' or type(params.value) ~= 'table' then
     return
@@ -50,6 +80,11 @@ function M.record(params)
 end
 
 --- A `$/progress` handler for clients where the LspProgress event does not exist.
+---@param err flint.ResponseError|nil
+---@param result flint.ProgressParams|any
+---@param ctx flint.HandlerContext
+---@param config table|nil
+---@return any
 function M.handler(err, result, ctx, config)
   local default = vim.lsp.handlers['$/progress']
   local ret = default and default(err, result, ctx, config)
@@ -58,6 +93,7 @@ function M.handler(err, result, ctx, config)
 end
 
 --- On 0.10+, listens to LspProgress for clients named `client_name`.
+---@param client_name string
 function M.listen(client_name)
   if not compat.has_lsp_progress_event then
     return

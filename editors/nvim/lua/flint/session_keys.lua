@@ -5,6 +5,11 @@
 -- the actions line then names the command instead. Option: `session_keymaps` (default true).
 local M = {}
 
+--- What a session key does.
+---@alias flint.SessionAction 'accept'|'reject'|'steer'|'cancel'
+
+-- Action -> the command its key runs.
+---@type table<flint.SessionAction, string>
 M.ACTIONS = {
   accept = 'FlintAccept',
   reject = 'FlintReject',
@@ -13,9 +18,11 @@ M.ACTIONS = {
 }
 
 -- bufnr -> { [action] = lhs } of the mappings this module made in that buffer.
+---@type table<integer, table<flint.SessionAction, string>>
 local installed = {}
 
 --- { [action] = lhs } the options ask for (empty when session_keymaps is false).
+---@return table<flint.SessionAction, string>
 function M.wanted()
   local config = require('flint.config')
   local options = config.options
@@ -35,6 +42,9 @@ function M.wanted()
 end
 
 -- The mapping on `lhs` seen from `bufnr` is nobody's or flint's own (keymaps = true).
+---@param bufnr integer
+---@param lhs string
+---@return boolean
 local function free_or_flints(bufnr, lhs)
   local existing = vim.api.nvim_buf_call(bufnr, function()
     return vim.fn.maparg(lhs, 'n', false, true)
@@ -48,11 +58,14 @@ local function free_or_flints(bufnr, lhs)
 end
 
 --- The keys that act in `bufnr` now: { [action] = lhs } (installed, or flint's global ones).
+---@param bufnr integer
+---@return table<flint.SessionAction, string>
 function M.active(bufnr)
   return installed[bufnr] or {}
 end
 
 --- Maps the session keys in `bufnr` (no-op when done already).
+---@param bufnr integer
 function M.install(bufnr)
   if installed[bufnr] or not vim.api.nvim_buf_is_loaded(bufnr) then
     return
@@ -74,6 +87,7 @@ function M.install(bufnr)
 end
 
 --- Removes the keys this module mapped in `bufnr`; the user's own mappings show again.
+---@param bufnr integer
 function M.uninstall(bufnr)
   local made = installed[bufnr]
   installed[bufnr] = nil

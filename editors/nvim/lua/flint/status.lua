@@ -3,6 +3,7 @@
 -- statusline redraw, at most once per event-loop turn.
 local M = {}
 
+---@type boolean
 local scheduled = false
 
 --- Tells statuslines that the state changed.
@@ -21,6 +22,8 @@ end
 -- An instruction in the statusline: quoted, cut to a few words.
 local MAX_INSTRUCTION = 32
 
+---@param text any
+---@return string
 local function quoted(text)
   text = tostring(text):gsub('%s+', ' ')
   if vim.fn.strchars(text) > MAX_INSTRUCTION then
@@ -31,6 +34,9 @@ end
 
 --- 'editing "add types" 45%' (or '… 120 tokens' while flint reports no percentage),
 --- 'in review "add types"': the states named as VS Code names them (sessionWords.ts).
+---@param session flint.Session
+---@param progress table The flint.progress module.
+---@return string
 local function describe_session(session, progress)
   local text = 'in review'
   if session.state == 'streaming' then
@@ -50,6 +56,10 @@ local function describe_session(session, progress)
   return text
 end
 
+---@param title string|nil
+---@param percentage number|nil
+---@param message string|nil
+---@return string
 local function describe_work(title, percentage, message)
   local text = title and ('"' .. title .. '"') or 'job'
   if percentage then
@@ -62,6 +72,8 @@ local function describe_work(title, percentage, message)
 end
 
 --- The status line text; "" when flint is idle. `bufnr` defaults to the current buffer.
+---@param bufnr? integer
+---@return string
 function M.render(bufnr)
   local sessions = require('flint.sessions')
   local jobs = require('flint.jobs')
@@ -76,6 +88,10 @@ function M.render(bufnr)
 
   -- Jobs, with the freshest message from either flint/jobChanged or their $/progress token
   -- (flint's token for a job is "flint/<jobId>", its title the job's, maybe "flint: "-prefixed).
+  ---@param token flint.ProgressToken
+  ---@param entry flint.ProgressEntry
+  ---@param job flint.Job
+  ---@return boolean
   local function same_job(token, entry, job)
     return token == 'flint/' .. tostring(job.jobId) or entry.title == job.title
       or entry.title == 'flint: ' .. tostring(job.title)

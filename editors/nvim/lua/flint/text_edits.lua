@@ -7,14 +7,32 @@
 -- the cursor and the highlight move as little as possible.
 local compat = require('flint.compat')
 
+--- An LSP TextEdit.
+---@class flint.TextEdit
+---@field range flint.Range
+---@field newText string
+
+--- A resolved position: 0-based row and byte col; row = line_count is the end of the document.
+---@class flint.BytePos
+---@field row integer
+---@field col integer
+
 local M = {}
 
+---@param bufnr integer
+---@param row integer
+---@return string
 local function get_line(bufnr, row)
   return vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ''
 end
 
 -- { row, col } in bytes; a position on or past line_count is the end of the document,
 -- after the final newline: { row = line_count, col = 0 }.
+---@param bufnr integer
+---@param position flint.Position
+---@param encoding flint.PositionEncoding|string
+---@param line_count integer
+---@return flint.BytePos
 local function resolve(bufnr, position, encoding, line_count)
   if position.line >= line_count then
     return { row = line_count, col = 0 }
@@ -23,16 +41,24 @@ local function resolve(bufnr, position, encoding, line_count)
   return { row = row, col = compat.byte_col(get_line(bufnr, row), position.character, encoding) }
 end
 
+---@param a flint.BytePos
+---@param b flint.BytePos
+---@return boolean
 local function before(a, b)
   return a.row < b.row or (a.row == b.row and a.col < b.col)
 end
 
+---@param text string
+---@return string[]
 local function split_lines(text)
   return vim.split(text, '\n', { plain = true })
 end
 
 --- Applies `edits` (LSP TextEdit[], not overlapping) to loaded buffer `bufnr`.
 --- Raises an error (nothing applied) when the edits overlap.
+---@param bufnr integer
+---@param edits flint.TextEdit[]
+---@param encoding flint.PositionEncoding|string
 function M.apply(bufnr, edits, encoding)
   if #edits == 0 then
     return
