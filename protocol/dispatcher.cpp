@@ -20,7 +20,7 @@ ReplyState::~ReplyState() {
   if (replied || !send) return;
   replied = true;
   send(make_error_response(
-      id, ResponseError{ErrorCode::InternalError,
+      id, ResponseError{ErrorCode::kInternalError,
                         "flint dropped the request '" + method + "' without answering", nullptr}));
   if (on_done) on_done(id);
 }
@@ -34,7 +34,7 @@ void Dispatcher::handle_message(std::string_view body) {
   } catch (const json::exception& e) {  // parse_error, and out_of_range for number overflow
     send_(make_error_response(
         nullptr,
-        ResponseError{ErrorCode::ParseError, std::string("parse error: ") + e.what(), nullptr}));
+        ResponseError{ErrorCode::kParseError, std::string("parse error: ") + e.what(), nullptr}));
     return;
   }
   handle(message);
@@ -42,8 +42,8 @@ void Dispatcher::handle_message(std::string_view body) {
 
 void Dispatcher::handle(const json& message) {
   auto invalid = [this](const json& id, std::string why) {
-    send_(
-        make_error_response(id, ResponseError{ErrorCode::InvalidRequest, std::move(why), nullptr}));
+    send_(make_error_response(id,
+                              ResponseError{ErrorCode::kInvalidRequest, std::move(why), nullptr}));
   };
   if (!message.is_object()) {
     invalid(nullptr, message.is_array() ? "batch requests are not supported by LSP"
@@ -81,7 +81,7 @@ void Dispatcher::handle(const json& message) {
   if (!params.is_null() && !params.is_object() && !params.is_array()) {
     if (has_id) {
       send_(make_error_response(
-          id, ResponseError{ErrorCode::InvalidParams, "\"params\" must be an object or an array",
+          id, ResponseError{ErrorCode::kInvalidParams, "\"params\" must be an object or an array",
                             nullptr}));
     }
     return;
@@ -121,7 +121,7 @@ void Dispatcher::handle_request(const json& id, const std::string& method, const
   auto it = requests_.find(method);
   if (it == requests_.end()) {
     send_(make_error_response(
-        id, ResponseError{ErrorCode::MethodNotFound, "method not found: " + method, nullptr}));
+        id, ResponseError{ErrorCode::kMethodNotFound, "method not found: " + method, nullptr}));
     return;
   }
   auto state = std::make_shared<ReplyState>();
@@ -139,7 +139,7 @@ void Dispatcher::cancel_request(const RequestId& id) {
   auto state = it->second.lock();
   pending_.erase(it);
   if (!state) return;
-  state->send_error(ResponseError{ErrorCode::RequestCancelled, "request cancelled", nullptr});
+  state->send_error(ResponseError{ErrorCode::kRequestCancelled, "request cancelled", nullptr});
   state->token.cancel();
 }
 
@@ -153,7 +153,7 @@ void Dispatcher::handle_response(const json& message) {
   if (auto err = message.find("error"); err != message.end()) {
     ResponseError error;
     error.code =
-        static_cast<ErrorCode>(err->value("code", static_cast<int>(ErrorCode::UnknownErrorCode)));
+        static_cast<ErrorCode>(err->value("code", static_cast<int>(ErrorCode::kUnknownErrorCode)));
     error.message = err->value("message", std::string("client error"));
     if (err->contains("data")) error.data = (*err)["data"];
     callback(error);
@@ -169,7 +169,7 @@ void Dispatcher::notify(std::string_view method, json params) {
 int64_t Dispatcher::call(std::string_view method, json params, ResultCallback callback) {
   int64_t id = next_call_id_++;
   if (calls_.size() >= kMaxPendingCalls) {
-    callback(ResponseError{ErrorCode::RequestFailed,
+    callback(ResponseError{ErrorCode::kRequestFailed,
                            "too many requests to the client are awaiting an answer", nullptr});
     return id;
   }
@@ -182,7 +182,7 @@ void Dispatcher::fail_pending_calls(const std::string& why) {
   auto calls = std::move(calls_);
   calls_.clear();
   for (auto& [id, callback] : calls) {
-    callback(ResponseError{ErrorCode::RequestFailed, why, nullptr});
+    callback(ResponseError{ErrorCode::kRequestFailed, why, nullptr});
   }
 }
 

@@ -142,7 +142,7 @@ class Dispatcher {
       }
       return true;
     } catch (const std::exception& e) {
-      reply.error(ErrorCode::InvalidParams, "invalid params: " + describe_params_error(e));
+      reply.error(ErrorCode::kInvalidParams, "invalid params: " + describe_params_error(e));
       return false;
     }
   }

@@ -11,21 +11,21 @@ namespace flint::protocol {
 using json = nlohmann::json;
 
 enum class ErrorCode : int {
-  ParseError = -32700,
-  InvalidRequest = -32600,
-  MethodNotFound = -32601,
-  InvalidParams = -32602,
-  InternalError = -32603,
-  ServerNotInitialized = -32002,
-  UnknownErrorCode = -32001,
-  RequestFailed = -32803,
-  ServerCancelled = -32802,
-  ContentModified = -32801,
-  RequestCancelled = -32800,
+  kParseError = -32700,
+  kInvalidRequest = -32600,
+  kMethodNotFound = -32601,
+  kInvalidParams = -32602,
+  kInternalError = -32603,
+  kServerNotInitialized = -32002,
+  kUnknownErrorCode = -32001,
+  kRequestFailed = -32803,
+  kServerCancelled = -32802,
+  kContentModified = -32801,
+  kRequestCancelled = -32800,
 };
 
 struct ResponseError {
-  ErrorCode code = ErrorCode::InternalError;
+  ErrorCode code = ErrorCode::kInternalError;
   std::string message;
   json data;  // null when absent
 };

@@ -44,11 +44,11 @@ CodePoint code_point_at(std::string_view text, size_t i) {
 
 uint32_t units_of(CodePoint cp, PositionEncoding encoding) {
   switch (encoding) {
-    case PositionEncoding::Utf8:
+    case PositionEncoding::kUtf8:
       return cp.bytes;
-    case PositionEncoding::Utf16:
+    case PositionEncoding::kUtf16:
       return cp.utf16_units;
-    case PositionEncoding::Utf32:
+    case PositionEncoding::kUtf32:
       return 1;
   }
   return 1;
@@ -90,18 +90,19 @@ uint32_t to_u32(size_t n) {
 
 std::string_view to_string(PositionEncoding encoding) {
   switch (encoding) {
-    case PositionEncoding::Utf8:
+    case PositionEncoding::kUtf8:
       return "utf-8";
-    case PositionEncoding::Utf16:
+    case PositionEncoding::kUtf16:
       return "utf-16";
-    case PositionEncoding::Utf32:
+    case PositionEncoding::kUtf32:
       return "utf-32";
   }
   return "utf-16";
 }
 
 std::optional<PositionEncoding> parse_position_encoding(std::string_view name) {
-  for (auto encoding : {PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32}) {
+  for (auto encoding :
+       {PositionEncoding::kUtf8, PositionEncoding::kUtf16, PositionEncoding::kUtf32}) {
     if (to_string(encoding) == name) return encoding;
   }
   return std::nullopt;
@@ -115,7 +116,7 @@ std::string_view line_content(std::string_view line) {
 uint32_t byte_of_character(std::string_view line, uint32_t character, PositionEncoding encoding) {
   std::string_view content = line_content(line);
   size_t limit = std::min<size_t>(character, content.size());
-  if (encoding == PositionEncoding::Utf8) return to_u32(character_start(content, limit));
+  if (encoding == PositionEncoding::kUtf8) return to_u32(character_start(content, limit));
 
   // Below the first non-ASCII byte, every encoding counts one unit per byte.
   size_t byte = ascii_prefix(content, limit);
@@ -133,7 +134,7 @@ uint32_t byte_of_character(std::string_view line, uint32_t character, PositionEn
 uint32_t character_of_byte(std::string_view line, uint32_t byte, PositionEncoding encoding) {
   std::string_view content = line_content(line);
   size_t limit = character_start(content, std::min<size_t>(byte, content.size()));
-  if (encoding == PositionEncoding::Utf8) return to_u32(limit);
+  if (encoding == PositionEncoding::kUtf8) return to_u32(limit);
 
   size_t i = ascii_prefix(content, limit);
   uint32_t units = to_u32(i);

@@ -23,7 +23,7 @@
 
 namespace flint::protocol {
 
-enum class PositionEncoding { Utf8, Utf16, Utf32 };
+enum class PositionEncoding { kUtf8, kUtf16, kUtf32 };
 
 // "utf-8", "utf-16", "utf-32" (the LSP PositionEncodingKind values).
 std::string_view to_string(PositionEncoding encoding);

@@ -71,20 +71,15 @@ void StdioTransport::write_loop() {
     lock.unlock();
     const char* p = batch.data();
     size_t left = batch.size();
-    bool broken = false;
     while (left > 0) {
       ssize_t n = ::write(out_fd_, p, left);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        broken = true;  // the client went away; drop output, keep serving until EOF
-        break;
-      }
+      if (n <= 0) break;  // the client went away; drop output, keep serving until EOF
       p += n;
       left -= static_cast<size_t>(n);
     }
     lock.lock();
     writing_ = false;
-    if (!broken) bytes_written_ += batch.size();
     drained_.notify_all();
   }
 }
@@ -99,11 +94,6 @@ void StdioTransport::flush_and_stop() {
   }
   cv_.notify_one();
   if (writer_.joinable()) writer_.join();
-}
-
-size_t StdioTransport::bytes_written() const {
-  std::lock_guard lock(mutex_);
-  return bytes_written_;
 }
 
 }  // namespace flint::protocol

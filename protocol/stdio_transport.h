@@ -35,9 +35,6 @@ class StdioTransport {
   // stdin (it may be blocked in read()): it is left to end with the process.
   void flush_and_stop();
 
-  // Total bytes written so far (for tests and benchmarks).
-  size_t bytes_written() const;
-
  private:
   void read_loop();
   void write_loop();
@@ -56,7 +53,6 @@ class StdioTransport {
   std::deque<std::string> queue_;
   bool stopping_ = false;
   bool writing_ = false;
-  size_t bytes_written_ = 0;
 };
 
 }  // namespace flint::protocol

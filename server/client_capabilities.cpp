@@ -58,10 +58,10 @@ protocol::PositionEncoding negotiate_position_encoding(const ClientCapabilities&
   auto has = [&](PositionEncoding e) {
     return std::find(offered.begin(), offered.end(), e) != offered.end();
   };
-  if (has(PositionEncoding::Utf8)) return PositionEncoding::Utf8;
-  if (offered.empty() || has(PositionEncoding::Utf16)) return PositionEncoding::Utf16;
-  if (has(PositionEncoding::Utf32)) return PositionEncoding::Utf32;
-  return PositionEncoding::Utf16;
+  if (has(PositionEncoding::kUtf8)) return PositionEncoding::kUtf8;
+  if (offered.empty() || has(PositionEncoding::kUtf16)) return PositionEncoding::kUtf16;
+  if (has(PositionEncoding::kUtf32)) return PositionEncoding::kUtf32;
+  return PositionEncoding::kUtf16;
 }
 
 }  // namespace flint

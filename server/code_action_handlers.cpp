@@ -72,10 +72,10 @@ void Server::bind_code_actions() {
           reply(json::array());
           return;
         }
-        auto begin = doc->offset_of(p.range.start, PositionCheck::Strict);
-        auto end = doc->offset_of(p.range.end, PositionCheck::Strict);
+        auto begin = doc->offset_of(p.range.start, PositionCheck::kStrict);
+        auto end = doc->offset_of(p.range.end, PositionCheck::kStrict);
         if (!begin || !end || *end < *begin) {
-          reply.error(ErrorCode::InvalidParams,
+          reply.error(ErrorCode::kInvalidParams,
                       "impossible range " + json(p.range).dump() + " in " + doc->uri + " (" +
                           std::to_string(doc->text.line_count()) + " lines, version " +
                           std::to_string(doc->version) + ")");

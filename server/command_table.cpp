@@ -24,19 +24,19 @@ void Server::bind_commands() {
   dispatcher_.raw_request(
       "workspace/executeCommand", [this](const json& params, Reply<json> reply) {
         if (!params.is_object() || !params.contains("command") || !params["command"].is_string()) {
-          reply.error(ErrorCode::InvalidParams, "invalid params: /command: expected a string");
+          reply.error(ErrorCode::kInvalidParams, "invalid params: /command: expected a string");
           return;
         }
         const std::string command = params["command"];
         auto it = commands_.find(command);
         if (it == commands_.end()) {
-          reply.error(ErrorCode::InvalidParams, "unknown command '" + command + "'");
+          reply.error(ErrorCode::kInvalidParams, "unknown command '" + command + "'");
           return;
         }
         json argument = nullptr;
         if (auto args = params.find("arguments"); args != params.end() && !args->is_null()) {
           if (!args->is_array()) {
-            reply.error(ErrorCode::InvalidParams, "invalid params: /arguments: expected an array");
+            reply.error(ErrorCode::kInvalidParams, "invalid params: /arguments: expected an array");
             return;
           }
           if (!args->empty()) argument = (*args)[0];

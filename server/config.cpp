@@ -10,7 +10,8 @@
 #include <span>
 #include <string_view>
 
-#include "server/redact.h"
+#include "server/models/provider.h"
+#include "server/text/redact.h"
 
 namespace flint {
 
@@ -21,16 +22,16 @@ namespace {
 // ---- The schema -------------------------------------------------------------------------
 
 enum class Kind {
-  Text,
-  Secret,
-  Url,
-  EnvName,
-  Provider,
-  Backend,
-  Boolean,
-  Integer,
-  Number,
-  TextList
+  kText,
+  kSecret,
+  kUrl,
+  kEnvName,
+  kProvider,
+  kBackend,
+  kBoolean,
+  kInteger,
+  kNumber,
+  kTextList
 };
 
 struct Field {
@@ -40,47 +41,45 @@ struct Field {
   double max = 0;
 };
 
-constexpr std::array<std::string_view, 5> kProviders = {
-    "openai-chat", "openai-responses", "openai-completions", "ollama", "anthropic"};
 constexpr std::array<std::string_view, 2> kBackends = {"builtin", "command"};
 constexpr std::array<std::string_view, 2> kRoles = {"fast", "agent"};
 
 constexpr std::array kRoleFields = {
-    Field{"provider", Kind::Provider},
-    Field{"baseUrl", Kind::Url},
-    Field{"model", Kind::Text},
-    Field{"apiKeyEnv", Kind::EnvName},
-    Field{"apiKey", Kind::Secret},
-    Field{"connectTimeoutMs", Kind::Integer, 1, 600'000},
-    Field{"firstByteTimeoutMs", Kind::Integer, 1, 3'600'000},
-    Field{"idleTimeoutMs", Kind::Integer, 1, 3'600'000},
-    Field{"maxRetries", Kind::Integer, 0, 10},
-    Field{"maxTokens", Kind::Integer, 1, 1'000'000},
-    Field{"temperature", Kind::Number, 0, 2},
-    Field{"verifyTls", Kind::Boolean},
-    Field{"caBundle", Kind::Text},
+    Field{"provider", Kind::kProvider},
+    Field{"baseUrl", Kind::kUrl},
+    Field{"model", Kind::kText},
+    Field{"apiKeyEnv", Kind::kEnvName},
+    Field{"apiKey", Kind::kSecret},
+    Field{"connectTimeoutMs", Kind::kInteger, 1, 600'000},
+    Field{"firstByteTimeoutMs", Kind::kInteger, 1, 3'600'000},
+    Field{"idleTimeoutMs", Kind::kInteger, 1, 3'600'000},
+    Field{"maxRetries", Kind::kInteger, 0, 10},
+    Field{"maxTokens", Kind::kInteger, 1, 1'000'000},
+    Field{"temperature", Kind::kNumber, 0, 2},
+    Field{"verifyTls", Kind::kBoolean},
+    Field{"caBundle", Kind::kText},
 };
 constexpr std::array kEditFields = {
-    Field{"maxRegionLines", Kind::Integer, 1, 100'000},
-    Field{"predictedOutputs", Kind::Boolean},
-    Field{"frameMs", Kind::Integer, 0, 1000},
-    Field{"applyTimeoutMs", Kind::Integer, 100, 600'000},
+    Field{"maxRegionLines", Kind::kInteger, 1, 100'000},
+    Field{"predictedOutputs", Kind::kBoolean},
+    Field{"frameMs", Kind::kInteger, 0, 1000},
+    Field{"applyTimeoutMs", Kind::kInteger, 100, 600'000},
 };
 constexpr std::array kCompletionFields = {
-    Field{"enabled", Kind::Boolean},
-    Field{"debounceMs", Kind::Integer, 0, 10'000},
-    Field{"maxTokens", Kind::Integer, 1, 100'000},
+    Field{"enabled", Kind::kBoolean},
+    Field{"debounceMs", Kind::kInteger, 0, 10'000},
+    Field{"maxTokens", Kind::kInteger, 1, 100'000},
 };
 constexpr std::array kJobsFields = {
-    Field{"backend", Kind::Backend},
-    Field{"command", Kind::TextList},
-    Field{"maxConcurrent", Kind::Integer, 1, 64},
-    Field{"timeoutS", Kind::Integer, 1, 86'400},
-    Field{"maxSteps", Kind::Integer, 1, 10'000},
+    Field{"backend", Kind::kBackend},
+    Field{"command", Kind::kTextList},
+    Field{"maxConcurrent", Kind::kInteger, 1, 64},
+    Field{"timeoutS", Kind::kInteger, 1, 86'400},
+    Field{"maxSteps", Kind::kInteger, 1, 10'000},
 };
 
 constexpr std::array kPrivacyFields = {
-    Field{"exclude", Kind::TextList},
+    Field{"exclude", Kind::kTextList},
 };
 
 struct Section {
@@ -116,16 +115,16 @@ std::string type_name(const json& value) {
 }
 
 // The offending value as the user wrote it, shortened; secrets only by their type.
-std::string describe(const json& value, Kind kind = Kind::Text) {
-  if (kind == Kind::Secret) return type_name(value);
+std::string describe(const json& value, Kind kind = Kind::kText) {
+  if (kind == Kind::kSecret) return type_name(value);
   std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
   constexpr size_t kLimit = 60;
   if (text.size() > kLimit) text = text.substr(0, kLimit) + "...";
   return text;
 }
 
-template <size_t N>
-std::string one_of(const std::array<std::string_view, N>& names) {
+template <typename Names>
+std::string one_of(const Names& names) {
   std::string list;
   for (std::string_view name : names) {
     if (!list.empty()) list += ", ";
@@ -171,11 +170,11 @@ std::optional<std::string> problem_with(const Field& field, const json& value) {
     return fmt::format("expected {}, got {}", what, describe(value, field.kind));
   };
   switch (field.kind) {
-    case Kind::Text:
-    case Kind::Secret:
+    case Kind::kText:
+    case Kind::kSecret:
       if (!value.is_string()) return expected("a string");
       return std::nullopt;
-    case Kind::Url: {
+    case Kind::kUrl: {
       if (!value.is_string()) return expected("an http:// or https:// URL");
       const auto& url = value.get_ref<const std::string&>();
       if (url.empty() || url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
@@ -183,7 +182,7 @@ std::optional<std::string> problem_with(const Field& field, const json& value) {
       }
       return expected("an http:// or https:// URL");
     }
-    case Kind::EnvName: {
+    case Kind::kEnvName: {
       if (!value.is_string()) return expected("an environment variable name");
       const auto& name = value.get_ref<const std::string&>();
       bool valid =
@@ -194,15 +193,17 @@ std::optional<std::string> problem_with(const Field& field, const json& value) {
       if (!valid) return expected("an environment variable name");
       return std::nullopt;
     }
-    case Kind::Provider:
+    case Kind::kProvider: {
       if (!value.is_string()) return expected("a provider name");
-      if (std::find(kProviders.begin(), kProviders.end(), value.get<std::string>()) ==
-          kProviders.end()) {
+      const auto providers = models::provider_names();
+      if (std::find(providers.begin(), providers.end(), value.get<std::string>()) ==
+          providers.end()) {
         return fmt::format("unknown provider {} (expected one of {})", describe(value),
-                           one_of(kProviders));
+                           one_of(providers));
       }
       return std::nullopt;
-    case Kind::Backend:
+    }
+    case Kind::kBackend:
       if (!value.is_string()) return expected("a job backend name");
       if (std::find(kBackends.begin(), kBackends.end(), value.get<std::string>()) ==
           kBackends.end()) {
@@ -210,10 +211,10 @@ std::optional<std::string> problem_with(const Field& field, const json& value) {
                            one_of(kBackends));
       }
       return std::nullopt;
-    case Kind::Boolean:
+    case Kind::kBoolean:
       if (!value.is_boolean()) return expected("true or false");
       return std::nullopt;
-    case Kind::Integer: {
+    case Kind::kInteger: {
       // 200.0 is an integer too: some clients send every number as a double.
       if (!value.is_number() || value.get<double>() != std::floor(value.get<double>())) {
         return expected(int_description(field.min));
@@ -230,13 +231,13 @@ std::optional<std::string> problem_with(const Field& field, const json& value) {
       }
       return std::nullopt;
     }
-    case Kind::Number:
+    case Kind::kNumber:
       if (!value.is_number() || value.get<double>() < field.min ||
           value.get<double>() > field.max) {
         return expected(fmt::format("a number from {} to {}", field.min, field.max));
       }
       return std::nullopt;
-    case Kind::TextList:
+    case Kind::kTextList:
       if (!value.is_array() ||
           !std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_string(); })) {
         return expected("an array of strings");
@@ -247,7 +248,7 @@ std::optional<std::string> problem_with(const Field& field, const json& value) {
 }
 
 json normalized(const Field& field, const json& value) {
-  if (field.kind == Kind::Integer) return json(static_cast<int64_t>(value.get<double>()));
+  if (field.kind == Kind::kInteger) return json(static_cast<int64_t>(value.get<double>()));
   return value;
 }
 
@@ -591,7 +592,7 @@ json redacted(const json& settings) {
   if (!settings.is_object()) return settings;
   json out = json::object();
   for (const auto& [key, value] : settings.items()) {
-    out[key] = names_secret(key) && !value.is_null() ? json(kRedacted) : redacted(value);
+    out[key] = names_secret(key) && !value.is_null() ? json(Redactor::kMask) : redacted(value);
   }
   return out;
 }

@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "server/text/text_positions.h"
+
 namespace flint {
 
 namespace {
@@ -39,7 +41,7 @@ Document::Document(std::string uri, std::string language_id, int64_t version, st
 std::optional<uint32_t> Document::offset_of(protocol::Position position,
                                             PositionCheck check) const {
   if (position.line >= text.line_count()) {
-    if (check == PositionCheck::Strict) return std::nullopt;
+    if (check == PositionCheck::kStrict) return std::nullopt;
     return text.size();
   }
   std::string_view line = text.line(position.line);
@@ -48,7 +50,7 @@ std::optional<uint32_t> Document::offset_of(protocol::Position position,
   // back to the line length"; byte_of_character stops before a "\r\n"); a round trip that
   // does not come back short of that is a position inside a character.
   uint32_t length = protocol::character_of_byte(line, static_cast<uint32_t>(line.size()), encoding);
-  if (check == PositionCheck::Strict && position.character < length &&
+  if (check == PositionCheck::kStrict && position.character < length &&
       protocol::character_of_byte(line, column, encoding) != position.character) {
     return std::nullopt;
   }
@@ -56,12 +58,11 @@ std::optional<uint32_t> Document::offset_of(protocol::Position position,
 }
 
 protocol::Position Document::position_of(uint32_t byte) const {
-  parsers::TextPoint point = text.point_of(byte);
-  return {point.row, protocol::character_of_byte(text.line(point.row), point.column, encoding)};
+  return position_in(text, byte, encoding);
 }
 
 protocol::Range Document::range_of(uint32_t begin_byte, uint32_t end_byte) const {
-  return {position_of(begin_byte), position_of(end_byte)};
+  return range_in(text, begin_byte, end_byte, encoding);
 }
 
 // ---- DocumentStore ----------------------------------------------------------------------

@@ -17,18 +17,18 @@
 #include "parsers/text_input.h"
 #include "protocol/lsp_types.h"
 #include "protocol/position_encoding.h"
-#include "server/text_buffer.h"
+#include "server/text/text_buffer.h"
 
 namespace flint {
 
 // How offset_of treats a position outside the document.
 enum class PositionCheck {
-  Clamp,   // as the LSP spec says: a line past the last line means the end of the document,
-           // a character past the end of the line means the end of the line
-  Strict,  // nullopt for a line past the last line or a position inside a character (for
-           // ranges from a person: they answer -32602); a character past the end of its line
-           // still means the end of the line, as the specification says (Neovim 0.7 sends
-           // line-wise selections that way)
+  kClamp,   // as the LSP spec says: a line past the last line means the end of the document,
+            // a character past the end of the line means the end of the line
+  kStrict,  // nullopt for a line past the last line or a position inside a character (for
+            // ranges from a person: they answer -32602); a character past the end of its line
+            // still means the end of the line, as the specification says (Neovim 0.7 sends
+            // line-wise selections that way)
 };
 
 struct Document {
@@ -44,9 +44,9 @@ struct Document {
   TextBuffer text;
   protocol::PositionEncoding encoding;
 
-  // Byte offset of an LSP position. With PositionCheck::Clamp it always has a value.
+  // Byte offset of an LSP position. With PositionCheck::kClamp it always has a value.
   std::optional<uint32_t> offset_of(protocol::Position position,
-                                    PositionCheck check = PositionCheck::Clamp) const;
+                                    PositionCheck check = PositionCheck::kClamp) const;
   // LSP position of a byte offset (clamped to the document; a byte inside a character or a
   // line terminator gives the position before it).
   protocol::Position position_of(uint32_t byte) const;
@@ -70,7 +70,7 @@ class DocumentStore {
   // once every change of the notification is applied. Listeners must not call the store.
   using ChangeListener = std::function<void(Document&, const parsers::TextChange&)>;
 
-  explicit DocumentStore(protocol::PositionEncoding encoding = protocol::PositionEncoding::Utf16);
+  explicit DocumentStore(protocol::PositionEncoding encoding = protocol::PositionEncoding::kUtf16);
 
   // The negotiated encoding, for documents open now and later.
   void set_encoding(protocol::PositionEncoding encoding);

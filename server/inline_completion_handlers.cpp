@@ -1,12 +1,12 @@
 // textDocument/inlineCompletion (LSP 3.18): the LSP side of ghost text. CompletionEngine
-// (server/completion.h) decides when to call the model and what to answer; this file cuts the
-// query out of the document, runs the engine's streams on the model client and its timers on
+// (server/completion/engine.h) decides when to call the model and what to answer; this file cuts
+// the query out of the document, runs the engine's streams on the model client and its timers on
 // the io_context, and turns the outcome into the response.
 #include <spdlog/spdlog.h>
 
 #include <asio/steady_timer.hpp>
 
-#include "server/completion.h"
+#include "server/completion/engine.h"
 #include "server/completion/query.h"
 #include "server/documents.h"
 #include "server/models/model_client.h"
@@ -140,9 +140,9 @@ void Server::bind_inline_completion() {
           reply(completion_items({}, range));
           return;
         }
-        auto cursor = doc->offset_of(p.position, PositionCheck::Strict);
+        auto cursor = doc->offset_of(p.position, PositionCheck::kStrict);
         if (!cursor) {
-          reply.error(ErrorCode::InvalidParams,
+          reply.error(ErrorCode::kInvalidParams,
                       "impossible position " + json(p.position).dump() + " in " + doc->uri + " (" +
                           std::to_string(doc->text.line_count()) + " lines, version " +
                           std::to_string(doc->version) + ")");

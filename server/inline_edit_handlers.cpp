@@ -65,6 +65,18 @@ ActiveEdit* Server::find_edit(const std::optional<std::string>& id) {
   return it == edits_.end() ? nullptr : it->second.get();
 }
 
+void Server::stop_edit_stream(ActiveEdit& edit, bool posted) {
+  edit_stream_of_.erase(edit.id);  // whatever the stream still says is not heard
+  if (!edit.stream) return;
+  if (posted) {
+    // From inside the stream's own callback: it must not be destroyed under its feet.
+    asio::post(io_, [stream = std::move(edit.stream)] { stream->cancel(); });
+  } else {
+    edit.stream->cancel();
+  }
+  edit.stream.reset();
+}
+
 ActiveEdit* Server::find_target_edit(const SessionTarget& target) {
   if (target.sessionId || !target.textDocument) return find_edit(target.sessionId);
   // The sessions of that document, latest first; those still open to a decision before the
@@ -95,13 +107,12 @@ ActiveEdit* Server::find_target_edit(const SessionTarget& target) {
 ActiveEdit* Server::take_over_edit(const SessionTarget& target, const Reply<json>& reply) {
   ActiveEdit* edit = find_target_edit(target);
   if (!edit) {
-    reply.error(ErrorCode::InvalidParams, target.sessionId || !target.textDocument
-                                              ? no_edit_session(target.sessionId)
-                                              : "no edit session in " + target.textDocument->uri);
+    reply.error(ErrorCode::kInvalidParams, target.sessionId || !target.textDocument
+                                               ? no_edit_session(target.sessionId)
+                                               : "no edit session in " + target.textDocument->uri);
     return nullptr;
   }
-  if (edit->stream) edit->stream->cancel();
-  edit->stream.reset();
+  stop_edit_stream(*edit);
   return edit;
 }
 
@@ -190,32 +201,31 @@ void Server::bind_inline_edits() {
                                                      const Reply<json>& reply) {
     ActiveEdit* edit = find_target_edit(args);
     if (!edit) {
-      reply.error(ErrorCode::InvalidParams, no_edit_session(args.sessionId));
+      reply.error(ErrorCode::kInvalidParams, no_edit_session(args.sessionId));
       return;
     }
     if (args.instruction.empty()) {
-      reply.error(ErrorCode::InvalidParams,
+      reply.error(ErrorCode::kInvalidParams,
                   "invalid arguments for flint.steer: /instruction: empty");
       return;
     }
     if (edit->core->state() != SessionState::kStreaming &&
         edit->core->state() != SessionState::kDone) {
-      reply.error(ErrorCode::InvalidParams, "session " + edit->id + " is " +
-                                                std::string(to_string(edit->core->state())) +
-                                                ": it can no longer be steered");
+      reply.error(ErrorCode::kInvalidParams, "session " + edit->id + " is " +
+                                                 std::string(to_string(edit->core->state())) +
+                                                 ": it can no longer be steered");
       return;
     }
     if (edit->core->user_edited_region()) {
-      reply.error(ErrorCode::InvalidParams,
+      reply.error(ErrorCode::kInvalidParams,
                   "the region was edited by hand since: start a new edit instead");
       return;
     }
-    if (edit->stream) edit->stream->cancel();
-    edit->stream.reset();
+    stop_edit_stream(*edit);
     edit->prompt.earlier.push_back({edit->prompt.instruction, edit->core->model_output()});
     edit->prompt.instruction = args.instruction;
     if (!edit->core->steer()) {
-      reply.error(ErrorCode::InvalidParams, "session " + edit->id + " cannot be steered now");
+      reply.error(ErrorCode::kInvalidParams, "session " + edit->id + " cannot be steered now");
       return;
     }
     edit->escalation = EscalationDetector{};
@@ -231,8 +241,8 @@ void Server::bind_inline_edits() {
         ActiveEdit* edit = take_over_edit(args, reply);
         if (!edit) return;
         if (!edit->core->accept()) {
-          reply.error(ErrorCode::InvalidParams, "session " + edit->id + " is already " +
-                                                    std::string(to_string(edit->core->state())));
+          reply.error(ErrorCode::kInvalidParams, "session " + edit->id + " is already " +
+                                                     std::string(to_string(edit->core->state())));
           return;
         }
         reply(json{{"sessionId", edit->id}, {"state", "accepted"}});
@@ -246,7 +256,7 @@ void Server::bind_inline_edits() {
         edit->reject_reply = reply;
         if (auto why = edit->core->reject()) {
           edit->reject_reply.reset();
-          reply.error(ErrorCode::InvalidParams, "cannot reject session " + edit->id + ": " + *why);
+          reply.error(ErrorCode::kInvalidParams, "cannot reject session " + edit->id + ": " + *why);
           return;
         }
         // Answered when the restoring edit has landed (see on_edit_state).
@@ -271,20 +281,20 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
                                const Reply<json>& reply) {
   Document* doc = documents_->find(args.textDocument.uri);
   if (!doc) {
-    reply.error(ErrorCode::InvalidParams, "unknown document " + args.textDocument.uri +
-                                              ": the client has not opened it (didOpen)");
+    reply.error(ErrorCode::kInvalidParams, "unknown document " + args.textDocument.uri +
+                                               ": the client has not opened it (didOpen)");
     return;
   }
   if (auto why = private_document(doc->uri)) {
     std::string name = doc->uri.substr(doc->uri.find_last_of('/') + 1);
-    reply.error(ErrorCode::RequestFailed,
+    reply.error(ErrorCode::kRequestFailed,
                 name + " is private (" + *why + "): flint sends nothing from it to a model");
     return;
   }
-  auto begin = doc->offset_of(args.range.start, PositionCheck::Strict);
-  auto end = doc->offset_of(args.range.end, PositionCheck::Strict);
+  auto begin = doc->offset_of(args.range.start, PositionCheck::kStrict);
+  auto end = doc->offset_of(args.range.end, PositionCheck::kStrict);
   if (!begin || !end || *end < *begin) {
-    reply.error(ErrorCode::InvalidParams,
+    reply.error(ErrorCode::kInvalidParams,
                 "impossible range " + json(args.range).dump() + " in " + doc->uri + " (" +
                     std::to_string(doc->text.line_count()) + " lines, version " +
                     std::to_string(doc->version) + ")");
@@ -292,12 +302,12 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
   }
   std::string instruction = args.instruction;
   if (instruction.find_first_not_of(" \t\r\n") == std::string::npos) {
-    reply.error(ErrorCode::InvalidParams,
+    reply.error(ErrorCode::kInvalidParams,
                 "invalid arguments for flint.inlineEdit: /instruction: empty");
     return;
   }
   if (!client_.apply_edit) {
-    reply.error(ErrorCode::RequestFailed,
+    reply.error(ErrorCode::kRequestFailed,
                 "this client does not support workspace/applyEdit, which inline edits need");
     return;
   }
@@ -328,17 +338,7 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
   edit->prompt.instruction = instruction;
   edit->prompt.predicted_outputs = config_.edit.predicted_outputs;
   std::string language = doc->language_id;
-  {
-    std::string region;
-    for (uint32_t b = scope.start_byte; b < scope.end_byte;) {
-      std::string_view chunk = doc->text.chunk_at(b);
-      if (chunk.empty()) break;
-      size_t n = std::min<size_t>(chunk.size(), scope.end_byte - b);
-      region.append(chunk.substr(0, n));
-      b += static_cast<uint32_t>(n);
-    }
-    edit->prompt.region = std::move(region);
-  }
+  edit->prompt.region = doc->text.substr(scope.start_byte, scope.end_byte);
   parsers::Context ctx = parsers::extract_context(tree ? &tree->tree() : nullptr, doc->text, scope);
   edit->prompt.context = render_context(ctx);
   if (tree) {
@@ -390,8 +390,7 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
   reply.token().on_cancel([this, id] {
     if (ActiveEdit* a = find_edit(id);
         a && a->core && a->core->state() == SessionState::kStreaming) {
-      if (a->stream) a->stream->cancel();
-      a->stream.reset();
+      stop_edit_stream(*a);
       a->core->cancel();
     }
   });
@@ -449,7 +448,7 @@ void Server::start_edit_stream(ActiveEdit& edit) {
     if (!a || !a->core) return;
     std::string tail = a->reasoning.finish();
     if (!tail.empty() && !feed_edit_text(*a, tail)) return;
-    if (a->escalation.state() == EscalationDetector::State::Escalated) {
+    if (a->escalation.state() == EscalationDetector::State::kEscalated) {
       escalate_edit(*a, a->escalation.reason());
       return;
     }
@@ -483,12 +482,9 @@ void Server::start_edit_stream(ActiveEdit& edit) {
 
 bool Server::feed_edit_text(ActiveEdit& edit, std::string_view text) {
   std::string code = edit.escalation.feed(text);
-  if (edit.escalation.state() == EscalationDetector::State::Escalated) {
+  if (edit.escalation.state() == EscalationDetector::State::kEscalated) {
     if (!edit.escalation.reason_complete()) return true;  // wait for the reason's line
-    if (edit.stream) {
-      auto stream = edit.stream;
-      asio::post(io_, [stream] { stream->cancel(); });
-    }
+    stop_edit_stream(edit, /*posted=*/true);
     escalate_edit(edit, edit.escalation.reason());
     return false;
   }
@@ -532,7 +528,7 @@ void Server::report_edit_progress(ActiveEdit& edit) {
 void Server::escalate_edit(ActiveEdit& edit, const std::string& reason) {
   if (edit.finished) return;
   std::string why = reason.empty() ? "the change reaches beyond the local scope" : reason;
-  edit_stream_of_.erase(edit.id);  // ignore anything more from the stream
+  stop_edit_stream(edit, /*posted=*/true);  // ignore anything more from the stream
   edit.escalating = true;
   edit.core->cancel();
   std::optional<std::string> job = start_escalated_job(edit, why);
@@ -595,9 +591,7 @@ void Server::send_session_edit(ActiveEdit& edit, const LineEdit& line_edit) {
                       std::to_string(timeout.count()) + " ms (edit.applyTimeoutMs)";
     spdlog::warn("edit {}: {}", id, why);
     show_message(1, "flint: " + why + "; the edit was stopped");
-    edit_stream_of_.erase(id);
-    if (a->stream) a->stream->cancel();
-    a->stream.reset();
+    stop_edit_stream(*a);
     a->core->abandon(why);  // a pending flint.reject is answered by on_edit_state
   });
 }
@@ -620,8 +614,7 @@ bool Server::supersede(ActiveEdit& older, const InlineEditArgs& args, const Comm
   uint32_t partial_lines = region.line_count;
   auto original_lines = static_cast<uint32_t>(
       std::count(older.core->original_text().begin(), older.core->original_text().end(), '\n'));
-  if (older.stream) older.stream->cancel();
-  older.stream.reset();
+  stop_edit_stream(older);
   older.core->cancel("replaced by a newer edit over the same lines");
   if (older.core->reject()) return false;  // cannot roll back: the newer starts over it now
   // The request's lines as they will be once the older region holds its original again: lines
@@ -659,7 +652,7 @@ void Server::on_edit_state(ActiveEdit& edit, SessionState state, const std::stri
   if (edit.reject_reply && (state == SessionState::kFailed || state == SessionState::kCancelled)) {
     auto r = std::move(*edit.reject_reply);
     edit.reject_reply.reset();
-    r.error(ErrorCode::RequestFailed,
+    r.error(ErrorCode::kRequestFailed,
             "the original text could not be restored: " +
                 (reason.empty() ? std::string(to_string(state)) : reason));
   }
@@ -671,12 +664,7 @@ void Server::on_edit_state(ActiveEdit& edit, SessionState state, const std::stri
     edit.after_rollback = nullptr;
   }
   if (is_terminal_stream_state(state)) {
-    if (edit.stream) {
-      auto stream = edit.stream;
-      asio::post(io_, [stream] { stream->cancel(); });
-      edit.stream.reset();
-    }
-    edit_stream_of_.erase(edit.id);
+    stop_edit_stream(edit, /*posted=*/true);
     if (state == SessionState::kDone) validate_edit(edit);
     if (state == SessionState::kFailed && !edit.answer.empty()) {
       spdlog::info("edit {}: failed: {}; the model's answer was: {}", edit.id, reason,
@@ -694,11 +682,6 @@ void Server::on_edit_state(ActiveEdit& edit, SessionState state, const std::stri
       edit.reject_reply.reset();
       r(json{{"sessionId", edit.id}, {"state", "rejected"}});
     }
-  }
-  if (edit.reject_reply && state == SessionState::kFailed) {
-    auto r = std::move(*edit.reject_reply);
-    edit.reject_reply.reset();
-    r.error(ErrorCode::RequestFailed, "the original text could not be restored: " + reason);
   }
 }
 
@@ -752,8 +735,7 @@ void Server::on_sessions_document_changed(Document& document,
 void Server::on_sessions_document_closing(const std::string& uri) {
   for (auto& [id, edit] : edits_) {
     if (edit->uri != uri || !edit->core) continue;
-    if (edit->stream) edit->stream->cancel();
-    edit->stream.reset();
+    stop_edit_stream(*edit);
     if (edit->core->state() == SessionState::kStreaming) edit->core->cancel();
   }
   // Sessions of a closed document cannot be accepted or rejected any more.

@@ -16,10 +16,10 @@
 
 #include "parsers/syntax_tree.h"
 #include "protocol/dispatcher.h"
-#include "server/edit_prompt.h"
-#include "server/edit_session.h"
+#include "server/edits/edit_prompt.h"
+#include "server/edits/edit_session.h"
+#include "server/edits/reasoning_filter.h"
 #include "server/models/model_client.h"
-#include "server/reasoning_filter.h"
 
 namespace flint {
 
@@ -62,7 +62,6 @@ struct ActiveEdit {
   std::string job_id;       // set when escalated to an agent job
   bool escalating = false;  // the core's "cancelled" is not reported: "escalated" is
   bool finished = false;    // streaming phase over and the reply sent
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 }  // namespace flint

@@ -10,9 +10,9 @@
 #include "server/command_types.h"
 #include "server/documents.h"
 #include "server/inline_edits.h"
-#include "server/job_manager.h"
 #include "server/jobs/builtin_agent.h"
 #include "server/jobs/command_runner.h"
+#include "server/jobs/job_manager.h"
 #include "server/jobs/progress_channel.h"
 #include "server/jobs/workspace.h"
 #include "server/jobs/workspace_edit.h"
@@ -52,6 +52,14 @@ std::optional<std::string> job_of_token(const json& token) {
   std::string t = token.get<std::string>();
   if (t.rfind(kTokenPrefix, 0) != 0) return std::nullopt;
   return t.substr(kTokenPrefix.size());
+}
+
+std::optional<jobs::OpenText> open_text(DocumentStore& store,
+                                        const std::filesystem::path& canonical);
+
+// Jobs look open documents up through this, never through the store itself.
+jobs::FindOpenDocument finder(DocumentStore& store) {
+  return [&store](const std::filesystem::path& canonical) { return open_text(store, canonical); };
 }
 
 // flint/jobChanged on every change, and the job's progress channel.
@@ -112,7 +120,7 @@ class EditDelivery : public std::enable_shared_from_this<EditDelivery> {
 
   void send() {
     ++attempts_;
-    auto built = jobs::build_workspace_edit(store_, edits_, options_);
+    auto built = jobs::build_workspace_edit(finder(store_), store_.encoding(), edits_, options_);
     if (auto* error = std::get_if<std::string>(&built)) {
       done_(ApplyResult{false, *error});
       return;
@@ -176,9 +184,24 @@ struct JobContext {
   std::shared_ptr<const Privacy> privacy;
 };
 
+// The open document for a file (compared by canonical path, so any spelling of its URI
+// matches), or null.
+Document* find_open_document(DocumentStore& store, const std::filesystem::path& canonical) {
+  Document* found = nullptr;
+  store.for_each([&](Document& doc) {
+    if (found) return;
+    auto path = jobs::path_from_uri(doc.uri);
+    if (!path) return;
+    std::error_code ec;
+    auto doc_path = std::filesystem::weakly_canonical(*path, ec);
+    if ((ec ? path->lexically_normal() : doc_path) == canonical) found = &doc;
+  });
+  return found;
+}
+
 std::optional<jobs::OpenText> open_text(DocumentStore& store,
                                         const std::filesystem::path& canonical) {
-  Document* doc = jobs::find_open_document(store, canonical);
+  Document* doc = find_open_document(store, canonical);
   if (!doc) return std::nullopt;
   return jobs::OpenText{doc->uri, canonical, doc->text.text(), doc->version};
 }
@@ -395,7 +418,7 @@ void Server::bind_jobs() {
                                                              const CommandContext&,
                                                              const Reply<json>& reply) {
     if (args.instruction.find_first_not_of(" \t\r\n") == std::string::npos) {
-      reply.error(ErrorCode::InvalidParams,
+      reply.error(ErrorCode::kInvalidParams,
                   "invalid arguments for flint.agentTask: /instruction: empty");
       return;
     }
@@ -409,7 +432,7 @@ void Server::bind_jobs() {
         std::error_code ec;
         if (!path || !std::filesystem::is_regular_file(*path, ec)) {
           reply.error(
-              ErrorCode::InvalidParams,
+              ErrorCode::kInvalidParams,
               "unknown document " + target.uri + ": neither open in the editor nor a file on disk");
           return;
         }
@@ -422,9 +445,9 @@ void Server::bind_jobs() {
         if (doc) {
           uint32_t lines = doc->text.line_count();
           if (first >= lines) {
-            reply.error(ErrorCode::InvalidParams, "impossible range " + json(*args.range).dump() +
-                                                      " in " + doc->uri + " (" +
-                                                      std::to_string(lines) + " lines)");
+            reply.error(ErrorCode::kInvalidParams, "impossible range " + json(*args.range).dump() +
+                                                       " in " + doc->uri + " (" +
+                                                       std::to_string(lines) + " lines)");
             return;
           }
           last = std::min(last, lines - 1);
@@ -438,7 +461,7 @@ void Server::bind_jobs() {
                                                 io_, *jobs_, client_.flint_job_review, privacy()},
                                      std::move(request));
     if (!submitted.error.empty()) {
-      reply.error(ErrorCode::RequestFailed, "flint.agentTask: " + submitted.error);
+      reply.error(ErrorCode::kRequestFailed, "flint.agentTask: " + submitted.error);
       return;
     }
     reply(json{{"jobId", submitted.job_id}});
@@ -449,7 +472,7 @@ void Server::bind_jobs() {
       [this](const CancelJobArgs& args, const CommandContext&, const Reply<json>& reply) {
         auto state = jobs_->cancel(args.jobId);
         if (!state) {
-          reply.error(ErrorCode::InvalidParams, "no such job: " + args.jobId);
+          reply.error(ErrorCode::kInvalidParams, "no such job: " + args.jobId);
           return;
         }
         reply(json{{"jobId", args.jobId}, {"state", std::string(to_string(*state))}});
@@ -463,7 +486,7 @@ void Server::bind_jobs() {
                      {"state", std::string(to_string(info.state))},
                      {"summary", info.summary}});
         });
-        if (error) reply.error(ErrorCode::InvalidParams, "flint.applyJob: " + *error);
+        if (error) reply.error(ErrorCode::kInvalidParams, "flint.applyJob: " + *error);
       });
 
   add_typed_command<JobIdArgs>(
@@ -471,7 +494,7 @@ void Server::bind_jobs() {
       [this](const JobIdArgs& args, const CommandContext&, const Reply<json>& reply) {
         auto state = jobs_->discard(args.jobId);
         if (!state) {
-          reply.error(ErrorCode::InvalidParams, "no such job: " + args.jobId);
+          reply.error(ErrorCode::kInvalidParams, "no such job: " + args.jobId);
           return;
         }
         reply(json{{"jobId", args.jobId}, {"state", std::string(to_string(*state))}});
@@ -483,14 +506,14 @@ void Server::bind_jobs() {
     const auto* edits = jobs_->held_edits(id);
     if (!edits) {
       const JobInfo* info = jobs_->find(id);
-      reply.error(ErrorCode::InvalidParams, info ? id + " has no result waiting (it is " +
-                                                       std::string(to_string(info->state)) + ")"
-                                                 : "no such job: " + id);
+      reply.error(ErrorCode::kInvalidParams, info ? id + " has no result waiting (it is " +
+                                                        std::string(to_string(info->state)) + ")"
+                                                  : "no such job: " + id);
       return;
     }
-    auto preview = jobs::preview_edits(*documents_, *edits);
+    auto preview = jobs::preview_edits(finder(*documents_), *edits);
     if (auto* why = std::get_if<std::string>(&preview)) {
-      reply.error(ErrorCode::RequestFailed, *why);
+      reply.error(ErrorCode::kRequestFailed, *why);
       return;
     }
     json files = json::array();

@@ -47,7 +47,8 @@ json Server::capabilities() const {
 void Server::bind_lifecycle() {
   dispatcher_.raw_request("initialize", [this](const json& params, const Reply<json>& reply) {
     if (!params.is_object()) {
-      reply.error(protocol::ErrorCode::InvalidParams, "invalid params: initialize needs an object");
+      reply.error(protocol::ErrorCode::kInvalidParams,
+                  "invalid params: initialize needs an object");
       return;
     }
     client_ = read_client_capabilities(params);
@@ -56,7 +57,7 @@ void Server::bind_lifecycle() {
     if (auto it = params.find("initializationOptions"); it != params.end() && it->is_object()) {
       init_options_ = *it;
     }
-    lifecycle_ = Lifecycle::Initialized;
+    lifecycle_ = Lifecycle::kInitialized;
     reload_config();
     spdlog::info("initialize from {} {}: position encoding {}",
                  client_.client_name.empty() ? "an unnamed client" : client_.client_name,
@@ -76,13 +77,13 @@ void Server::bind_lifecycle() {
   });
 
   dispatcher_.raw_request("shutdown", [this](const json&, const Reply<json>& reply) {
-    lifecycle_ = Lifecycle::ShuttingDown;
+    lifecycle_ = Lifecycle::kShuttingDown;
     spdlog::info("shutdown requested");
     reply(nullptr);
   });
 
   dispatcher_.raw_notification(
-      "exit", [this](const json&) { finish(lifecycle_ == Lifecycle::ShuttingDown ? 0 : 1); });
+      "exit", [this](const json&) { finish(lifecycle_ == Lifecycle::kShuttingDown ? 0 : 1); });
 
   dispatcher_.raw_notification("$/setTrace", [](const json& params) {
     spdlog::debug("client set trace to {}", params.value("value", std::string("off")));

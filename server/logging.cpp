@@ -7,7 +7,7 @@
 
 #include <mutex>
 
-#include "server/redact.h"
+#include "server/text/redact.h"
 
 namespace flint {
 namespace {

@@ -16,6 +16,7 @@
 
 #include "protocol/stdio_transport.h"
 #include "server/logging.h"
+#include "server/models/provider.h"
 #include "server/scope_command.h"
 #include "server/server.h"
 
@@ -46,7 +47,7 @@ Settings (later wins): built-in defaults, --config FILE, environment variables, 
 initializationOptions, then its workspace/configuration section "flint".
 Environment: FLINT_PROVIDER, FLINT_BASE_URL, FLINT_MODEL, FLINT_API_KEY (fast model);
 FLINT_AGENT_PROVIDER, FLINT_AGENT_BASE_URL, FLINT_AGENT_MODEL, FLINT_AGENT_API_KEY (agent).
-Providers: openai-chat, openai-responses, openai-completions, ollama, anthropic.
+Providers: @PROVIDERS@.
 API keys are never written to logs.
 
 Documentation: README.md in the flint repository.
@@ -74,7 +75,12 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     if (arg == "--help" || arg == "-h") {
-      std::cout << kHelp;
+      std::string help = kHelp;
+      std::string providers;
+      for (std::string_view name : flint::models::provider_names())
+        providers += (providers.empty() ? "" : ", ") + std::string(name);
+      help.replace(help.find("@PROVIDERS@"), 11, providers);
+      std::cout << help;
       return 0;
     } else if (arg == "--version") {
       std::cout << "flint-lsp " << FLINT_VERSION << "\n";

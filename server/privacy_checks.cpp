@@ -1,4 +1,4 @@
-// The server's side of server/privacy.h: one Privacy for the workspace folders and the
+// The server's side of server/jobs/privacy.h: one Privacy for the workspace folders and the
 // setting privacy.exclude (rebuilt when the setting changes), the check of a document, and
 // the one message per document that says flint stays out of it.
 #include <spdlog/spdlog.h>

@@ -97,7 +97,7 @@ std::optional<std::string> parse_arguments(int argc, char** argv, Arguments& arg
 json utf16_position(const parsers::TextInput& input, uint32_t line, uint32_t byte_in_line) {
   return {{"line", line},
           {"character",
-           protocol::character_of_byte(input.line(line), byte_in_line, PositionEncoding::Utf16)}};
+           protocol::character_of_byte(input.line(line), byte_in_line, PositionEncoding::kUtf16)}};
 }
 
 json report(const Arguments& args, const parsers::TextInput& input,
@@ -105,7 +105,7 @@ json report(const Arguments& args, const parsers::TextInput& input,
   auto to_byte = [&](uint32_t line, uint32_t column) {
     uint32_t row = line - 1;
     return input.line_start(row) +
-           protocol::byte_of_character(input.line(row), column - 1, PositionEncoding::Utf32);
+           protocol::byte_of_character(input.line(row), column - 1, PositionEncoding::kUtf32);
   };
   parsers::ByteRange range{to_byte(args.begin_line, args.begin_column),
                            to_byte(args.end_line, args.end_column)};

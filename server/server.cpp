@@ -3,10 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include "parsers/language_registry.h"
-#include "server/completion.h"
+#include "server/completion/engine.h"
 #include "server/documents.h"
 #include "server/inline_edits.h"
-#include "server/job_manager.h"
+#include "server/jobs/job_manager.h"
 #include "server/models/model_client.h"
 #include "server/syntax_trees.h"
 
@@ -44,9 +44,7 @@ Server::Server(asio::io_context& io, ServerOptions options, Sender send)
 
 Server::~Server() {
   // Streams call back into sessions: stop them before anything else goes.
-  for (auto& [id, edit] : edits_) {
-    if (edit->stream) edit->stream->cancel();
-  }
+  for (auto& [id, edit] : edits_) stop_edit_stream(*edit);
   edits_.clear();
   completion_.reset();
   jobs_.reset();
@@ -67,27 +65,27 @@ void Server::bind_methods() {
 
 std::optional<ResponseError> Server::gate(std::string_view method, bool is_request) {
   switch (lifecycle_) {
-    case Lifecycle::Uninitialized:
+    case Lifecycle::kUninitialized:
       if (method == "initialize" || method == "exit") return std::nullopt;
-      return ResponseError{ErrorCode::ServerNotInitialized,
+      return ResponseError{ErrorCode::kServerNotInitialized,
                            "the server is not initialized yet: send 'initialize' first", nullptr};
-    case Lifecycle::Initialized:
+    case Lifecycle::kInitialized:
       if (method == "initialize" && is_request) {
-        return ResponseError{ErrorCode::InvalidRequest, "the server is already initialized",
+        return ResponseError{ErrorCode::kInvalidRequest, "the server is already initialized",
                              nullptr};
       }
       return std::nullopt;
-    case Lifecycle::ShuttingDown:
-    case Lifecycle::Exited:
+    case Lifecycle::kShuttingDown:
+    case Lifecycle::kExited:
       if (method == "exit") return std::nullopt;
-      return ResponseError{ErrorCode::InvalidRequest,
+      return ResponseError{ErrorCode::kInvalidRequest,
                            "the server is shutting down: only 'exit' is accepted", nullptr};
   }
   return std::nullopt;
 }
 
 void Server::handle_message(std::string_view body) {
-  if (lifecycle_ == Lifecycle::Exited) return;
+  if (lifecycle_ == Lifecycle::kExited) return;
   try {
     dispatcher_.handle_message(body);
   } catch (const std::exception& e) {
@@ -99,18 +97,18 @@ void Server::handle_message(std::string_view body) {
 void Server::handle_framing_error(const std::string& message) {
   spdlog::warn("framing error: {}", message);
   send_(protocol::make_error_response(
-      nullptr, ResponseError{ErrorCode::ParseError, "framing error: " + message, nullptr}));
+      nullptr, ResponseError{ErrorCode::kParseError, "framing error: " + message, nullptr}));
 }
 
 void Server::handle_eof() {
-  if (lifecycle_ == Lifecycle::Exited) return;
+  if (lifecycle_ == Lifecycle::kExited) return;
   spdlog::info("stdin closed");
-  finish(lifecycle_ == Lifecycle::ShuttingDown ? 0 : 1);
+  finish(lifecycle_ == Lifecycle::kShuttingDown ? 0 : 1);
 }
 
 void Server::finish(int code) {
-  if (lifecycle_ == Lifecycle::Exited) return;
-  lifecycle_ = Lifecycle::Exited;
+  if (lifecycle_ == Lifecycle::kExited) return;
+  lifecycle_ = Lifecycle::kExited;
   dispatcher_.fail_pending_calls("the server is exiting");
   // main() ends with _exit(): job process groups must be killed now, not in a destructor.
   if (jobs_) jobs_->shutdown();

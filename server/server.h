@@ -20,7 +20,7 @@
 #include "protocol/position_encoding.h"
 #include "server/client_capabilities.h"
 #include "server/config.h"
-#include "server/privacy.h"
+#include "server/jobs/privacy.h"
 
 namespace flint {
 
@@ -74,7 +74,7 @@ class Server {
   protocol::Dispatcher& dispatcher() { return dispatcher_; }
 
  private:
-  enum class Lifecycle { Uninitialized, Initialized, ShuttingDown, Exited };
+  enum class Lifecycle { kUninitialized, kInitialized, kShuttingDown, kExited };
 
   void bind_methods();
   void bind_lifecycle();
@@ -98,7 +98,7 @@ class Server {
       try {
         (argument.is_null() ? nlohmann::json::object() : argument).get_to(args);
       } catch (const std::exception& e) {
-        reply.error(protocol::ErrorCode::InvalidParams,
+        reply.error(protocol::ErrorCode::kInvalidParams,
                     "invalid arguments for " + name + ": " + protocol::describe_params_error(e));
         return;
       }
@@ -116,6 +116,9 @@ class Server {
   // edit was escalated (the stream is over for it).
   bool feed_edit_text(ActiveEdit& edit, std::string_view text);
   void on_edit_reasoning(ActiveEdit& edit);
+  // The one way a session's model stream is stopped: nothing more from it is heard, and it is
+  // cancelled at once or, from inside its own callback, `posted` to the event loop.
+  void stop_edit_stream(ActiveEdit& edit, bool posted = false);
   void report_edit_progress(ActiveEdit& edit);
   void send_session_edit(ActiveEdit& edit, const LineEdit& line_edit);
   void on_edit_state(ActiveEdit& edit, SessionState state, const std::string& reason);
@@ -184,11 +187,11 @@ class Server {
   Sender send_;
   protocol::Dispatcher dispatcher_;
   std::function<void(int)> on_exit_;
-  Lifecycle lifecycle_ = Lifecycle::Uninitialized;
+  Lifecycle lifecycle_ = Lifecycle::kUninitialized;
   bool initialized_notification_seen_ = false;
 
   ClientCapabilities client_;
-  protocol::PositionEncoding encoding_ = protocol::PositionEncoding::Utf16;
+  protocol::PositionEncoding encoding_ = protocol::PositionEncoding::kUtf16;
   std::vector<std::string> workspace_roots_;
 
   nlohmann::json init_options_ = nlohmann::json::object();

@@ -10,7 +10,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "server/completion.h"
+#include "server/completion/engine.h"
 
 namespace flint {
 

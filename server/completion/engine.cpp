@@ -1,7 +1,8 @@
-// CompletionEngine (server/completion.h): requests, streams, supersession, cache.
+// CompletionEngine (server/completion/engine.h): requests, streams, supersession, cache.
+#include "server/completion/engine.h"
+
 #include <algorithm>
 
-#include "server/completion.h"
 #include "server/completion/cache.h"
 #include "server/completion/fill_answer.h"
 #include "server/completion/prompt.h"

@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "server/completion.h"
-#include "server/output_cleaner.h"
-#include "server/reasoning_filter.h"
+#include "server/completion/engine.h"
+#include "server/edits/output_cleaner.h"
+#include "server/edits/reasoning_filter.h"
 
 namespace flint {
 

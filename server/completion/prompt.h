@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/completion.h"
+#include "server/completion/engine.h"
 #include "server/models/model_types.h"
 
 namespace flint {

@@ -10,7 +10,7 @@
 
 #include "parsers/syntax_tree.h"
 #include "parsers/text_input.h"
-#include "server/completion.h"
+#include "server/completion/engine.h"
 
 namespace flint {
 

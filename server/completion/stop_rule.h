@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "server/completion.h"
+#include "server/completion/engine.h"
 
 namespace flint {
 

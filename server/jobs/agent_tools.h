@@ -20,20 +20,11 @@
 #include <vector>
 
 #include "server/jobs/file_edits.h"
+#include "server/jobs/open_text.h"
 #include "server/jobs/workspace.h"
 #include "server/models/model_types.h"
 
 namespace flint::jobs {
-
-// An open document as the editor has it.
-struct OpenText {
-  std::string uri;
-  std::filesystem::path path;  // canonical
-  std::string text;
-  int64_t version = 0;
-};
-// Looks an open document up by canonical path (on the executor thread).
-using FindOpenDocument = std::function<std::optional<OpenText>(const std::filesystem::path&)>;
 
 struct ToolResult {
   bool ok = false;

@@ -14,10 +14,10 @@
 #include <memory>
 #include <vector>
 
-#include "server/config.h"
-#include "server/job_manager.h"
 #include "server/jobs/agent_tools.h"
+#include "server/jobs/job_manager.h"
 #include "server/jobs/workspace.h"
+#include "server/models/model_config.h"
 
 namespace flint::models {
 class ModelClient;

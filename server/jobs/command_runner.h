@@ -20,7 +20,7 @@
 #include <variant>
 #include <vector>
 
-#include "server/job_manager.h"
+#include "server/jobs/job_manager.h"
 
 namespace flint::jobs {
 

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <system_error>
 
-#include "server/privacy.h"
+#include "server/jobs/privacy.h"
 
 namespace flint::jobs {
 

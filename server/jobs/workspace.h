@@ -4,7 +4,7 @@
 // (or taken as given when absolute), made canonical with every symlink that exists resolved,
 // and accepted only when the result lies inside a folder's canonical path. So `..` that climbs
 // out, absolute paths elsewhere and symlinks pointing out are refused alike; `a/../b` inside
-// the workspace is fine. Inside, private files (server/privacy.h: defaults, .flintignore,
+// the workspace is fine. Inside, private files (server/jobs/privacy.h: defaults, .flintignore,
 // privacy.exclude, git's ignores) are refused too, with the rule that makes them private.
 //
 // Thread contract: immutable once set up (set_privacy before use); safe from any thread.

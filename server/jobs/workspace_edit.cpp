@@ -5,7 +5,8 @@
 #include <memory>
 #include <sstream>
 
-#include "server/documents.h"
+#include "server/text/text_buffer.h"
+#include "server/text/text_positions.h"
 
 namespace flint::jobs {
 
@@ -57,7 +58,7 @@ std::optional<uint32_t> offset_of(std::string_view text, const json& position) {
   return static_cast<uint32_t>(
       start + protocol::byte_of_character(
                   line_text, static_cast<uint32_t>(std::min<uint64_t>(character, UINT32_MAX)),
-                  protocol::PositionEncoding::Utf16));
+                  protocol::PositionEncoding::kUtf16));
 }
 
 }  // namespace
@@ -66,44 +67,31 @@ std::string files_changed(size_t n) {
   return std::to_string(n) + (n == 1 ? " file changed" : " files changed");
 }
 
-Document* find_open_document(DocumentStore& store, const fs::path& canonical) {
-  Document* found = nullptr;
-  store.for_each([&](Document& doc) {
-    if (found) return;
-    auto path = path_from_uri(doc.uri);
-    if (path && canonical_path(*path) == canonical) found = &doc;
-  });
-  return found;
-}
-
 namespace {
 
 // One file's edit placed in the file as it is now.
 struct PlacedFile {
-  Document* open = nullptr;        // the open document, or null (the file on disk)
-  std::unique_ptr<Document> disk;  // the file on disk, read now, when not open
   std::string uri;
+  std::optional<int64_t> version;         // of the open document; nullopt: the file on disk
   std::string current;                    // the text now
   std::vector<Replacement> replacements;  // placed in `current`
-  const Document& target() const { return open ? *open : *disk; }
 };
 
-std::variant<PlacedFile, std::string> place(DocumentStore& store, const FileEdit& edit) {
+std::variant<PlacedFile, std::string> place(const FindOpenDocument& find_open,
+                                            const FileEdit& edit) {
   PlacedFile file;
   fs::path path = canonical_path(edit.path);
   std::string name = path.filename().string();
-  file.open = find_open_document(store, path);
-  if (file.open) {
+  if (auto open = find_open ? find_open(path) : std::nullopt) {
     // Unchanged since the job read it: the job's text is the document's.
-    bool unchanged = edit.base_version && *edit.base_version == file.open->version;
-    file.current = unchanged ? edit.base_text : file.open->text.text();
-    file.uri = file.open->uri;
+    bool unchanged = edit.base_version && *edit.base_version == open->version;
+    file.current = unchanged ? edit.base_text : std::move(open->text);
+    file.uri = open->uri;
+    file.version = open->version;
   } else {
     auto text = read_disk(path);
     if (!text) return name + " no longer exists; nothing was changed";
     file.current = std::move(*text);
-    file.disk =
-        std::make_unique<Document>(uri_from_path(path), "", 0, file.current, store.encoding());
     file.uri = edit.uri.empty() ? uri_from_path(path) : edit.uri;
   }
   auto placed = rebase(edit, file.current);
@@ -113,17 +101,22 @@ std::variant<PlacedFile, std::string> place(DocumentStore& store, const FileEdit
            "text there; nothing was changed (run the job again)";
   }
   file.replacements = std::move(*placed);
-  return std::move(file);
+  return file;
+}
+
+json range_json(const TextBuffer& text, uint32_t begin, uint32_t end,
+                protocol::PositionEncoding encoding) {
+  return range_in(text, begin, end, encoding);
 }
 
 }  // namespace
 
 std::variant<std::vector<PreviewFile>, std::string> preview_edits(
-    DocumentStore& store, const std::vector<FileEdit>& edits) {
+    const FindOpenDocument& find_open, const std::vector<FileEdit>& edits) {
   std::vector<PreviewFile> out;
   for (const FileEdit& edit : edits) {
     if (edit.replacements.empty()) continue;
-    auto placed = place(store, edit);
+    auto placed = place(find_open, edit);
     if (auto* error = std::get_if<std::string>(&placed)) return std::move(*error);
     auto& file = std::get<PlacedFile>(placed);
     std::string proposed = apply_replacements(file.current, file.replacements);
@@ -134,33 +127,33 @@ std::variant<std::vector<PreviewFile>, std::string> preview_edits(
 }
 
 std::variant<BuiltWorkspaceEdit, std::string> build_workspace_edit(
-    DocumentStore& store, const std::vector<FileEdit>& edits, const WorkspaceEditOptions& options) {
+    const FindOpenDocument& find_open, protocol::PositionEncoding encoding,
+    const std::vector<FileEdit>& edits, const WorkspaceEditOptions& options) {
   BuiltWorkspaceEdit built;
   json document_changes = json::array();
   json changes = json::object();
   for (const FileEdit& edit : edits) {
     if (edit.replacements.empty()) continue;
-    auto placed = place(store, edit);
+    auto placed = place(find_open, edit);
     if (auto* error = std::get_if<std::string>(&placed)) return std::move(*error);
     const auto& file = std::get<PlacedFile>(placed);
-    std::optional<int64_t> version;
-    if (file.open) version = file.open->version;
+    TextBuffer text(file.current);
     json text_edits = json::array();
     for (const Replacement& r : file.replacements) {
-      json e{{"range", file.target().range_of(r.begin, r.end)}, {"newText", r.text}};
+      json e{{"range", range_json(text, r.begin, r.end, encoding)}, {"newText", r.text}};
       if (options.document_changes && !options.annotation_id.empty())
         e["annotationId"] = options.annotation_id;
       text_edits.push_back(std::move(e));
     }
     if (options.document_changes) {
-      document_changes.push_back(
-          json{{"textDocument",
-                {{"uri", file.uri}, {"version", version ? json(*version) : json(nullptr)}}},
-               {"edits", std::move(text_edits)}});
+      document_changes.push_back(json{
+          {"textDocument",
+           {{"uri", file.uri}, {"version", file.version ? json(*file.version) : json(nullptr)}}},
+          {"edits", std::move(text_edits)}});
     } else {
       changes[file.uri] = std::move(text_edits);
     }
-    if (version) built.versions[file.uri] = *version;
+    if (file.version) built.versions[file.uri] = *file.version;
     ++built.files;
   }
   if (options.document_changes) {

@@ -2,8 +2,8 @@
 // A job's result as LSP: the one WorkspaceEdit that lands it, and the reading of a
 // WorkspaceEdit that an external command produced.
 //
-// Thread contract: on the server's thread (the DocumentStore lives there). Files that are not
-// open are read from disk here; they are a job's few result files, not a tree walk.
+// Thread contract: on the server's thread (where `find_open` may look documents up). Files that are
+// not open are read from disk here; they are a job's few result files, not a tree walk.
 
 #include <filesystem>
 #include <map>
@@ -15,18 +15,10 @@
 
 #include "protocol/position_encoding.h"
 #include "server/jobs/file_edits.h"
+#include "server/jobs/open_text.h"
 #include "server/jobs/workspace.h"
 
-namespace flint {
-class DocumentStore;
-struct Document;
-}  // namespace flint
-
 namespace flint::jobs {
-
-// The open document for a file (compared by canonical path, so any spelling of its URI
-// matches), or null.
-Document* find_open_document(DocumentStore& store, const std::filesystem::path& canonical);
 
 struct WorkspaceEditOptions {
   std::string label;          // "flint: <title>"
@@ -46,8 +38,10 @@ struct BuiltWorkspaceEdit {
 // (rebased) when the document changed since the job read it; files that are not open get
 // `version: null` edits against their text on disk, rebased likewise. The error names the
 // first file whose edits cannot be placed any more, or that is gone.
+// Open documents come from `find_open` (by canonical path); ranges are in `encoding`.
 std::variant<BuiltWorkspaceEdit, std::string> build_workspace_edit(
-    DocumentStore& store, const std::vector<FileEdit>& edits, const WorkspaceEditOptions& options);
+    const FindOpenDocument& find_open, protocol::PositionEncoding encoding,
+    const std::vector<FileEdit>& edits, const WorkspaceEditOptions& options);
 
 // A job's result for one file as the person would see it before applying: the text now and
 // the text once the edits (placed in the text now) are applied.
@@ -60,7 +54,7 @@ struct PreviewFile {
 
 // Every file's preview, or why the edits cannot be placed (as build_workspace_edit says it).
 std::variant<std::vector<PreviewFile>, std::string> preview_edits(
-    DocumentStore& store, const std::vector<FileEdit>& edits);
+    const FindOpenDocument& find_open, const std::vector<FileEdit>& edits);
 
 // Reads an LSP WorkspaceEdit (`changes` or `documentChanges` with TextDocumentEdits; positions
 // in UTF-16, against the files on disk) into file edits. Refuses files outside the workspace,

@@ -198,7 +198,7 @@ class ClientCore {
   void launch(Transfer& transfer, Clock::time_point now) {
     CURL* easy = transfer.start_attempt(now, spdlog::should_log(spdlog::level::trace));
     if (!easy || curl_multi_add_handle(multi_, easy) != CURLM_OK) {
-      fail(transfer, ModelError{ModelError::Kind::Other, 0, "libcurl could not start a transfer"});
+      fail(transfer, ModelError{ModelError::Kind::kOther, 0, "libcurl could not start a transfer"});
       return;
     }
     active_.emplace(easy, &transfer);
@@ -288,14 +288,14 @@ class ClientCore {
   void check_deadlines(Clock::time_point now) {
     std::vector<Transfer*> expired;
     for (auto& [easy, transfer] : active_) {
-      if (transfer->expiry(now) != Transfer::Expiry::None) expired.push_back(transfer);
+      if (transfer->expiry(now) != Transfer::Expiry::kNone) expired.push_back(transfer);
     }
     for (Transfer* transfer : expired) {
       Transfer::Expiry why = transfer->expiry(now);
       detach(*transfer);
       if (transfer->completed() || transfer->cancelled()) {
         erase(*transfer);
-      } else if (why == Transfer::Expiry::FirstByte) {
+      } else if (why == Transfer::Expiry::kFirstByte) {
         fail(*transfer, first_byte_timeout_error(transfer->error_context()));
       } else {
         fail(*transfer, idle_timeout_error(transfer->error_context(), transfer->tokens()));
@@ -383,7 +383,7 @@ namespace {
 std::optional<ModelError> config_error(const ModelRoleConfig& config, const Provider* provider,
                                        RequestKind kind) {
   auto bad = [](std::string message) {
-    return ModelError{ModelError::Kind::BadConfig, 0, std::move(message)};
+    return ModelError{ModelError::Kind::kBadConfig, 0, std::move(message)};
   };
   if (!provider) {
     std::string known;
@@ -402,11 +402,11 @@ std::optional<ModelError> config_error(const ModelRoleConfig& config, const Prov
     return bad("the base URL must start with http:// or https:// (like " +
                std::string(provider->base_url_example()) + ")");
   }
-  if (kind == RequestKind::Chat && !provider->supports_chat()) {
+  if (kind == RequestKind::kChat && !provider->supports_chat()) {
     return bad("provider " + config.provider +
                " only does fill-in-the-middle completion; use openai-chat for chat requests");
   }
-  if (kind == RequestKind::Fim && !provider->supports_fim()) {
+  if (kind == RequestKind::kFim && !provider->supports_fim()) {
     return bad("provider " + config.provider +
                " has no fill-in-the-middle endpoint; use openai-completions or ollama for "
                "completion");
@@ -465,20 +465,20 @@ std::shared_ptr<Stream> ModelClient::start(
 
 std::shared_ptr<Stream> ModelClient::chat(const ModelRoleConfig& config, ChatRequest request,
                                           StreamCallbacks callbacks) {
-  return start(config, RequestKind::Chat, std::move(callbacks),
+  return start(config, RequestKind::kChat, std::move(callbacks),
                [&](const Provider& provider) { return provider.chat_request(config, request); });
 }
 
 std::shared_ptr<Stream> ModelClient::fim(const ModelRoleConfig& config, FimRequest request,
                                          StreamCallbacks callbacks) {
-  return start(config, RequestKind::Fim, std::move(callbacks),
+  return start(config, RequestKind::kFim, std::move(callbacks),
                [&](const Provider& provider) { return provider.fim_request(config, request); });
 }
 
 void ModelClient::prewarm(const ModelRoleConfig& config) {
   const Provider* provider = find_provider(config.provider);
-  if (config_error(config, provider, RequestKind::Chat) &&
-      config_error(config, provider, RequestKind::Fim)) {
+  if (config_error(config, provider, RequestKind::kChat) &&
+      config_error(config, provider, RequestKind::kFim)) {
     return;
   }
   core_->submit(detail::PrewarmCommand{provider->chat_url(config), config.connect_timeout_ms,

@@ -28,7 +28,7 @@
 // every file, or two files disagree (operator new in one, free in the other).
 #include <asio/any_io_executor.hpp>
 
-#include "server/config.h"
+#include "server/models/model_config.h"
 #include "server/models/model_types.h"
 #include "server/models/retry_policy.h"
 

@@ -100,10 +100,10 @@ ClassifiedError http_status_error(long status, std::string_view body, const Erro
           "may use model '{}'",
           context.provider, context.url, detail, key_variable(context), context.model);
     }
-    return {{Kind::Unauthorized, code, std::move(message)}, false};
+    return {{Kind::kUnauthorized, code, std::move(message)}, false};
   }
   if (status == 404) {
-    return {{Kind::NotFound, code,
+    return {{Kind::kNotFound, code,
              fmt::format("{} answered HTTP 404{}: check the model name '{}' and the base URL "
                          "(for {} it looks like {})",
                          context.url, detail, context.model, context.provider,
@@ -111,20 +111,20 @@ ClassifiedError http_status_error(long status, std::string_view body, const Erro
             false};
   }
   if (status == 429) {
-    return {{Kind::RateLimited, code,
+    return {{Kind::kRateLimited, code,
              fmt::format("{} at {} is rate limiting requests (HTTP 429{}); gave up after {} "
                          "attempt(s), try again later",
                          context.provider, context.url, detail, context.attempts)},
             true};
   }
   if (status >= 500) {
-    return {{Kind::Server, code,
+    return {{Kind::kServer, code,
              fmt::format("{} at {} failed with HTTP {}{} ({} attempt(s))", context.provider,
                          context.url, status, detail, context.attempts)},
             true};
   }
   return {
-      {Kind::Other, code,
+      {Kind::kOther, code,
        fmt::format("{} at {} answered HTTP {}{}", context.provider, context.url, status, detail)},
       retryable_status(status)};
 }
@@ -135,24 +135,24 @@ ClassifiedError transport_error(int curl_code, std::string_view detail, bool del
   std::string why = detail.empty() ? std::string(curl_easy_strerror(code)) : std::string(detail);
   switch (code) {
     case CURLE_COULDNT_CONNECT:
-      return {{Kind::Connect, 0,
+      return {{Kind::kConnect, 0,
                fmt::format("cannot connect to {}: {}. Is the model server running, and is the "
                            "base URL right?",
                            context.url, why)},
               true};
     case CURLE_COULDNT_RESOLVE_HOST:
       return {
-          {Kind::Connect, 0,
+          {Kind::kConnect, 0,
            fmt::format("cannot resolve the host of {}: {}. Check the base URL", context.url, why)},
           true};
     case CURLE_COULDNT_RESOLVE_PROXY:
-      return {{Kind::Connect, 0,
+      return {{Kind::kConnect, 0,
                fmt::format("cannot resolve the proxy for {}: {}. The proxy comes from the "
                            "environment (https_proxy, http_proxy, no_proxy)",
                            context.url, why)},
               true};
     case CURLE_OPERATION_TIMEDOUT:
-      return {{Kind::Timeout, 0,
+      return {{Kind::kTimeout, 0,
                fmt::format("could not connect to {} within {} ms (connectTimeoutMs): {}",
                            context.url, context.connect_timeout_ms, why)},
               false};
@@ -161,7 +161,7 @@ ClassifiedError transport_error(int curl_code, std::string_view detail, bool del
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_ISSUER_ERROR:
-      return {{Kind::Connect, 0,
+      return {{Kind::kConnect, 0,
                fmt::format("TLS with {} failed: {}. If the server's certificate comes from a "
                            "private CA, set caBundle to that CA's certificate file",
                            context.url, why)},
@@ -173,17 +173,17 @@ ClassifiedError transport_error(int curl_code, std::string_view detail, bool del
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
       if (delivered) {
-        return {{Kind::Interrupted, 0,
+        return {{Kind::kInterrupted, 0,
                  fmt::format("the connection to {} broke while the model was answering: {}",
                              context.url, why)},
                 false};
       }
-      return {{Kind::Connect, 0,
+      return {{Kind::kConnect, 0,
                fmt::format("the connection to {} failed before the model answered: {}", context.url,
                            why)},
               true};
     default:
-      return {{Kind::Other, 0,
+      return {{Kind::kOther, 0,
                fmt::format("the request to {} failed: {} ({})", context.url, why,
                            curl_easy_strerror(code))},
               false};
@@ -191,13 +191,13 @@ ClassifiedError transport_error(int curl_code, std::string_view detail, bool del
 }
 
 ModelError first_byte_timeout_error(const ErrorContext& context) {
-  return {Kind::Timeout, 0,
+  return {Kind::kTimeout, 0,
           fmt::format("{} at {} sent no response within {} ms (firstByteTimeoutMs)",
                       context.provider, context.url, context.first_byte_timeout_ms)};
 }
 
 ModelError idle_timeout_error(const ErrorContext& context, int64_t tokens) {
-  return {Kind::Timeout, 0,
+  return {Kind::kTimeout, 0,
           fmt::format("the {} stream from {} stalled: no event for {} ms (idleTimeoutMs) after {} "
                       "token(s)",
                       context.provider, context.url, context.idle_timeout_ms, tokens)};
@@ -205,7 +205,7 @@ ModelError idle_timeout_error(const ErrorContext& context, int64_t tokens) {
 
 ModelError retry_after_too_long_error(const ErrorContext& context, long status,
                                       std::chrono::milliseconds retry_after) {
-  return {status == 429 ? Kind::RateLimited : Kind::Server, static_cast<int>(status),
+  return {status == 429 ? Kind::kRateLimited : Kind::kServer, static_cast<int>(status),
           fmt::format("{} at {} answered HTTP {} and asks to retry in {} s; not waiting that long",
                       context.provider, context.url, status, (retry_after.count() + 999) / 1000)};
 }

@@ -85,19 +85,19 @@ struct StreamSummary {
 
 struct ModelError {
   enum class Kind {
-    Unauthorized,     // 401/403: the message names the variable the key is read from
-    NotFound,         // 404: model name or URL
-    RateLimited,      // 429 after the retries
-    Server,           // 5xx after the retries, or an error event from the provider
-    Timeout,          // connect, first byte or idle between events
-    Connect,          // cannot reach the endpoint (refused, DNS, TLS)
-    Interrupted,      // the connection broke after tokens were delivered
-    MalformedStream,  // bytes that are not the provider's format
-    Cancelled,        // never delivered to callbacks: cancel() silences the stream
-    BadConfig,        // the role's configuration cannot make this request
-    Other,            // any other HTTP status or transport failure
+    kUnauthorized,     // 401/403: the message names the variable the key is read from
+    kNotFound,         // 404: model name or URL
+    kRateLimited,      // 429 after the retries
+    kServer,           // 5xx after the retries, or an error event from the provider
+    kTimeout,          // connect, first byte or idle between events
+    kConnect,          // cannot reach the endpoint (refused, DNS, TLS)
+    kInterrupted,      // the connection broke after tokens were delivered
+    kMalformedStream,  // bytes that are not the provider's format
+    kCancelled,        // never delivered to callbacks: cancel() silences the stream
+    kBadConfig,        // the role's configuration cannot make this request
+    kOther,            // any other HTTP status or transport failure
   };
-  Kind kind = Kind::Other;
+  Kind kind = Kind::kOther;
   int http_status = 0;  // 0 when no HTTP status was received
   // Actionable, for a person: says what to check. Never contains the API key.
   std::string message;

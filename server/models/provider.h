@@ -19,7 +19,7 @@
 #include <variant>
 #include <vector>
 
-#include "server/config.h"
+#include "server/models/model_config.h"
 #include "server/models/model_types.h"
 
 namespace flint::models {
@@ -72,7 +72,7 @@ class StreamDecoder {
   uint64_t events_ = 0;
 };
 
-enum class RequestKind { Chat, Fim };
+enum class RequestKind { kChat, kFim };
 
 class Provider {
  public:

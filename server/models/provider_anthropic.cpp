@@ -140,7 +140,7 @@ class AnthropicDecoder final : public SseStreamDecoder {
     if (!stop_reason_.empty()) {
       emit(StreamEnd{stop_reason_, usage_});
     } else {
-      emit(ModelError{ModelError::Kind::MalformedStream, 0,
+      emit(ModelError{ModelError::Kind::kMalformedStream, 0,
                       "the anthropic stream ended before message_stop"});
     }
   }

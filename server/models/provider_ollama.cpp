@@ -43,7 +43,7 @@ class OllamaDecoder final : public NdjsonStreamDecoder {
       emit(provider_error("", error.is_string() ? error.get<std::string>() : error.dump()));
       return;
     }
-    if (kind_ == RequestKind::Fim) {
+    if (kind_ == RequestKind::kFim) {
       if (std::string thinking = string_field(line, "thinking"); !thinking.empty()) {
         emit(ReasoningDelta{std::move(thinking)});
       }
@@ -76,7 +76,7 @@ class OllamaDecoder final : public NdjsonStreamDecoder {
   }
 
   void at_eof() override {
-    emit(ModelError{ModelError::Kind::MalformedStream, 0,
+    emit(ModelError{ModelError::Kind::kMalformedStream, 0,
                     "the ollama stream ended before a line with \"done\": true"});
   }
 

@@ -87,7 +87,7 @@ class OpenAiChatDecoder final : public SseStreamDecoder {
       flush_tool_calls();
       emit(StreamEnd{finish_reason_, usage_});
     } else {
-      emit(ModelError{ModelError::Kind::MalformedStream, 0,
+      emit(ModelError{ModelError::Kind::kMalformedStream, 0,
                       "the openai-chat stream ended before the model finished (no "
                       "finish_reason and no [DONE])"});
     }

@@ -46,7 +46,7 @@ class OpenAiCompletionsDecoder final : public SseStreamDecoder {
     if (!finish_reason_.empty()) {
       emit(StreamEnd{finish_reason_, usage_});
     } else {
-      emit(ModelError{ModelError::Kind::MalformedStream, 0,
+      emit(ModelError{ModelError::Kind::kMalformedStream, 0,
                       "the openai-completions stream ended before the model finished (no "
                       "finish_reason and no [DONE])"});
     }

@@ -108,7 +108,7 @@ class OpenAiResponsesDecoder final : public SseStreamDecoder {
   }
 
   void at_eof() override {
-    emit(ModelError{ModelError::Kind::MalformedStream, 0,
+    emit(ModelError{ModelError::Kind::kMalformedStream, 0,
                     "the openai-responses stream ended before response.completed"});
   }
 

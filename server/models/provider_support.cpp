@@ -72,21 +72,21 @@ ModelError malformed_event(std::string_view why, std::string_view data) {
   constexpr size_t kShown = 120;
   std::string shown = dump_body(json(std::string(data.substr(0, kShown))));
   if (data.size() > kShown) shown += "...";
-  return ModelError{ModelError::Kind::MalformedStream, 0,
+  return ModelError{ModelError::Kind::kMalformedStream, 0,
                     std::string(why) + "; the event starts with " + shown};
 }
 
 ModelError provider_error(std::string_view type, std::string_view message) {
   auto has = [&](std::string_view word) { return type.find(word) != std::string_view::npos; };
-  ModelError::Kind kind = ModelError::Kind::Server;
+  ModelError::Kind kind = ModelError::Kind::kServer;
   if (has("rate_limit")) {
-    kind = ModelError::Kind::RateLimited;
+    kind = ModelError::Kind::kRateLimited;
   } else if (has("auth") || has("permission") || has("api_key")) {
-    kind = ModelError::Kind::Unauthorized;
+    kind = ModelError::Kind::kUnauthorized;
   } else if (has("not_found")) {
-    kind = ModelError::Kind::NotFound;
+    kind = ModelError::Kind::kNotFound;
   } else if (has("invalid_request") || has("invalid_prompt")) {
-    kind = ModelError::Kind::Other;
+    kind = ModelError::Kind::kOther;
   }
   std::string text = "the provider reported an error in the stream";
   if (!type.empty()) text += " (" + std::string(type) + ")";
@@ -109,7 +109,7 @@ void SseStreamDecoder::feed(std::string_view bytes, std::vector<StreamEvent>& ou
   if (done_) return;
   out_ = &out;
   if (!parser_.feed(bytes, *this) && !done_) {
-    emit(ModelError{ModelError::Kind::MalformedStream, 0,
+    emit(ModelError{ModelError::Kind::kMalformedStream, 0,
                     "a server-sent event exceeded 16 MiB: the endpoint is not streaming events"});
   }
   out_ = nullptr;
@@ -138,7 +138,7 @@ void NdjsonStreamDecoder::feed(std::string_view bytes, std::vector<StreamEvent>&
   if (done_) return;
   out_ = &out;
   if (!parser_.feed(bytes, *this) && !done_) {
-    emit(ModelError{ModelError::Kind::MalformedStream, 0,
+    emit(ModelError{ModelError::Kind::kMalformedStream, 0,
                     "a line of the NDJSON stream exceeded 16 MiB"});
   }
   out_ = nullptr;

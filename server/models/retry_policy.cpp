@@ -38,7 +38,7 @@ bool retryable_status(long status) {
 
 bool retryable_error(const ModelError& error) {
   using K = ModelError::Kind;
-  return error.kind == K::RateLimited || error.kind == K::Server || error.kind == K::Connect;
+  return error.kind == K::kRateLimited || error.kind == K::kServer || error.kind == K::kConnect;
 }
 
 std::chrono::milliseconds backoff_delay(int retry, const RetryOptions& options, std::mt19937& rng) {

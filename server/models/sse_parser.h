@@ -50,7 +50,6 @@ class SseParser {
   bool feed_lines(std::string_view bytes, SseHandler& handler);
   void process_line(std::string_view line, SseHandler& handler);
   void dispatch(SseHandler& handler);
-  bool consume_bom(std::string_view& bytes);
 
   size_t max_event_bytes_;
   std::string partial_line_;

@@ -178,7 +178,7 @@ size_t Transfer::body(std::string_view bytes) {
   try {
     decoder_->feed(bytes, events_);
   } catch (const std::exception& e) {
-    events_.push_back(ModelError{ModelError::Kind::MalformedStream, 0,
+    events_.push_back(ModelError{ModelError::Kind::kMalformedStream, 0,
                                  std::string("the stream could not be decoded: ") + e.what()});
   }
   absorb(Clock::now());
@@ -192,7 +192,7 @@ void Transfer::finish_body(Clock::time_point now) {
   try {
     decoder_->finish(events_);
   } catch (const std::exception& e) {
-    events_.push_back(ModelError{ModelError::Kind::MalformedStream, 0,
+    events_.push_back(ModelError{ModelError::Kind::kMalformedStream, 0,
                                  std::string("the stream could not be decoded: ") + e.what()});
   }
   absorb(now);
@@ -250,8 +250,8 @@ void Transfer::absorb(Clock::time_point now) {
 
 Transfer::Expiry Transfer::expiry(Clock::time_point now) const {
   auto due = deadline();
-  if (!due || now < *due) return Expiry::None;
-  return headers_done_ ? Expiry::Idle : Expiry::FirstByte;
+  if (!due || now < *due) return Expiry::kNone;
+  return headers_done_ ? Expiry::kIdle : Expiry::kFirstByte;
 }
 
 std::optional<Clock::time_point> Transfer::deadline() const {

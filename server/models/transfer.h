@@ -22,11 +22,11 @@
 // every file, or two files disagree (operator new in one, free in the other).
 #include <asio/any_io_executor.hpp>
 
-#include "server/config.h"
+#include "server/models/model_config.h"
 #include "server/models/model_errors.h"
 #include "server/models/model_types.h"
 #include "server/models/provider.h"
-#include "server/models/redactor.h"
+#include "server/text/redact.h"
 
 namespace flint::models::detail {
 
@@ -61,7 +61,7 @@ class Transfer {
   // The body ended cleanly (CURLE_OK with a 2xx status): lets the decoder conclude.
   void finish_body(Clock::time_point now);
 
-  enum class Expiry { None, FirstByte, Idle };
+  enum class Expiry { kNone, kFirstByte, kIdle };
   Expiry expiry(Clock::time_point now) const;
   std::optional<Clock::time_point> deadline() const;
 

@@ -71,12 +71,12 @@ struct Session {
   explicit Session(bool stamp, int debounce_ms = 0)
       : endpoint(json{{"default", {{"text", "abcdefgh"}, {"stampTimes", stamp}}}}) {
     endpoint.start();
-    flint::testing::EditorOptions options;
+    flint::test::EditorOptions options;
     options.env = {"FLINT_BASE_URL=" + endpoint.url("/v1"), "FLINT_MODEL=bench",
                    "FLINT_PROVIDER=openai-completions"};
     options.initialization_options = json{{"completion", {{"debounceMs", debounce_ms}}}};
     options.args = {"--log-level", "warn"};
-    editor = std::make_unique<flint::testing::EditorClient>(options);
+    editor = std::make_unique<flint::test::EditorClient>(options);
     text = python_module(60);
     editor->open(kUri, "python", text);
     // The cursor: the end of a fresh line in the middle of the class.
@@ -110,7 +110,7 @@ struct Session {
   }
 
   flint::fake::FakeEndpoint endpoint;
-  std::unique_ptr<flint::testing::EditorClient> editor;
+  std::unique_ptr<flint::test::EditorClient> editor;
   std::string text;
   int line = 0;
   int column = 0;

@@ -41,7 +41,7 @@ const std::string& shared_text() {
 }
 
 DocumentStore open_store() {
-  DocumentStore store(PositionEncoding::Utf16);
+  DocumentStore store(PositionEncoding::kUtf16);
   store.open({kUri, "python", 1, shared_text()});
   return store;
 }

@@ -93,7 +93,7 @@ struct SessionRun {
 std::vector<SessionRun> run_sessions(flint::fake::FakeEndpoint& endpoint,
                                      const std::string& original, int editor_ms_per_edit,
                                      int sessions) {
-  flint::testing::EditorOptions options;
+  flint::test::EditorOptions options;
   options.env = {"FLINT_BASE_URL=" + endpoint.url("/v1"), "FLINT_MODEL=bench",
                  "FLINT_PROVIDER=openai-chat"};
   options.args = {"--log-level", "warn"};
@@ -110,7 +110,7 @@ std::vector<SessionRun> run_sessions(flint::fake::FakeEndpoint& endpoint,
     if (editor_ms_per_edit > 0)
       std::this_thread::sleep_for(std::chrono::milliseconds(editor_ms_per_edit));
   };
-  flint::testing::EditorClient editor(options);
+  flint::test::EditorClient editor(options);
   const std::string uri = "file:///bench/compute.py";
   editor.open(uri, "python", original);
   // As in an editor, the document was open before the request: opening a language's first

@@ -21,8 +21,8 @@ namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-using flint::testing::EditorClient;
-using flint::testing::EditorOptions;
+using flint::test::EditorClient;
+using flint::test::EditorOptions;
 
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;

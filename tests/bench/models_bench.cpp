@@ -214,7 +214,7 @@ void DecodeOpenAiChatEvent(benchmark::State& state) {
       "\"model\":\"gpt-4o-mini\",\"system_fingerprint\":\"fp_1\",\"choices\":[{\"index\":0,"
       "\"delta\":{\"content\":\" token\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
   auto decoder =
-      flint::models::find_provider("openai-chat")->decoder(flint::models::RequestKind::Chat);
+      flint::models::find_provider("openai-chat")->decoder(flint::models::RequestKind::kChat);
   std::vector<flint::models::StreamEvent> out;
   for (auto _ : state) {
     out.clear();

@@ -23,19 +23,19 @@
 #include <string>
 #include <vector>
 
-#include "server/answer_shape.h"
-#include "server/answer_shaper.h"
-#include "server/edit_session.h"
-#include "server/output_cleaner.h"
-#include "server/reasoning_filter.h"
-#include "server/stream_diff.h"
+#include "server/edits/answer_shape.h"
+#include "server/edits/answer_shaper.h"
+#include "server/edits/edit_session.h"
+#include "server/edits/output_cleaner.h"
+#include "server/edits/reasoning_filter.h"
+#include "server/edits/stream_diff.h"
 #include "tests/unit/sessions/session_rig.h"
 #include "tests/unit/sessions/text_fixtures.h"
 
 namespace flint {
 namespace {
 
-using testing::join_lines;
+using test::join_lines;
 
 constexpr size_t kRegionLines = 200;
 
@@ -49,7 +49,7 @@ struct Workload {
 
 Workload make_workload(bool every_line) {
   Workload w;
-  std::vector<std::string> lines = testing::numbered_region(kRegionLines);
+  std::vector<std::string> lines = test::numbered_region(kRegionLines);
   w.original = join_lines(lines);
   std::vector<std::string> rewritten;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -118,7 +118,7 @@ BENCHMARK(Token_CleanShapeAndAlign)->Unit(benchmark::kMicrosecond);
 // marker, 2 = the rewrite dedented by 4 columns.
 void Finish_ShapeAnswer(benchmark::State& state) {
   const Workload& w = workload();
-  std::vector<std::string> lines = testing::numbered_region(kRegionLines);
+  std::vector<std::string> lines = test::numbered_region(kRegionLines);
   std::string answer;
   switch (state.range(0)) {
     case 0:
@@ -199,17 +199,17 @@ void Session_SlowEditor(benchmark::State& state) {
   const Workload& w = workload(state.range(1) != 0);
   const double tokens_per_second = static_cast<double>(state.range(0));
   const std::string doc = "import os\n\n" + w.original + "\nprint('end')\n";
-  testing::RigOptions options;
+  test::RigOptions options;
   options.editor_work = std::chrono::milliseconds(2);
   options.min_latency = options.max_latency = std::chrono::microseconds(100);
   double edits = 0;
   double stream_ms = 0;
   double session_ms = 0;
   for (auto _ : state) {
-    testing::SessionRig rig(doc, 2, kRegionLines, options);
-    auto gap = std::chrono::duration_cast<testing::VirtualLoop::Duration>(
+    test::SessionRig rig(doc, 2, kRegionLines, options);
+    auto gap = std::chrono::duration_cast<test::VirtualLoop::Duration>(
         std::chrono::duration<double>(1.0 / tokens_per_second));
-    testing::VirtualLoop::TimePoint at{};
+    test::VirtualLoop::TimePoint at{};
     for (const std::string& token : w.tokens) {
       rig.model_text_at(at, token);
       at += gap;
@@ -222,7 +222,7 @@ void Session_SlowEditor(benchmark::State& state) {
     }
     edits = static_cast<double>(rig.edits.size());
     stream_ms =
-        std::chrono::duration<double, std::milli>(at - testing::VirtualLoop::TimePoint{}).count();
+        std::chrono::duration<double, std::milli>(at - test::VirtualLoop::TimePoint{}).count();
     session_ms = std::chrono::duration<double, std::milli>(*rig.session->stats().duration).count();
   }
   state.counters["edits"] = edits;

@@ -65,30 +65,30 @@ void Connection::next_request() {
   while (!responding_ && !closed_) {
     HttpRequest request;
     switch (reader_.parse(input_, request)) {
-      case ParseStatus::Incomplete:
+      case ParseStatus::kIncomplete:
         return;
-      case ParseStatus::HeadersComplete:
+      case ParseStatus::kHeadersComplete:
         if (reader_.pending().expects_continue() && !continue_sent_) {
           continue_sent_ = true;
           write("HTTP/1.1 100 Continue\r\n\r\n");
         }
         return;
-      case ParseStatus::Bad:
+      case ParseStatus::kBad:
         keep_alive_ = false;
         responding_ = true;
         respond(400, "application/json", R"({"error":"malformed HTTP request"})", {}, 0);
         return;
-      case ParseStatus::TooLarge:
+      case ParseStatus::kTooLarge:
         keep_alive_ = false;
         responding_ = true;
         respond(413, "application/json", R"({"error":"request too large"})", {}, 0);
         return;
-      case ParseStatus::NeedsLength:
+      case ParseStatus::kNeedsLength:
         keep_alive_ = false;
         responding_ = true;
         respond(411, "application/json", R"({"error":"send a Content-Length body"})", {}, 0);
         return;
-      case ParseStatus::Complete:
+      case ParseStatus::kComplete:
         continue_sent_ = false;
         handle(std::move(request));
         break;
@@ -137,12 +137,12 @@ void Connection::handle(HttpRequest request) {
 
   Defaults defaults;
   Reply reply = endpoint_.choose(request.path, request.body, record_id, defaults);
-  if (reply.fault == Fault::Close) {
+  if (reply.fault == Fault::kClose) {
     endpoint_.write_log("fault close: connection closed without an answer");
     close_now();
     return;
   }
-  if (reply.fault == Fault::SlowHeaders) {
+  if (reply.fault == Fault::kSlowHeaders) {
     timer_.expires_after(std::chrono::milliseconds(reply.delay_ms));
     timer_.async_wait([self = shared_from_this(), api = *api, request = std::move(request),
                        reply = std::move(reply), defaults, record_id,
@@ -193,26 +193,26 @@ void Connection::start_stream(Api api, const HttpRequest& request, Reply reply,
   s.format = StreamFormat::make(api, std::move(context));
   int chunk_size = reply.chunk_size.value_or(defaults.chunk_size);
   for (std::string& chunk : split_code_points(reply.reasoning, chunk_size)) {
-    s.items.push_back({Item::Kind::Reasoning, std::move(chunk), 0, true});
+    s.items.push_back({Item::Kind::kReasoning, std::move(chunk), 0, true});
   }
   for (std::string& chunk : split_code_points(reply.refusal, chunk_size)) {
-    s.items.push_back({Item::Kind::Refusal, std::move(chunk), 0, true});
+    s.items.push_back({Item::Kind::kRefusal, std::move(chunk), 0, true});
   }
   for (std::string& chunk : split_code_points(reply.text, chunk_size)) {
-    s.items.push_back({Item::Kind::Text, std::move(chunk), 0, true});
+    s.items.push_back({Item::Kind::kText, std::move(chunk), 0, true});
   }
   tools_ = reply.tool_calls;
   for (size_t i = 0; i < tools_.size(); ++i) {
     int index = static_cast<int>(i);
     if (!s.format->streams_tool_arguments()) {
-      s.items.push_back({Item::Kind::ToolBegin, {}, index, true});
+      s.items.push_back({Item::Kind::kToolBegin, {}, index, true});
       continue;
     }
-    s.items.push_back({Item::Kind::ToolBegin, {}, index, false});
+    s.items.push_back({Item::Kind::kToolBegin, {}, index, false});
     for (std::string& chunk : split_code_points(tools_[i].arguments_json, chunk_size)) {
-      s.items.push_back({Item::Kind::ToolArguments, std::move(chunk), index, true});
+      s.items.push_back({Item::Kind::kToolArguments, std::move(chunk), index, true});
     }
-    s.items.push_back({Item::Kind::ToolEnd, {}, index, false});
+    s.items.push_back({Item::Kind::kToolEnd, {}, index, false});
   }
   double tokens_per_second = reply.tokens_per_second.value_or(defaults.tokens_per_second);
   if (tokens_per_second > 0) {
@@ -252,7 +252,8 @@ void Connection::tick() {
   };
   for (;;) {
     bool at_end = s.next == s.items.size();
-    if (reply.fault != Fault::None && !s.fault_done && (s.content >= reply.fault_after || at_end)) {
+    if (reply.fault != Fault::kNone && !s.fault_done &&
+        (s.content >= reply.fault_after || at_end)) {
       bool stopped = apply_fault(out);
       if (stopped) {
         record_progress();
@@ -303,20 +304,20 @@ std::string Connection::render(const Item& item) {
 std::string Connection::render_event(const Item& item) {
   StreamFormat& format = *stream_->format;
   switch (item.kind) {
-    case Item::Kind::Reasoning:
+    case Item::Kind::kReasoning:
       return format.reasoning(item.text);
-    case Item::Kind::Refusal:
+    case Item::Kind::kRefusal:
       return format.refusal(item.text);
-    case Item::Kind::Text:
+    case Item::Kind::kText:
       if (stream_->reply.stamp_times) {
         return format.text(std::to_string(Clock::now().time_since_epoch().count()) + " ");
       }
       return format.text(item.text);
-    case Item::Kind::ToolBegin:
+    case Item::Kind::kToolBegin:
       return format.tool_begin(tools_[item.tool], item.tool);
-    case Item::Kind::ToolArguments:
+    case Item::Kind::kToolArguments:
       return format.tool_arguments(item.text, item.tool);
-    case Item::Kind::ToolEnd:
+    case Item::Kind::kToolEnd:
       return format.tool_end(tools_[item.tool], item.tool);
   }
   return {};
@@ -328,22 +329,22 @@ bool Connection::apply_fault(std::string& out) {
   endpoint_.write_log("fault " + std::string(to_string(s.reply.fault)) + " after " +
                       std::to_string(s.content) + " event(s)");
   switch (s.reply.fault) {
-    case Fault::Garbage:
+    case Fault::kGarbage:
       out += s.reply.garbage ? *s.reply.garbage : s.format->garbage();
       return false;
-    case Fault::Error:
+    case Fault::kError:
       out += s.format->error_event(s.reply.error_message.empty()
                                        ? "The server had an error while processing your request."
                                        : s.reply.error_message);
       append_chunk(out);
       end_body();
       return true;
-    case Fault::Cut:
+    case Fault::kCut:
       write_chunk(out);
       close_after_write_ = true;
       flush();
       return true;
-    case Fault::Stall:
+    case Fault::kStall:
       write_chunk(out);
       if (s.reply.heartbeat_ms > 0 && !s.format->heartbeat().empty()) {
         heartbeat(std::chrono::milliseconds(s.reply.heartbeat_ms));

@@ -29,7 +29,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   struct Item {
-    enum class Kind { Reasoning, Refusal, Text, ToolBegin, ToolArguments, ToolEnd } kind;
+    enum class Kind { kReasoning, kRefusal, kText, kToolBegin, kToolArguments, kToolEnd } kind;
     std::string text;
     int tool = 0;
     bool paced = true;  // a content event: consumes a slot of the token schedule

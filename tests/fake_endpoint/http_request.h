@@ -24,12 +24,12 @@ struct HttpRequest {
 };
 
 enum class ParseStatus {
-  Incomplete,       // need more bytes
-  HeadersComplete,  // headers parsed, body still incomplete (answer 100-continue if asked)
-  Complete,         // `request` filled, its bytes removed from the buffer
-  Bad,              // malformed: answer 400 and close
-  TooLarge,         // over the limits: answer 413 and close
-  NeedsLength,      // chunked request body: answer 411 and close
+  kIncomplete,       // need more bytes
+  kHeadersComplete,  // headers parsed, body still incomplete (answer 100-continue if asked)
+  kComplete,         // `request` filled, its bytes removed from the buffer
+  kBad,              // malformed: answer 400 and close
+  kTooLarge,         // over the limits: answer 413 and close
+  kNeedsLength,      // chunked request body: answer 411 and close
 };
 
 class RequestReader {

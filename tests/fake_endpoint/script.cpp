@@ -49,13 +49,13 @@ double get_number(const json& object, const char* key, const std::string& where)
 }
 
 Fault parse_fault(const std::string& name, const std::string& where) {
-  if (name == "stall") return Fault::Stall;
-  if (name == "cut") return Fault::Cut;
-  if (name == "garbage") return Fault::Garbage;
-  if (name == "slowHeaders") return Fault::SlowHeaders;
-  if (name == "error") return Fault::Error;
-  if (name == "close") return Fault::Close;
-  if (name == "none") return Fault::None;
+  if (name == "stall") return Fault::kStall;
+  if (name == "cut") return Fault::kCut;
+  if (name == "garbage") return Fault::kGarbage;
+  if (name == "slowHeaders") return Fault::kSlowHeaders;
+  if (name == "error") return Fault::kError;
+  if (name == "close") return Fault::kClose;
+  if (name == "none") return Fault::kNone;
   bad(where, "unknown fault '" + name +
                  "' (one of: stall, cut, garbage, slowHeaders, error, close, none)");
 }
@@ -257,19 +257,19 @@ Reply choose_reply(Script& script, std::string_view path, std::string_view body,
 
 std::string_view to_string(Fault fault) {
   switch (fault) {
-    case Fault::None:
+    case Fault::kNone:
       return "none";
-    case Fault::Stall:
+    case Fault::kStall:
       return "stall";
-    case Fault::Cut:
+    case Fault::kCut:
       return "cut";
-    case Fault::Garbage:
+    case Fault::kGarbage:
       return "garbage";
-    case Fault::SlowHeaders:
+    case Fault::kSlowHeaders:
       return "slowHeaders";
-    case Fault::Error:
+    case Fault::kError:
       return "error";
-    case Fault::Close:
+    case Fault::kClose:
       return "close";
   }
   return "none";

@@ -19,7 +19,7 @@ struct ScriptedToolCall {
   std::string arguments_json;  // the arguments as JSON text
 };
 
-enum class Fault { None, Stall, Cut, Garbage, SlowHeaders, Error, Close };
+enum class Fault { kNone, kStall, kCut, kGarbage, kSlowHeaders, kError, kClose };
 
 // Wire shapes real endpoints send that a client must survive ("quirks": [...] in a reply).
 struct Quirks {
@@ -49,7 +49,7 @@ struct Reply {
   std::optional<std::string> body;         // raw body for status >= 400
   std::optional<std::string> retry_after;  // Retry-After header value
   std::vector<std::pair<std::string, std::string>> headers;
-  Fault fault = Fault::None;
+  Fault fault = Fault::kNone;
   int fault_after = 1;                 // content events written before the fault
   int delay_ms = 60000;                // slowHeaders: wait before the status line
   int heartbeat_ms = 0;                // stall: heartbeat period (0 = silent)

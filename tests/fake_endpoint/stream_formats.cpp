@@ -515,14 +515,14 @@ class OllamaFormat final : public StreamFormat {
 };
 
 std::string default_error_message(std::optional<Api> api, int status, std::string_view model) {
-  bool anthropic = api == Api::Anthropic;
+  bool anthropic = api == Api::kAnthropic;
   switch (status) {
     case 401:
       return anthropic ? "invalid x-api-key" : "Incorrect API key provided.";
     case 403:
       return "You are not allowed to use this model.";
     case 404:
-      if (api == Api::OllamaChat || api == Api::OllamaGenerate) {
+      if (api == Api::kOllamaChat || api == Api::kOllamaGenerate) {
         return "model \"" + std::string(model) + "\" not found, try pulling it first";
       }
       return "The model `" + std::string(model) +
@@ -544,28 +544,28 @@ std::optional<Api> api_for_path(std::string_view path) {
   auto ends_with = [&](std::string_view suffix) {
     return path.size() >= suffix.size() && path.substr(path.size() - suffix.size()) == suffix;
   };
-  if (ends_with("/chat/completions")) return Api::OpenAiChat;
-  if (ends_with("/responses")) return Api::OpenAiResponses;
-  if (ends_with("/completions")) return Api::OpenAiCompletions;
-  if (ends_with("/api/chat")) return Api::OllamaChat;
-  if (ends_with("/api/generate")) return Api::OllamaGenerate;
-  if (ends_with("/messages")) return Api::Anthropic;
+  if (ends_with("/chat/completions")) return Api::kOpenAiChat;
+  if (ends_with("/responses")) return Api::kOpenAiResponses;
+  if (ends_with("/completions")) return Api::kOpenAiCompletions;
+  if (ends_with("/api/chat")) return Api::kOllamaChat;
+  if (ends_with("/api/generate")) return Api::kOllamaGenerate;
+  if (ends_with("/messages")) return Api::kAnthropic;
   return std::nullopt;
 }
 
 std::string_view api_name(Api api) {
   switch (api) {
-    case Api::OpenAiChat:
+    case Api::kOpenAiChat:
       return "openai-chat";
-    case Api::OpenAiResponses:
+    case Api::kOpenAiResponses:
       return "openai-responses";
-    case Api::OpenAiCompletions:
+    case Api::kOpenAiCompletions:
       return "openai-completions";
-    case Api::OllamaChat:
+    case Api::kOllamaChat:
       return "ollama-chat";
-    case Api::OllamaGenerate:
+    case Api::kOllamaGenerate:
       return "ollama-generate";
-    case Api::Anthropic:
+    case Api::kAnthropic:
       return "anthropic";
   }
   return "?";
@@ -573,17 +573,17 @@ std::string_view api_name(Api api) {
 
 std::unique_ptr<StreamFormat> StreamFormat::make(Api api, StreamContext context) {
   switch (api) {
-    case Api::OpenAiChat:
+    case Api::kOpenAiChat:
       return std::make_unique<OpenAiChatFormat>(std::move(context));
-    case Api::OpenAiResponses:
+    case Api::kOpenAiResponses:
       return std::make_unique<OpenAiResponsesFormat>(std::move(context));
-    case Api::OpenAiCompletions:
+    case Api::kOpenAiCompletions:
       return std::make_unique<OpenAiCompletionsFormat>(std::move(context));
-    case Api::OllamaChat:
+    case Api::kOllamaChat:
       return std::make_unique<OllamaFormat>(std::move(context), false);
-    case Api::OllamaGenerate:
+    case Api::kOllamaGenerate:
       return std::make_unique<OllamaFormat>(std::move(context), true);
-    case Api::Anthropic:
+    case Api::kAnthropic:
       return std::make_unique<AnthropicFormat>(std::move(context));
   }
   return nullptr;
@@ -595,10 +595,10 @@ std::string error_body(std::optional<Api> api, int status, std::string_view mess
       message.empty() ? default_error_message(api, status, model) : std::string(message);
   if (!api) return "{\"error\":" + quote(text) + "}";
   switch (*api) {
-    case Api::OllamaChat:
-    case Api::OllamaGenerate:
+    case Api::kOllamaChat:
+    case Api::kOllamaGenerate:
       return "{\"error\":" + quote(text) + "}";
-    case Api::Anthropic: {
+    case Api::kAnthropic: {
       std::string type = status == 401   ? "authentication_error"
                          : status == 403 ? "permission_error"
                          : status == 404 ? "not_found_error"

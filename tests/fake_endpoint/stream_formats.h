@@ -14,12 +14,12 @@
 namespace flint::fake {
 
 enum class Api {
-  OpenAiChat,
-  OpenAiResponses,
-  OpenAiCompletions,
-  OllamaChat,
-  OllamaGenerate,
-  Anthropic
+  kOpenAiChat,
+  kOpenAiResponses,
+  kOpenAiCompletions,
+  kOllamaChat,
+  kOllamaGenerate,
+  kAnthropic
 };
 
 // By path (query string ignored): .../chat/completions, .../responses, .../completions,

@@ -7,7 +7,7 @@
 
 #include "protocol/position_encoding.h"
 
-namespace flint::testing {
+namespace flint::test {
 
 using nlohmann::json;
 
@@ -90,7 +90,7 @@ size_t EditorClient::offset(const std::string& text, const json& position) const
   if (end == std::string::npos) end = text.size();
   std::string_view line_text(text.data() + start, end - start);
   auto encoding =
-      protocol::parse_position_encoding(encoding_).value_or(protocol::PositionEncoding::Utf16);
+      protocol::parse_position_encoding(encoding_).value_or(protocol::PositionEncoding::kUtf16);
   return start + protocol::byte_of_character(line_text, character, encoding);
 }
 
@@ -318,4 +318,4 @@ void EditorClient::serve_for(std::chrono::milliseconds duration) {
   }
 }
 
-}  // namespace flint::testing
+}  // namespace flint::test

@@ -14,7 +14,7 @@
 
 #include "tests/support/lsp_process.h"
 
-namespace flint::testing {
+namespace flint::test {
 
 // An LSP Range from (line, character) pairs.
 inline nlohmann::json lsp_range(int start_line, int start_character, int end_line,
@@ -115,4 +115,4 @@ class EditorClient {
   std::string encoding_ = "utf-16";
 };
 
-}  // namespace flint::testing
+}  // namespace flint::test

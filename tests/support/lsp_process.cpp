@@ -14,7 +14,7 @@
 
 extern char** environ;
 
-namespace flint::testing {
+namespace flint::test {
 
 using nlohmann::json;
 
@@ -184,4 +184,4 @@ int LspProcess::wait_exit(std::chrono::milliseconds timeout) {
   return exit_status_;
 }
 
-}  // namespace flint::testing
+}  // namespace flint::test

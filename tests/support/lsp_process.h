@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-namespace flint::testing {
+namespace flint::test {
 
 class LspProcess {
  public:
@@ -78,4 +78,4 @@ class LspProcess {
   int64_t next_id_ = 1000000;
 };
 
-}  // namespace flint::testing
+}  // namespace flint::test

@@ -126,8 +126,8 @@ TEST_P(Transcript, Replays) {
   auto directives = parse_transcript(path);
   ASSERT_FALSE(directives.empty()) << path;
 
-  flint::testing::LspProcess server({FLINT_LSP, "--log-level", "debug"},
-                                    {"FLINT_BASE_URL=", "FLINT_MODEL=", "FLINT_API_KEY="});
+  flint::test::LspProcess server({FLINT_LSP, "--log-level", "debug"},
+                                 {"FLINT_BASE_URL=", "FLINT_MODEL=", "FLINT_API_KEY="});
   std::vector<std::string> ignored{"window/logMessage"};
   json last_server_request_id = nullptr;
 

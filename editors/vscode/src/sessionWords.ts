@@ -3,7 +3,7 @@
 // TypeScript so the wording is unit-tested.
 import type {SessionState} from './protocol';
 
-// The server's reason when the person typed inside a streaming region (server/edit_session.cpp).
+// The server's reason when the person typed inside a streaming region (server/edits/edit_session.cpp).
 const TYPED_INSIDE = 'the user edited the region';
 
 export interface SessionFacts {

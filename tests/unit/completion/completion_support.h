@@ -14,7 +14,7 @@
 #include "parsers/language_registry.h"
 #include "parsers/syntax_tree.h"
 #include "parsers/text_input.h"
-#include "server/completion.h"
+#include "server/completion/engine.h"
 #include "server/completion/query.h"
 
 namespace flint::completion_testing {

@@ -25,9 +25,9 @@ namespace flint {
 namespace {
 
 using nlohmann::json;
-using testing::EditorClient;
-using testing::EditorOptions;
-using testing::TempWorkspace;
+using test::EditorClient;
+using test::EditorOptions;
+using test::TempWorkspace;
 
 constexpr const char* kSourcePath = "/usr/lib/python3.11/sched.py";
 const json kProgressToken = "answer-shapes-progress";
@@ -178,7 +178,7 @@ class Session {
   json edit(const std::string& uri, int line, int character,
             const std::string& instruction = "explain the heapify call in a comment") {
     json args{{"textDocument", {{"uri", uri}}},
-              {"range", testing::lsp_range(line, character, line, character)},
+              {"range", test::lsp_range(line, character, line, character)},
               {"instruction", instruction}};
     int64_t id = editor->execute_async("flint.inlineEdit", args, kProgressToken);
     auto response = editor->wait_response(id, std::chrono::seconds(30));

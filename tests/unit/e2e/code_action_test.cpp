@@ -9,9 +9,9 @@ namespace flint {
 namespace {
 
 using nlohmann::json;
-using testing::EditorClient;
-using testing::EditorOptions;
-using testing::lsp_range;
+using test::EditorClient;
+using test::EditorOptions;
+using test::lsp_range;
 
 const std::string kUri = "file:///work/shapes.py";
 

@@ -12,8 +12,8 @@ namespace flint {
 namespace {
 
 using nlohmann::json;
-using testing::EditorClient;
-using testing::EditorOptions;
+using test::EditorClient;
+using test::EditorOptions;
 using namespace std::chrono_literals;
 
 const std::string kUri = "file:///work/shapes.py";

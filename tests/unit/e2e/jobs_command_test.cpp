@@ -31,7 +31,7 @@ TEST(Jobs, CancelKillsTheCommandsProcessGroup) {
   EXPECT_EQ(cancelled["result"]["state"], "cancelled") << cancelled.dump();
   bool dead = false;
   for (int i = 0; i < 200 && !dead; ++i) {
-    dead = testing::process_gone(child);
+    dead = test::process_gone(child);
     if (!dead) h.editor->serve_for(50ms);
   }
   EXPECT_TRUE(dead);

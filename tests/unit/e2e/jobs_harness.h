@@ -18,10 +18,10 @@ namespace flint::jobs_e2e {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using testing::EditorClient;
-using testing::EditorOptions;
-using testing::lsp_range;
-using testing::TempWorkspace;
+using test::EditorClient;
+using test::EditorOptions;
+using test::lsp_range;
+using test::TempWorkspace;
 
 inline const std::string kShapes =
     "import math\n"

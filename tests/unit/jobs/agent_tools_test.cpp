@@ -11,7 +11,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using testing::TempWorkspace;
+using test::TempWorkspace;
 
 struct Rig {
   Rig() {

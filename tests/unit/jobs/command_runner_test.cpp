@@ -20,7 +20,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using testing::TempWorkspace;
+using test::TempWorkspace;
 
 // Writing to a program that exited must not kill the test (flint-lsp ignores SIGPIPE too).
 const bool kIgnoreSigpipe = [] {
@@ -134,8 +134,8 @@ TEST(CommandRunner, CancelKillsTheWholeProcessGroup) {
   EXPECT_EQ(::getpgid(child), leader);  // the child is in the group the program leads
   EXPECT_NE(::getpgid(leader), ::getpgid(0));
   runner->cancel();
-  EXPECT_TRUE(rig.run_until(
-      [&] { return testing::process_gone(child) && testing::process_gone(leader); }, 20s));
+  EXPECT_TRUE(
+      rig.run_until([&] { return test::process_gone(child) && test::process_gone(leader); }, 20s));
   rig.run_until([] { return false; }, 300ms);
   EXPECT_FALSE(rig.run.outcome);  // no report after a cancel
 }
@@ -148,7 +148,7 @@ TEST(CommandRunner, ATermIgnoringGroupIsKilledAfterTheGrace) {
   pid_t child = read_pid(rig.tmp, "child.pid");
   ASSERT_GT(child, 0);
   runner->cancel();
-  EXPECT_TRUE(rig.run_until([&] { return testing::process_gone(child); }, 20s));
+  EXPECT_TRUE(rig.run_until([&] { return test::process_gone(child); }, 20s));
 }
 
 TEST(CommandRunner, FinishesWhenTheProgramExitsLeavingAChildBehind) {
@@ -161,7 +161,7 @@ TEST(CommandRunner, FinishesWhenTheProgramExitsLeavingAChildBehind) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
   pid_t child = read_pid(rig.tmp, "child.pid");
   ASSERT_GT(child, 0);
-  EXPECT_TRUE(rig.run_until([&] { return testing::process_gone(child); }, 20s));
+  EXPECT_TRUE(rig.run_until([&] { return test::process_gone(child); }, 20s));
 }
 
 TEST(CommandRunner, AMissingProgramCannotStart) {
@@ -182,9 +182,9 @@ TEST(CommandRunner, KillNowEndsAtOnce) {
   runner->kill_now();
   runner.reset();
   auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (!testing::process_gone(child) && std::chrono::steady_clock::now() < deadline)
+  while (!test::process_gone(child) && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(10ms);
-  EXPECT_TRUE(testing::process_gone(child));
+  EXPECT_TRUE(test::process_gone(child));
 }
 
 }  // namespace

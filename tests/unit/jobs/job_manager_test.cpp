@@ -1,6 +1,6 @@
 // The job manager with scripted runners: queueing, limits, cancel, timeout, progress
 // coalescing, and the observer's started/ended exactly once on every path.
-#include "server/job_manager.h"
+#include "server/jobs/job_manager.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // What never reaches a model: the defaults, .flintignore (with its line in the reason),
 // privacy.exclude, git's ignores for the agent, negations, nested .gitignore files, folders,
 // symlinks, paths outside the workspace, and a .flintignore edited while flint runs.
-#include "server/privacy.h"
+#include "server/jobs/privacy.h"
 
 #include <git2.h>
 #include <gtest/gtest.h>
@@ -14,7 +14,7 @@ namespace flint {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::TempWorkspace;
+using test::TempWorkspace;
 
 // A git repository at the workspace root (libgit2, as `git init` would make it).
 void git_init(const fs::path& root) {

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-namespace flint::testing {
+namespace flint::test {
 
 inline bool process_gone(pid_t pid) {
   if (::kill(pid, 0) != 0) return true;
@@ -17,4 +17,4 @@ inline bool process_gone(pid_t pid) {
   return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
 }
 
-}  // namespace flint::testing
+}  // namespace flint::test

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace flint::testing {
+namespace flint::test {
 
 class TempWorkspace {
  public:
@@ -43,4 +43,4 @@ class TempWorkspace {
   std::filesystem::path root_;
 };
 
-}  // namespace flint::testing
+}  // namespace flint::test

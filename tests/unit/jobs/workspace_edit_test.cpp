@@ -13,7 +13,7 @@ namespace flint::jobs {
 namespace {
 
 using nlohmann::json;
-using testing::TempWorkspace;
+using test::TempWorkspace;
 
 const std::string kText = "a = 1\nb = 2\nc = 3\n";
 
@@ -25,6 +25,19 @@ FileEdit change_b(const std::string& uri, const std::string& path, std::optional
   edit.base_version = version;
   edit.replacements = diff_lines(kText, "a = 1\nb = 20\nc = 3\n");
   return edit;
+}
+
+// The server's lookup of open documents, as jobs see it.
+FindOpenDocument finder(DocumentStore& store) {
+  return [&store](const std::filesystem::path& canonical) -> std::optional<OpenText> {
+    std::optional<OpenText> found;
+    store.for_each([&](Document& doc) {
+      auto path = path_from_uri(doc.uri);
+      if (!found && path && std::filesystem::weakly_canonical(*path) == canonical)
+        found = OpenText{doc.uri, canonical, doc.text.text(), doc.version};
+    });
+    return found;
+  };
 }
 
 WorkspaceEditOptions options() {
@@ -43,7 +56,7 @@ TEST(BuildWorkspaceEdit, OpenDocumentsAreVersionedAndDiskFilesAreNot) {
   DocumentStore store;
   store.open({open_uri, "python", 4, kText});
   auto built =
-      build_workspace_edit(store,
+      build_workspace_edit(finder(store), store.encoding(),
                            {change_b(open_uri, tmp.path("open.py").string(), 4),
                             change_b(disk_uri, tmp.path("disk.py").string(), std::nullopt)},
                            options());
@@ -72,8 +85,8 @@ TEST(BuildWorkspaceEdit, TypingAboveMovesTheEditToTheCurrentVersion) {
   DocumentStore store;
   store.open({uri, "python", 1, kText});
   store.change({uri, 2}, {{protocol::Range{{0, 0}, {0, 0}}, "# new\n"}});
-  auto built =
-      build_workspace_edit(store, {change_b(uri, tmp.path("f.py").string(), 1)}, options());
+  auto built = build_workspace_edit(finder(store), store.encoding(),
+                                    {change_b(uri, tmp.path("f.py").string(), 1)}, options());
   ASSERT_TRUE(std::holds_alternative<BuiltWorkspaceEdit>(built)) << std::get<std::string>(built);
   const json& change = std::get<BuiltWorkspaceEdit>(built).edit["documentChanges"][0];
   EXPECT_EQ(change["textDocument"]["version"], 2);
@@ -86,14 +99,14 @@ TEST(BuildWorkspaceEdit, ChangedLinesAreReportedWithTheFileName) {
   DocumentStore store;
   store.open({uri, "python", 1, kText});
   store.change({uri, 2}, {{protocol::Range{{1, 4}, {1, 5}}, "7"}});
-  auto built =
-      build_workspace_edit(store, {change_b(uri, tmp.path("f.py").string(), 1)}, options());
+  auto built = build_workspace_edit(finder(store), store.encoding(),
+                                    {change_b(uri, tmp.path("f.py").string(), 1)}, options());
   ASSERT_TRUE(std::holds_alternative<std::string>(built));
   EXPECT_NE(std::get<std::string>(built).find("f.py changed since the job read it"),
             std::string::npos);
   // A file that went away is reported too.
   auto gone = build_workspace_edit(
-      store,
+      finder(store), store.encoding(),
       {change_b(uri_from_path(tmp.path("gone.py")), tmp.path("gone.py").string(), std::nullopt)},
       options());
   ASSERT_TRUE(std::holds_alternative<std::string>(gone));
@@ -107,8 +120,8 @@ TEST(BuildWorkspaceEdit, ClientsWithoutDocumentChangesGetChanges) {
   DocumentStore store;
   WorkspaceEditOptions o = options();
   o.document_changes = false;
-  auto built =
-      build_workspace_edit(store, {change_b(uri, tmp.path("f.py").string(), std::nullopt)}, o);
+  auto built = build_workspace_edit(finder(store), store.encoding(),
+                                    {change_b(uri, tmp.path("f.py").string(), std::nullopt)}, o);
   ASSERT_TRUE(std::holds_alternative<BuiltWorkspaceEdit>(built));
   const json& edit = std::get<BuiltWorkspaceEdit>(built).edit;
   EXPECT_FALSE(edit.contains("documentChanges"));

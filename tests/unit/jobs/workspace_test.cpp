@@ -9,7 +9,7 @@ namespace flint::jobs {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::TempWorkspace;
+using test::TempWorkspace;
 
 bool refused(const Workspace& ws, const std::string& path) {
   return std::holds_alternative<std::string>(ws.resolve(path));

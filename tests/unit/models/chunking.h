@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace flint::models::testing {
+namespace flint::models::test {
 
 using Chunks = std::vector<std::string_view>;
 
@@ -50,4 +50,4 @@ inline std::vector<Chunks> all_splits(std::string_view bytes, int random_count =
   return all;
 }
 
-}  // namespace flint::models::testing
+}  // namespace flint::models::test

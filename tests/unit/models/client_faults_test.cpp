@@ -7,7 +7,7 @@
 // After the harness: asio must not be the first header (see model_client.h).
 #include <asio/ip/tcp.hpp>
 
-namespace flint::models::testing {
+namespace flint::models::test {
 namespace {
 
 using Kind = ModelError::Kind;
@@ -22,7 +22,7 @@ TEST_F(ClientTest, UnauthorizedNamesTheKeyVariableAndIsNotRetried) {
   endpoint_.set_script({{"rules", {reply_rule({{"status", 401}})}}});
   Outcome outcome = chat(config(), user_says("hi"));
   ASSERT_TRUE(outcome.error);
-  EXPECT_EQ(outcome.error->kind, Kind::Unauthorized);
+  EXPECT_EQ(outcome.error->kind, Kind::kUnauthorized);
   EXPECT_EQ(outcome.error->http_status, 401);
   EXPECT_NE(outcome.error->message.find(std::string("$") + kKeyVariable), std::string::npos)
       << outcome.error->message;
@@ -34,7 +34,7 @@ TEST_F(ClientTest, ForbiddenIsUnauthorizedToo) {
   endpoint_.set_script({{"rules", {reply_rule({{"status", 403}})}}});
   Outcome outcome = chat(config("anthropic"), user_says("hi"));
   ASSERT_TRUE(outcome.error);
-  EXPECT_EQ(outcome.error->kind, Kind::Unauthorized);
+  EXPECT_EQ(outcome.error->kind, Kind::kUnauthorized);
   EXPECT_EQ(outcome.error->http_status, 403);
   EXPECT_NE(outcome.error->message.find(kKeyVariable), std::string::npos);
 }
@@ -55,7 +55,7 @@ TEST_F(ClientTest, NotFoundNamesTheModelAndTheUrl) {
   endpoint_.set_script({{"rules", {reply_rule({{"status", 404}})}}});
   Outcome outcome = chat(config("ollama"), user_says("hi"));
   ASSERT_TRUE(outcome.error);
-  EXPECT_EQ(outcome.error->kind, Kind::NotFound);
+  EXPECT_EQ(outcome.error->kind, Kind::kNotFound);
   EXPECT_NE(outcome.error->message.find("test-model"), std::string::npos);
   EXPECT_NE(outcome.error->message.find(endpoint_.url("/api/chat")), std::string::npos);
   EXPECT_EQ(endpoint_.requests().size(), 1u);
@@ -100,7 +100,7 @@ TEST_F(ClientTest, RetriesAreExhausted) {
   role.max_retries = 3;
   Outcome outcome = chat(role, user_says("hi"));
   ASSERT_TRUE(outcome.error);
-  EXPECT_EQ(outcome.error->kind, Kind::Server);
+  EXPECT_EQ(outcome.error->kind, Kind::kServer);
   EXPECT_EQ(outcome.error->http_status, 503);
   EXPECT_NE(outcome.error->message.find("4 attempt(s)"), std::string::npos)
       << outcome.error->message;
@@ -112,7 +112,7 @@ TEST_F(ClientTest, ARetryAfterTooLongFailsAtOnce) {
   auto started = std::chrono::steady_clock::now();
   Outcome outcome = chat(config(), user_says("hi"));
   ASSERT_TRUE(outcome.error);
-  EXPECT_EQ(outcome.error->kind, Kind::RateLimited);
+  EXPECT_EQ(outcome.error->kind, Kind::kRateLimited);
   EXPECT_NE(outcome.error->message.find("3600 s"), std::string::npos) << outcome.error->message;
   EXPECT_EQ(endpoint_.requests().size(), 1u);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 30s);
@@ -131,7 +131,7 @@ TEST_F(ClientTest, ConnectionRefusedIsRetriedThenReported) {
   role.max_retries = 1;
   Outcome outcome = chat(role, user_says("hi"));
   ASSERT_TRUE(outcome.error);
-  EXPECT_EQ(outcome.error->kind, Kind::Connect);
+  EXPECT_EQ(outcome.error->kind, Kind::kConnect);
   EXPECT_NE(outcome.error->message.find("cannot connect"), std::string::npos)
       << outcome.error->message;
   EXPECT_NE(outcome.error->message.find(std::to_string(port)), std::string::npos);
@@ -153,7 +153,7 @@ TEST_F(ClientTest, StallTriggersTheIdleTimeoutAndKeepsWhatArrived) {
   role.idle_timeout_ms = 300;
   Outcome outcome = chat(role, user_says("hi"));
   ASSERT_TRUE(outcome.error);
-  EXPECT_EQ(outcome.error->kind, Kind::Timeout);
+  EXPECT_EQ(outcome.error->kind, Kind::kTimeout);
   EXPECT_NE(outcome.error->message.find("idleTimeoutMs"), std::string::npos);
   EXPECT_EQ(outcome.text(), "abcd");
   EXPECT_EQ(endpoint_.requests().size(), 1u) << "no retry after tokens";
@@ -170,7 +170,7 @@ TEST_F(ClientTest, HeartbeatCommentsDoNotResetTheIdleTimeout) {
     auto started = std::chrono::steady_clock::now();
     Outcome outcome = chat(role, user_says("hi"));
     ASSERT_TRUE(outcome.error) << provider;
-    EXPECT_EQ(outcome.error->kind, Kind::Timeout) << provider;
+    EXPECT_EQ(outcome.error->kind, Kind::kTimeout) << provider;
     EXPECT_LT(std::chrono::steady_clock::now() - started, 15s) << provider;
   }
 }
@@ -180,7 +180,7 @@ TEST_F(ClientTest, CutMidStreamIsInterruptedAndNotRetried) {
       {{"default", {{"text", std::string(200, 'x')}, {"fault", "cut"}, {"faultAfter", 3}}}});
   Outcome outcome = chat(config(), user_says("hi"));
   ASSERT_TRUE(outcome.error);
-  EXPECT_EQ(outcome.error->kind, Kind::Interrupted) << outcome.error->message;
+  EXPECT_EQ(outcome.error->kind, Kind::kInterrupted) << outcome.error->message;
   EXPECT_EQ(outcome.deltas.size(), 3u);
   EXPECT_EQ(endpoint_.requests().size(), 1u);
 }
@@ -202,7 +202,7 @@ TEST_F(ClientTest, GarbageIsAMalformedStream) {
     endpoint_.clear_requests();
     Outcome outcome = chat(config(provider), user_says("hi"));
     ASSERT_TRUE(outcome.error) << provider;
-    EXPECT_EQ(outcome.error->kind, Kind::MalformedStream) << provider;
+    EXPECT_EQ(outcome.error->kind, Kind::kMalformedStream) << provider;
     EXPECT_NE(outcome.error->message.find(provider), std::string::npos);
     EXPECT_EQ(outcome.text(), "abcd");
     EXPECT_EQ(endpoint_.requests().size(), 1u);
@@ -217,7 +217,7 @@ TEST_F(ClientTest, ErrorEventAfterTokensEndsTheStream) {
                           {"errorMessage", "model crashed"}}}});
   Outcome outcome = chat(config("anthropic"), user_says("hi"));
   ASSERT_TRUE(outcome.error);
-  EXPECT_EQ(outcome.error->kind, Kind::Server);
+  EXPECT_EQ(outcome.error->kind, Kind::kServer);
   EXPECT_NE(outcome.error->message.find("model crashed"), std::string::npos);
   EXPECT_EQ(endpoint_.requests().size(), 1u);
 }
@@ -240,7 +240,7 @@ TEST_F(ClientTest, SlowHeadersTriggerTheFirstByteTimeout) {
   auto started = std::chrono::steady_clock::now();
   Outcome outcome = chat(role, user_says("hi"));
   ASSERT_TRUE(outcome.error);
-  EXPECT_EQ(outcome.error->kind, Kind::Timeout);
+  EXPECT_EQ(outcome.error->kind, Kind::kTimeout);
   EXPECT_NE(outcome.error->message.find("firstByteTimeoutMs"), std::string::npos);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 9s) << "did not wait for the headers";
   EXPECT_EQ(endpoint_.requests().size(), 1u) << "timeouts are not retried";
@@ -255,4 +255,4 @@ TEST_F(ClientTest, SlowFirstTokenWithinTheTimeoutsIsFine) {
 }
 
 }  // namespace
-}  // namespace flint::models::testing
+}  // namespace flint::models::test

@@ -16,7 +16,7 @@
 #include "server/models/model_client.h"
 #include "tests/fake_endpoint/fake_endpoint.h"
 
-namespace flint::models::testing {
+namespace flint::models::test {
 
 using namespace std::chrono_literals;
 using json = nlohmann::json;
@@ -156,4 +156,4 @@ class ClientTest : public ::testing::Test {
   std::unique_ptr<ModelClient> client_;
 };
 
-}  // namespace flint::models::testing
+}  // namespace flint::models::test

@@ -6,7 +6,7 @@
 
 #include "tests/unit/models/client_harness.h"
 
-namespace flint::models::testing {
+namespace flint::models::test {
 namespace {
 
 constexpr const char* kAnswer =
@@ -154,7 +154,7 @@ TEST_F(ClientTest, FimOnAChatOnlyProviderIsABadConfig) {
   for (std::string provider : {"openai-chat", "openai-responses", "anthropic"}) {
     Outcome outcome = fim(config(provider), FimRequest{"a", "b", {}, {}});
     ASSERT_TRUE(outcome.error) << provider;
-    EXPECT_EQ(outcome.error->kind, ModelError::Kind::BadConfig);
+    EXPECT_EQ(outcome.error->kind, ModelError::Kind::kBadConfig);
     EXPECT_NE(outcome.error->message.find("fill-in-the-middle"), std::string::npos);
     EXPECT_NE(outcome.error->message.find(provider), std::string::npos);
   }
@@ -166,7 +166,7 @@ TEST_F(ClientTest, BadConfigurationsFailClearlyWithoutARequest) {
   unknown.provider = "gemini";
   Outcome a = chat(unknown, user_says("x"));
   ASSERT_TRUE(a.error);
-  EXPECT_EQ(a.error->kind, ModelError::Kind::BadConfig);
+  EXPECT_EQ(a.error->kind, ModelError::Kind::kBadConfig);
   EXPECT_NE(a.error->message.find("openai-chat"), std::string::npos) << "lists the known ones";
 
   ModelRoleConfig unset = config();
@@ -183,7 +183,7 @@ TEST_F(ClientTest, BadConfigurationsFailClearlyWithoutARequest) {
 
   Outcome d = chat(config("openai-completions"), user_says("x"));
   ASSERT_TRUE(d.error);
-  EXPECT_EQ(d.error->kind, ModelError::Kind::BadConfig);
+  EXPECT_EQ(d.error->kind, ModelError::Kind::kBadConfig);
   EXPECT_TRUE(endpoint_.requests().empty());
 }
 
@@ -198,4 +198,4 @@ TEST_F(ClientTest, MessagesInTheStreamKeepTheirOrderAcrossBatches) {
 }
 
 }  // namespace
-}  // namespace flint::models::testing
+}  // namespace flint::models::test

@@ -7,7 +7,7 @@
 
 #include "tests/unit/models/client_harness.h"
 
-namespace flint::models::testing {
+namespace flint::models::test {
 namespace {
 
 constexpr const char* kReasoning = "The user wants a sum. \xC3\xA9t\xC3\xA9: a + b.";
@@ -173,11 +173,11 @@ TEST_F(ClientTest, AConnectionCutAfterReasoningIsNotRetried) {
                           {"faultAfter", 3}}}});
   Outcome outcome = chat(config("openai-chat"), user_says("cut"));
   ASSERT_TRUE(outcome.error);
-  EXPECT_EQ(outcome.error->kind, ModelError::Kind::Interrupted) << outcome.error->message;
+  EXPECT_EQ(outcome.error->kind, ModelError::Kind::kInterrupted) << outcome.error->message;
   EXPECT_EQ(outcome.reasoning_text(), "abc");
   EXPECT_TRUE(outcome.deltas.empty());
   EXPECT_EQ(endpoint_.requests().size(), 1u);
 }
 
 }  // namespace
-}  // namespace flint::models::testing
+}  // namespace flint::models::test

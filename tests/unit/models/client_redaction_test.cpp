@@ -10,7 +10,7 @@
 
 #include "tests/unit/models/client_harness.h"
 
-namespace flint::models::testing {
+namespace flint::models::test {
 namespace {
 
 class RedactionTest : public ClientTest {
@@ -100,4 +100,4 @@ TEST_F(RedactionTest, TheKeyNeverAppearsInLogsOrErrors) {
 }
 
 }  // namespace
-}  // namespace flint::models::testing
+}  // namespace flint::models::test

@@ -8,7 +8,7 @@
 
 #include "tests/unit/models/client_harness.h"
 
-namespace flint::models::testing {
+namespace flint::models::test {
 namespace {
 
 std::string long_text(size_t size) {
@@ -194,4 +194,4 @@ TEST_F(ClientTest, StreamIdsAreDistinct) {
 }
 
 }  // namespace
-}  // namespace flint::models::testing
+}  // namespace flint::models::test

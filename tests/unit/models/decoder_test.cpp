@@ -25,8 +25,8 @@ std::string sample(const std::string& name) {
   return text.str();
 }
 
-using testing::decode;
-using testing::Decoded;
+using test::decode;
+using test::Decoded;
 
 struct Case {
   std::string provider;
@@ -50,7 +50,7 @@ TEST_P(SampleStreams, DecodeTheSameWhereverTheBytesAreCut) {
   Decoded whole = decode(c.provider, c.kind, {bytes});
   EXPECT_EQ(whole.events, c.expected);
   EXPECT_EQ(whole.counted, c.counted_events);
-  for (const testing::Chunks& chunks : testing::all_splits(bytes, 100)) {
+  for (const test::Chunks& chunks : test::all_splits(bytes, 100)) {
     Decoded split = decode(c.provider, c.kind, chunks);
     ASSERT_EQ(split.events, c.expected) << c.file << " cut into " << chunks.size() << " chunks";
     ASSERT_EQ(split.counted, c.counted_events);
@@ -61,69 +61,69 @@ INSTANTIATE_TEST_SUITE_P(
     Providers, SampleStreams,
     ::testing::Values(
         Case{"openai-chat",
-             RequestKind::Chat,
+             RequestKind::kChat,
              "openai_chat_text.sse",
              {"text:Hello", "text: world", "text:! \xC3\xA9 \xF0\x9F\x94\xA5", "end:stop|12/4"},
              7},
         Case{"openai-chat",
-             RequestKind::Chat,
+             RequestKind::kChat,
              "openai_chat_tools_crlf.sse",
              {"tool:call_DdmO9pD3xa9XTPNJ32zg2hcA|get_weather|{\"location\": \"Paris\"}",
               "tool:call_Xy2|get_time|{}", "end:tool_calls"},
              7},
         Case{"openai-chat",
-             RequestKind::Chat,
+             RequestKind::kChat,
              "openai_chat_error.sse",
              {"text:Par", "error:server error"},
              3},
         Case{"openai-completions",
-             RequestKind::Fim,
+             RequestKind::kFim,
              "openai_completions.sse",
              {"text:    return", "text: a", "text: +", "text: b\n", "end:length"},
              6},
         Case{"openai-responses",
-             RequestKind::Chat,
+             RequestKind::kChat,
              "openai_responses_text.sse",
              {"text:Hi", "text: there", "text:!", "end:stop|37/11"},
              11},
         Case{"openai-responses",
-             RequestKind::Chat,
+             RequestKind::kChat,
              "openai_responses_tools.sse",
              {"tool:call_12345xyz|get_weather|{\"location\":\"Paris, France\"}",
               "end:tool_calls|291/23"},
              10},
         Case{"openai-responses",
-             RequestKind::Chat,
+             RequestKind::kChat,
              "openai_responses_failed.sse",
              {"error:server error"},
              2},
         Case{"anthropic",
-             RequestKind::Chat,
+             RequestKind::kChat,
              "anthropic_text.sse",
              {"text:Hello", "text:!", "end:stop|25/15"},
              7},
         Case{"anthropic",
-             RequestKind::Chat,
+             RequestKind::kChat,
              "anthropic_tools.sse",
              {"reasoning:The user wants the weather.", "text:Let me check.",
               "tool:toolu_01T1x1fJ34qAmk2tNTrN7Up6|get_weather|{\"location\": \"San Francisco, "
               "CA\", \"unit\": \"fahrenheit\"}",
               "end:tool_calls|472/89"},
              17},
-        Case{"anthropic", RequestKind::Chat, "anthropic_error.sse", {"error:server error"}, 2},
+        Case{"anthropic", RequestKind::kChat, "anthropic_error.sse", {"error:server error"}, 2},
         Case{"ollama",
-             RequestKind::Chat,
+             RequestKind::kChat,
              "ollama_chat.ndjson",
              {"text:The", "text: sky", "text: is blue.", "end:stop|26/282"},
              4},
         Case{"ollama",
-             RequestKind::Chat,
+             RequestKind::kChat,
              "ollama_tools.ndjson",
              {"tool:call_0|get_current_weather|{\"format\":\"celsius\",\"location\":\"Paris, FR\"}",
               "end:tool_calls|122/33"},
              2},
         Case{"ollama",
-             RequestKind::Fim,
+             RequestKind::kFim,
              "ollama_generate.ndjson",
              {"text:\n  if n", "text: < 2:\n", "end:length|26/259"},
              3}),
@@ -136,28 +136,28 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(Decoders, ProviderErrorMessagesAreKept) {
-  Decoded chat = decode("openai-chat", RequestKind::Chat, {sample("openai_chat_error.sse")});
+  Decoded chat = decode("openai-chat", RequestKind::kChat, {sample("openai_chat_error.sse")});
   ASSERT_EQ(chat.error_messages.size(), 1u);
   EXPECT_NE(chat.error_messages[0].find("Provider disconnected unexpectedly"), std::string::npos);
-  Decoded anthropic = decode("anthropic", RequestKind::Chat, {sample("anthropic_error.sse")});
+  Decoded anthropic = decode("anthropic", RequestKind::kChat, {sample("anthropic_error.sse")});
   ASSERT_EQ(anthropic.error_messages.size(), 1u);
   EXPECT_NE(anthropic.error_messages[0].find("overloaded_error"), std::string::npos);
   Decoded responses =
-      decode("openai-responses", RequestKind::Chat, {sample("openai_responses_failed.sse")});
+      decode("openai-responses", RequestKind::kChat, {sample("openai_responses_failed.sse")});
   EXPECT_NE(responses.error_messages.at(0).find("failed to generate"), std::string::npos);
 }
 
 TEST(Decoders, ErrorEventKindsFollowTheProviderType) {
-  Decoded limited = decode("openai-responses", RequestKind::Chat,
+  Decoded limited = decode("openai-responses", RequestKind::kChat,
                            {"event: error\ndata: {\"type\":\"error\",\"sequence_number\":1,"
                             "\"code\":\"rate_limit_exceeded\",\"message\":\"slow down\","
                             "\"param\":null}\n\n"});
   EXPECT_EQ(limited.events, (std::vector<std::string>{"error:rate limited"}));
-  Decoded auth = decode("anthropic", RequestKind::Chat,
+  Decoded auth = decode("anthropic", RequestKind::kChat,
                         {"event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":"
                          "\"authentication_error\",\"message\":\"invalid x-api-key\"}}\n\n"});
   EXPECT_EQ(auth.events, (std::vector<std::string>{"error:unauthorized"}));
-  Decoded ollama = decode("ollama", RequestKind::Chat, {"{\"error\":\"model is loading\"}\n"});
+  Decoded ollama = decode("ollama", RequestKind::kChat, {"{\"error\":\"model is loading\"}\n"});
   EXPECT_EQ(ollama.events, (std::vector<std::string>{"error:server error"}));
 }
 
@@ -168,8 +168,9 @@ TEST(Decoders, GarbageIsAMalformedStream) {
            {"anthropic", "event: content_block_delta\ndata: [1,2\n\n"},
            {"openai-completions", "data: 42\n\n"},
            {"ollama", "{\"message\": {\"content\": \"ab\n"}}) {
-    Decoded out = decode(
-        provider, provider == "openai-completions" ? RequestKind::Fim : RequestKind::Chat, {bytes});
+    Decoded out =
+        decode(provider, provider == "openai-completions" ? RequestKind::kFim : RequestKind::kChat,
+               {bytes});
     ASSERT_EQ(out.events, (std::vector<std::string>{"error:malformed stream"})) << provider;
     EXPECT_NE(out.error_messages[0].find("starts with"), std::string::npos);
   }
@@ -178,20 +179,20 @@ TEST(Decoders, GarbageIsAMalformedStream) {
 TEST(Decoders, StreamsThatStopEarlyAreMalformed) {
   std::string text = sample("anthropic_text.sse");
   Decoded cut =
-      decode("anthropic", RequestKind::Chat, {text.substr(0, text.find("message_delta"))});
+      decode("anthropic", RequestKind::kChat, {text.substr(0, text.find("message_delta"))});
   EXPECT_EQ(cut.events.back(), "error:malformed stream");
   std::string ollama = sample("ollama_chat.ndjson");
   Decoded cut_ollama =
-      decode("ollama", RequestKind::Chat, {ollama.substr(0, ollama.rfind("{\"model\""))});
+      decode("ollama", RequestKind::kChat, {ollama.substr(0, ollama.rfind("{\"model\""))});
   EXPECT_EQ(cut_ollama.events.back(), "error:malformed stream");
-  Decoded empty = decode("openai-responses", RequestKind::Chat, {""});
+  Decoded empty = decode("openai-responses", RequestKind::kChat, {""});
   EXPECT_EQ(empty.events, (std::vector<std::string>{"error:malformed stream"}));
 }
 
 TEST(Decoders, OpenAiChatWithoutDoneEndsWhenTheChoiceFinished) {
   std::string text = sample("openai_chat_text.sse");
   Decoded out =
-      decode("openai-chat", RequestKind::Chat, {text.substr(0, text.find("data: [DONE]"))});
+      decode("openai-chat", RequestKind::kChat, {text.substr(0, text.find("data: [DONE]"))});
   EXPECT_EQ(out.events.back(), "end:stop|12/4");
 }
 
@@ -200,15 +201,15 @@ TEST(Decoders, NothingAfterTheEnd) {
                      "event: content_block_delta\ndata: {\"type\":"
                      "\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
                      "\"text\":\"late\"}}\n\n";
-  Decoded out = decode("anthropic", RequestKind::Chat, {text});
+  Decoded out = decode("anthropic", RequestKind::kChat, {text});
   EXPECT_EQ(out.events, (std::vector<std::string>{"text:Hello", "text:!", "end:stop|25/15"}));
 }
 
 TEST(Decoders, HeartbeatsAreNotCountedAsEvents) {
-  Decoded pings = decode("anthropic", RequestKind::Chat,
+  Decoded pings = decode("anthropic", RequestKind::kChat,
                          {"event: ping\ndata: {\"type\": \"ping\"}\n\n: comment\n\n"});
   EXPECT_EQ(pings.counted, 0u);
-  Decoded comments = decode("openai-chat", RequestKind::Chat, {": ping\n\n: ping\n\n"});
+  Decoded comments = decode("openai-chat", RequestKind::kChat, {": ping\n\n: ping\n\n"});
   EXPECT_EQ(comments.counted, 0u);
 }
 
@@ -225,7 +226,7 @@ TEST(Decoders, JsonOfTheWrongShapeNeverThrows) {
             "data: {\"type\":\"content_block_start\",\"content_block\":[]}\n\n"
             "data: {\"type\":\"message_delta\",\"delta\":1,\"usage\":2}\n\n"},
            {"ollama", "{\"message\":7,\"done\":\"yes\"}\n{\"message\":{\"tool_calls\":[1]}}\n"}}) {
-    EXPECT_NO_THROW(decode(provider, RequestKind::Chat, {bytes})) << provider;
+    EXPECT_NO_THROW(decode(provider, RequestKind::kChat, {bytes})) << provider;
   }
 }
 

@@ -12,7 +12,7 @@
 #include "server/models/provider.h"
 #include "tests/unit/models/chunking.h"
 
-namespace flint::models::testing {
+namespace flint::models::test {
 
 inline std::string describe(const StreamEvent& event) {
   if (auto* text = std::get_if<TextDelta>(&event)) return "text:" + text->text;
@@ -54,4 +54,4 @@ inline Decoded decode(const std::string& provider_name, RequestKind kind, const 
   return out;
 }
 
-}  // namespace flint::models::testing
+}  // namespace flint::models::test

@@ -159,13 +159,13 @@ TEST(Script, DefaultsLayer) {
 }
 
 TEST(StreamFormats, ApiByPath) {
-  EXPECT_EQ(api_for_path("/v1/chat/completions"), Api::OpenAiChat);
-  EXPECT_EQ(api_for_path("/openai/v1/chat/completions?x=1"), Api::OpenAiChat);
-  EXPECT_EQ(api_for_path("/v1/completions"), Api::OpenAiCompletions);
-  EXPECT_EQ(api_for_path("/v1/responses"), Api::OpenAiResponses);
-  EXPECT_EQ(api_for_path("/api/chat"), Api::OllamaChat);
-  EXPECT_EQ(api_for_path("/api/generate"), Api::OllamaGenerate);
-  EXPECT_EQ(api_for_path("/v1/messages"), Api::Anthropic);
+  EXPECT_EQ(api_for_path("/v1/chat/completions"), Api::kOpenAiChat);
+  EXPECT_EQ(api_for_path("/openai/v1/chat/completions?x=1"), Api::kOpenAiChat);
+  EXPECT_EQ(api_for_path("/v1/completions"), Api::kOpenAiCompletions);
+  EXPECT_EQ(api_for_path("/v1/responses"), Api::kOpenAiResponses);
+  EXPECT_EQ(api_for_path("/api/chat"), Api::kOllamaChat);
+  EXPECT_EQ(api_for_path("/api/generate"), Api::kOllamaGenerate);
+  EXPECT_EQ(api_for_path("/v1/messages"), Api::kAnthropic);
   EXPECT_FALSE(api_for_path("/v1/models").has_value());
 }
 

@@ -16,7 +16,7 @@ struct Lines : NdjsonHandler {
 };
 
 void expect_lines(std::string_view stream, const std::vector<std::string>& expected) {
-  for (const testing::Chunks& chunks : testing::all_splits(stream, 50)) {
+  for (const test::Chunks& chunks : test::all_splits(stream, 50)) {
     NdjsonParser parser;
     Lines out;
     for (std::string_view chunk : chunks) ASSERT_TRUE(parser.feed(chunk, out));

@@ -4,8 +4,8 @@
 #include <set>
 
 #include "server/models/model_errors.h"
-#include "server/models/redactor.h"
 #include "server/models/retry_policy.h"
+#include "server/text/redact.h"
 
 namespace flint::models {
 namespace {
@@ -95,7 +95,7 @@ ErrorContext context(bool key_sent) {
 TEST(ModelErrors, UnauthorizedNamesTheVariable) {
   auto e = http_status_error(401, R"({"error":{"message":"Incorrect API key provided"}})",
                              context(true));
-  EXPECT_EQ(e.error.kind, ModelError::Kind::Unauthorized);
+  EXPECT_EQ(e.error.kind, ModelError::Kind::kUnauthorized);
   EXPECT_EQ(e.error.http_status, 401);
   EXPECT_FALSE(e.retryable);
   EXPECT_NE(e.error.message.find("$OPENAI_API_KEY"), std::string::npos);
@@ -103,44 +103,44 @@ TEST(ModelErrors, UnauthorizedNamesTheVariable) {
   auto unsent = http_status_error(401, "", context(false));
   EXPECT_NE(unsent.error.message.find("$OPENAI_API_KEY is empty or unset"), std::string::npos);
   auto forbidden = http_status_error(403, "{}", context(true));
-  EXPECT_EQ(forbidden.error.kind, ModelError::Kind::Unauthorized);
+  EXPECT_EQ(forbidden.error.kind, ModelError::Kind::kUnauthorized);
   EXPECT_NE(forbidden.error.message.find("qwen-coder"), std::string::npos);
 }
 
 TEST(ModelErrors, NotFoundNamesModelAndUrl) {
   auto e = http_status_error(404, R"({"error":"model \"qwen-coder\" not found"})", context(true));
-  EXPECT_EQ(e.error.kind, ModelError::Kind::NotFound);
+  EXPECT_EQ(e.error.kind, ModelError::Kind::kNotFound);
   EXPECT_NE(e.error.message.find("qwen-coder"), std::string::npos);
   EXPECT_NE(e.error.message.find("http://127.0.0.1:9/v1/chat/completions"), std::string::npos);
   EXPECT_NE(e.error.message.find("http://host:port/v1"), std::string::npos);
 }
 
 TEST(ModelErrors, StatusKindsAndRetryability) {
-  EXPECT_EQ(http_status_error(429, "", context(true)).error.kind, ModelError::Kind::RateLimited);
+  EXPECT_EQ(http_status_error(429, "", context(true)).error.kind, ModelError::Kind::kRateLimited);
   EXPECT_TRUE(http_status_error(429, "", context(true)).retryable);
-  EXPECT_EQ(http_status_error(503, "", context(true)).error.kind, ModelError::Kind::Server);
+  EXPECT_EQ(http_status_error(503, "", context(true)).error.kind, ModelError::Kind::kServer);
   EXPECT_TRUE(http_status_error(503, "", context(true)).retryable);
   auto bad = http_status_error(400, R"({"message":"max_tokens too large"})", context(true));
-  EXPECT_EQ(bad.error.kind, ModelError::Kind::Other);
+  EXPECT_EQ(bad.error.kind, ModelError::Kind::kOther);
   EXPECT_FALSE(bad.retryable);
   EXPECT_NE(bad.error.message.find("max_tokens too large"), std::string::npos);
 }
 
 TEST(ModelErrors, TransportErrors) {
   auto refused = transport_error(CURLE_COULDNT_CONNECT, "Connection refused", false, context(true));
-  EXPECT_EQ(refused.error.kind, ModelError::Kind::Connect);
+  EXPECT_EQ(refused.error.kind, ModelError::Kind::kConnect);
   EXPECT_TRUE(refused.retryable);
   auto cut = transport_error(CURLE_PARTIAL_FILE, "closed", true, context(true));
-  EXPECT_EQ(cut.error.kind, ModelError::Kind::Interrupted);
+  EXPECT_EQ(cut.error.kind, ModelError::Kind::kInterrupted);
   EXPECT_FALSE(cut.retryable);
   auto early = transport_error(CURLE_RECV_ERROR, "reset", false, context(true));
-  EXPECT_EQ(early.error.kind, ModelError::Kind::Connect);
+  EXPECT_EQ(early.error.kind, ModelError::Kind::kConnect);
   EXPECT_TRUE(early.retryable);
   auto tls = transport_error(CURLE_PEER_FAILED_VERIFICATION, "bad cert", false, context(true));
   EXPECT_FALSE(tls.retryable);
   EXPECT_NE(tls.error.message.find("caBundle"), std::string::npos);
   auto slow = transport_error(CURLE_OPERATION_TIMEDOUT, "", false, context(true));
-  EXPECT_EQ(slow.error.kind, ModelError::Kind::Timeout);
+  EXPECT_EQ(slow.error.kind, ModelError::Kind::kTimeout);
   EXPECT_NE(slow.error.message.find("connectTimeoutMs"), std::string::npos);
 }
 

@@ -20,7 +20,7 @@ struct Collected : SseHandler {
   void on_comment(std::string_view text) override { comments.emplace_back(text); }
 };
 
-Collected parse(const testing::Chunks& chunks, bool finish = true) {
+Collected parse(const test::Chunks& chunks, bool finish = true) {
   SseParser parser;
   Collected out;
   for (std::string_view chunk : chunks) EXPECT_TRUE(parser.feed(chunk, out));
@@ -31,7 +31,7 @@ Collected parse(const testing::Chunks& chunks, bool finish = true) {
 // Parses `stream` whole and cut in every way; all must agree with `expected`.
 void expect_events(std::string_view stream, const std::vector<std::string>& expected,
                    const std::vector<std::string>& expected_comments = {}) {
-  for (const testing::Chunks& chunks : testing::all_splits(stream, 50)) {
+  for (const test::Chunks& chunks : test::all_splits(stream, 50)) {
     Collected out = parse(chunks);
     ASSERT_EQ(out.events, expected) << "stream split into " << chunks.size() << " chunk(s)";
     ASSERT_EQ(out.comments, expected_comments);

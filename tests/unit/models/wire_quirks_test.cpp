@@ -18,8 +18,8 @@
 namespace flint::models {
 namespace {
 
-using testing::decode;
-using testing::Decoded;
+using test::decode;
+using test::Decoded;
 
 // One SSE event: "data: …" or "event: …\ndata: …", then the blank line.
 std::string data(const std::string& json) {
@@ -81,7 +81,7 @@ std::vector<Case> cases() {
   // --- openai-chat -------------------------------------------------------------------------
   all.push_back({"chat_deepseek_reasoning_content",
                  "openai-chat",
-                 RequestKind::Chat,
+                 RequestKind::kChat,
                  chat_chunk(R"({"role":"assistant","content":null,"reasoning_content":""})") +
                      chat_chunk(R"({"content":null,"reasoning_content":"Let me"})") +
                      chat_chunk(R"({"content":null,"reasoning_content":" think."})") +
@@ -92,7 +92,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"chat_openrouter_reasoning_and_details_with_comments",
        "openai-chat",
-       RequestKind::Chat,
+       RequestKind::kChat,
        ": OPENROUTER PROCESSING\n\n: OPENROUTER PROCESSING\n\n" +
            chat_chunk(
                R"({"role":"assistant","content":"","reasoning":"Plan","reasoning_details":[{"type":"reasoning.text","text":"Plan","format":"anthropic-claude-v1","index":0}]})") +
@@ -110,7 +110,7 @@ std::vector<Case> cases() {
        8});
   all.push_back({"chat_vllm_reasoning_role_null_content_no_done",
                  "openai-chat",
-                 RequestKind::Chat,
+                 RequestKind::kChat,
                  chat_chunk(R"({"role":"assistant","content":null})") +
                      chat_chunk(R"({"reasoning":"Hmm"})") + chat_chunk(R"({"content":"ok"})") +
                      chat_chunk("{}", "\"length\"") + kUsageOnly,
@@ -118,7 +118,7 @@ std::vector<Case> cases() {
                  5});
   all.push_back({"chat_role_only_first_delta_and_keepalive_comments",
                  "openai-chat",
-                 RequestKind::Chat,
+                 RequestKind::kChat,
                  chat_chunk(R"({"role":"assistant","content":""})") + ": ping\n\n" +
                      chat_chunk(R"({"role":"assistant"})") + ": keep-alive\n\n" +
                      chat_chunk(R"({"content":"a"})") + ": ping\n\n" +
@@ -127,7 +127,7 @@ std::vector<Case> cases() {
                  5});
   all.push_back({"chat_openai_refusal",
                  "openai-chat",
-                 RequestKind::Chat,
+                 RequestKind::kChat,
                  chat_chunk(R"({"role":"assistant","content":null,"refusal":""})") +
                      chat_chunk(R"({"refusal":"I'm sorry,"})") +
                      chat_chunk(R"({"refusal":" I can't help with that."})") +
@@ -137,7 +137,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"chat_azure_empty_choices_first",
        "openai-chat",
-       RequestKind::Chat,
+       RequestKind::kChat,
        data(
            R"({"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[{"prompt_index":0,"content_filter_results":{"hate":{"filtered":false,"severity":"safe"}}}]})") +
            data(
@@ -152,7 +152,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"chat_openrouter_error_mid_stream",
        "openai-chat",
-       RequestKind::Chat,
+       RequestKind::kChat,
        chat_chunk(R"({"content":"Par"})") +
            data(
                R"({"id":"gen-1","object":"chat.completion.chunk","created":1,"model":"m","provider":"p","error":{"code":502,"message":"Provider returned error"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]})") +
@@ -162,7 +162,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"chat_vllm_error_object",
        "openai-chat",
-       RequestKind::Chat,
+       RequestKind::kChat,
        chat_chunk(R"({"content":"a"})") +
            data(
                R"({"error":{"object":"error","message":"Engine crashed","type":"InternalServerError","param":null,"code":500}})"),
@@ -170,13 +170,13 @@ std::vector<Case> cases() {
        2});
   all.push_back({"chat_error_string",
                  "openai-chat",
-                 RequestKind::Chat,
+                 RequestKind::kChat,
                  data(R"({"error":"model crashed"})"),
                  {"error:server error"},
                  1});
   all.push_back({"chat_no_finish_reason_no_done_is_malformed",
                  "openai-chat",
-                 RequestKind::Chat,
+                 RequestKind::kChat,
                  chat_chunk(R"({"role":"assistant","content":""})") +
                      chat_chunk(R"({"reasoning_content":"r"})") + chat_chunk(R"({"content":"a"})"),
                  {"reasoning:r", "text:a", "error:malformed stream"},
@@ -189,7 +189,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"completions_empty_choices_usage_only_and_comments",
        "openai-completions",
-       RequestKind::Fim,
+       RequestKind::kFim,
        ": ping\n\n" +
            completion(R"([{"text":"x","index":0,"logprobs":null,"finish_reason":null}])") +
            completion("[]") +
@@ -202,7 +202,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"completions_usage_only_final_without_done",
        "openai-completions",
-       RequestKind::Fim,
+       RequestKind::kFim,
        completion(R"([{"text":"y","index":0,"logprobs":null,"finish_reason":"length"}])") +
            completion("[]",
                       R"(,"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4})"),
@@ -211,7 +211,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"completions_error_mid_stream",
        "openai-completions",
-       RequestKind::Fim,
+       RequestKind::kFim,
        completion(R"([{"text":"z","index":0,"logprobs":null,"finish_reason":null}])") +
            data(R"({"error":{"message":"overloaded","type":"server_error","code":null}})"),
        {"text:z", "error:server error"},
@@ -220,7 +220,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"ollama_chat_thinking",
        "ollama",
-       RequestKind::Chat,
+       RequestKind::kChat,
        ollama_chat(R"({"role":"assistant","content":"","thinking":"Let"})") +
            ollama_chat(R"({"role":"assistant","content":"","thinking":" me see"})") +
            ollama_chat(R"({"role":"assistant","content":"42"})") +
@@ -232,7 +232,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"ollama_generate_thinking_length",
        "ollama",
-       RequestKind::Fim,
+       RequestKind::kFim,
        R"({"model":"qwen3","created_at":"2025-06-01T00:00:00Z","response":"","thinking":"hm","done":false})"
        "\n"
        R"({"model":"qwen3","created_at":"2025-06-01T00:00:00Z","response":"x+1","done":false})"
@@ -244,14 +244,14 @@ std::vector<Case> cases() {
   all.push_back(
       {"ollama_done_reason_load",
        "ollama",
-       RequestKind::Chat,
+       RequestKind::kChat,
        ollama_chat(R"({"role":"assistant","content":""})", R"("done_reason":"load","done":true)"),
        {"end:load"},
        1});
   all.push_back(
       {"ollama_generate_done_reason_load",
        "ollama",
-       RequestKind::Fim,
+       RequestKind::kFim,
        R"({"model":"qwen3","created_at":"2025-06-01T00:00:00Z","response":"","done":true,"done_reason":"load"})"
        "\n",
        {"end:load"},
@@ -259,7 +259,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"ollama_error_mid_stream",
        "ollama",
-       RequestKind::Chat,
+       RequestKind::kChat,
        ollama_chat(R"({"role":"assistant","content":"a"})") +
            R"({"error":"an error was encountered while running the model: unexpected EOF"})"
            "\n",
@@ -269,7 +269,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"anthropic_thinking_redacted_and_ping",
        "anthropic",
-       RequestKind::Chat,
+       RequestKind::kChat,
        kAnthropicStart +
            anthropic(
                "content_block_start",
@@ -301,7 +301,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"anthropic_refusal",
        "anthropic",
-       RequestKind::Chat,
+       RequestKind::kChat,
        kAnthropicStart +
            anthropic("content_block_start",
                      R"("index":0,"content_block":{"type":"text","text":""})") +
@@ -320,7 +320,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"anthropic_error_after_text",
        "anthropic",
-       RequestKind::Chat,
+       RequestKind::kChat,
        kAnthropicStart +
            anthropic("content_block_start",
                      R"("index":0,"content_block":{"type":"text","text":""})") +
@@ -333,7 +333,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"anthropic_without_message_stop",
        "anthropic",
-       RequestKind::Chat,
+       RequestKind::kChat,
        kAnthropicStart +
            anthropic("content_block_start",
                      R"("index":0,"content_block":{"type":"text","text":""})") +
@@ -356,7 +356,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"responses_reasoning_summary",
        "openai-responses",
-       RequestKind::Chat,
+       RequestKind::kChat,
        kResponsesCreated +
            responses("response.output_item.added", 1,
                      R"("output_index":0,"item":{"id":"rs_1","type":"reasoning","summary":[]})") +
@@ -389,7 +389,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"responses_reasoning_text_then_old_reasoning_delta_ignored",
        "openai-responses",
-       RequestKind::Chat,
+       RequestKind::kChat,
        kResponsesCreated +
            responses("response.reasoning_text.delta", 1,
                      R"("item_id":"rs_1","output_index":0,"content_index":0,"delta":"First")") +
@@ -404,7 +404,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"responses_old_reasoning_delta",
        "openai-responses",
-       RequestKind::Chat,
+       RequestKind::kChat,
        kResponsesCreated +
            responses(
                "response.reasoning.delta", 1,
@@ -418,7 +418,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"responses_refusal",
        "openai-responses",
-       RequestKind::Chat,
+       RequestKind::kChat,
        kResponsesCreated +
            responses(
                "response.output_item.added", 1,
@@ -439,7 +439,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"responses_refusal_done_only",
        "openai-responses",
-       RequestKind::Chat,
+       RequestKind::kChat,
        kResponsesCreated +
            responses("response.refusal.done", 1,
                      R"("item_id":"msg_1","output_index":0,"content_index":0,"refusal":"No.")") +
@@ -449,7 +449,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"responses_incomplete_while_reasoning",
        "openai-responses",
-       RequestKind::Chat,
+       RequestKind::kChat,
        kResponsesCreated +
            responses("response.reasoning_summary_text.delta", 1,
                      R"("item_id":"rs_1","output_index":0,"summary_index":0,"delta":"Long")") +
@@ -461,7 +461,7 @@ std::vector<Case> cases() {
   all.push_back(
       {"responses_incomplete_content_filter",
        "openai-responses",
-       RequestKind::Chat,
+       RequestKind::kChat,
        kResponsesCreated +
            responses(
                "response.incomplete", 1,
@@ -478,7 +478,7 @@ TEST_P(WireQuirks, DecodeExactlyWhereverTheBytesAreCut) {
   Decoded whole = decode(c.provider, c.kind, {c.bytes});
   EXPECT_EQ(whole.events, c.expected);
   EXPECT_EQ(whole.counted, c.counted_events);
-  for (const testing::Chunks& chunks : testing::all_splits(c.bytes, 100)) {
+  for (const test::Chunks& chunks : test::all_splits(c.bytes, 100)) {
     Decoded split = decode(c.provider, c.kind, chunks);
     ASSERT_EQ(split.events, c.expected) << c.name << " cut into " << chunks.size() << " chunks";
     ASSERT_EQ(split.counted, c.counted_events) << c.name;
@@ -515,7 +515,7 @@ TEST(WireQuirks, MidStreamErrorsKeepTheProviderMessage) {
 // "error": null (some servers send it in every chunk) is not an error.
 TEST(WireQuirks, NullOrEmptyErrorMembersAreNotErrors) {
   Decoded chat = decode(
-      "openai-chat", RequestKind::Chat,
+      "openai-chat", RequestKind::kChat,
       {R"(data: {"error":null,"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":"stop"}]})"
        "\n\n"
        R"(data: {"error":"","choices":[]})"

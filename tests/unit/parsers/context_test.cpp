@@ -4,7 +4,7 @@
 
 #include "test_support.h"
 
-namespace flint::parsers::testing {
+namespace flint::parsers::test {
 namespace {
 
 struct Extracted {
@@ -171,4 +171,4 @@ TEST(Context, WithoutAGrammarUsesIndentationHeaders) {
 }
 
 }  // namespace
-}  // namespace flint::parsers::testing
+}  // namespace flint::parsers::test

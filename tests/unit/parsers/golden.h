@@ -10,7 +10,7 @@
 #include "parsers/scope.h"
 #include "test_support.h"
 
-namespace flint::parsers::testing {
+namespace flint::parsers::test {
 
 // Expect("function_definition").in({"Outer"}).not_local("spans").max(20)
 struct Expect {
@@ -67,4 +67,4 @@ inline void check_scope(std::string_view language_id, std::string_view annotated
   EXPECT_EQ(scope.end_byte, line_end_with_newline(input, scope.last_line));
 }
 
-}  // namespace flint::parsers::testing
+}  // namespace flint::parsers::test

@@ -1,7 +1,7 @@
 // Golden scope tests for C, C++, Go, Rust and Java.
 #include "golden.h"
 
-namespace flint::parsers::testing {
+namespace flint::parsers::test {
 namespace {
 
 TEST(GoldenC, FunctionWithDocComment) {
@@ -434,4 +434,4 @@ class B {
 }
 
 }  // namespace
-}  // namespace flint::parsers::testing
+}  // namespace flint::parsers::test

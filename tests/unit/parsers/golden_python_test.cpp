@@ -1,7 +1,7 @@
 // Golden scope tests for Python.
 #include "golden.h"
 
-namespace flint::parsers::testing {
+namespace flint::parsers::test {
 namespace {
 
 TEST(GoldenPython, CursorInNestedFunctionSelectsTheInnerFunction) {
@@ -190,4 +190,4 @@ def f():
 }
 
 }  // namespace
-}  // namespace flint::parsers::testing
+}  // namespace flint::parsers::test

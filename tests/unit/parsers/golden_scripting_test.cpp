@@ -1,7 +1,7 @@
 // Golden scope tests for Lua, Bash and JSON.
 #include "golden.h"
 
-namespace flint::parsers::testing {
+namespace flint::parsers::test {
 namespace {
 
 TEST(GoldenLua, NestedLocalFunction) {
@@ -221,4 +221,4 @@ TEST(GoldenJson, CursorOnNestedKeyLine) {
 }
 
 }  // namespace
-}  // namespace flint::parsers::testing
+}  // namespace flint::parsers::test

@@ -1,7 +1,7 @@
 // Golden scope tests for JavaScript, TypeScript and TSX.
 #include "golden.h"
 
-namespace flint::parsers::testing {
+namespace flint::parsers::test {
 namespace {
 
 TEST(GoldenJavaScript, NestedFunctionSelectsTheInnerOne) {
@@ -260,4 +260,4 @@ export function B() {
 }
 
 }  // namespace
-}  // namespace flint::parsers::testing
+}  // namespace flint::parsers::test

@@ -4,7 +4,7 @@
 #include "parsers/scope.h"
 #include "test_support.h"
 
-namespace flint::parsers::testing {
+namespace flint::parsers::test {
 namespace {
 
 Scope fallback(std::string_view annotated, uint32_t max_lines = 200) {
@@ -76,4 +76,4 @@ TEST(IndentationScope, ClosingLineBelongsToItsBlock) {
 }
 
 }  // namespace
-}  // namespace flint::parsers::testing
+}  // namespace flint::parsers::test

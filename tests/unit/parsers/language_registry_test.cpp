@@ -9,7 +9,7 @@
 #include "parsers/validation.h"
 #include "test_support.h"
 
-namespace flint::parsers::testing {
+namespace flint::parsers::test {
 namespace {
 
 const std::vector<std::string> kLanguages = {"bash", "c",   "cpp",    "go",   "java", "javascript",
@@ -101,4 +101,4 @@ TEST(LanguageRegistry, QueriesDirectoryOverridesTheEmbeddedQueries) {
 }
 
 }  // namespace
-}  // namespace flint::parsers::testing
+}  // namespace flint::parsers::test

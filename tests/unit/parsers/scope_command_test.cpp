@@ -22,9 +22,9 @@ class ScopeCommand : public ::testing::Test {
 #ifdef FLINT_LSP
     binary_ = FLINT_LSP;
 #endif
-    if (binary_.empty() || !std::filesystem::exists(binary_)) {
-      GTEST_SKIP() << "flint-lsp is not built in this build tree";
-    }
+    // Not built is a failure, not a skip: a silent skip would pass whatever the command does.
+    ASSERT_FALSE(binary_.empty()) << "FLINT_LSP is not defined for this test";
+    ASSERT_TRUE(std::filesystem::exists(binary_)) << binary_ << " is not built";
     dir_ = std::filesystem::temp_directory_path() /
            ("flint_scope_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());

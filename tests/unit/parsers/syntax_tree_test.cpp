@@ -10,7 +10,7 @@
 
 #include "test_support.h"
 
-namespace flint::parsers::testing {
+namespace flint::parsers::test {
 namespace {
 
 // The change that replaces [start, end) of `text` with `replacement`, applied to `text`.
@@ -163,4 +163,4 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return std::string(info.param.first); });
 
 }  // namespace
-}  // namespace flint::parsers::testing
+}  // namespace flint::parsers::test

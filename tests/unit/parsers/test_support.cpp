@@ -6,7 +6,7 @@
 
 #include "parsers/ts_handles.h"
 
-namespace flint::parsers::testing {
+namespace flint::parsers::test {
 namespace {
 
 constexpr std::string_view kCursor = "‸";
@@ -92,4 +92,4 @@ std::string dump_tree(const Tree& tree) {
   }
 }
 
-}  // namespace flint::parsers::testing
+}  // namespace flint::parsers::test

@@ -15,7 +15,7 @@
 #include "parsers/syntax_tree.h"
 #include "parsers/text_input.h"
 
-namespace flint::parsers::testing {
+namespace flint::parsers::test {
 
 struct Annotated {
   std::string code;                        // the source without markers
@@ -55,4 +55,4 @@ const Language& language(std::string_view id);
 // trees structurally.
 std::string dump_tree(const Tree& tree);
 
-}  // namespace flint::parsers::testing
+}  // namespace flint::parsers::test

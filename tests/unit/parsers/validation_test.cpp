@@ -4,7 +4,7 @@
 
 #include "test_support.h"
 
-namespace flint::parsers::testing {
+namespace flint::parsers::test {
 namespace {
 
 struct Edit {
@@ -82,4 +82,4 @@ TEST(Validation, ErrorsOutsideTheRangeAreIgnored) {
 }
 
 }  // namespace
-}  // namespace flint::parsers::testing
+}  // namespace flint::parsers::test

@@ -74,7 +74,7 @@ TEST(Dispatcher, RepliesOnlyOnce) {
   f.dispatcher.raw_request("test/twice", [](const json&, Reply<json> reply) {
     reply(1);
     reply(2);
-    reply.error(ErrorCode::InternalError, "late");
+    reply.error(ErrorCode::kInternalError, "late");
   });
   f.dispatcher.handle(request(6, "test/twice", json::object()));
   ASSERT_EQ(f.sent.size(), 1u);
@@ -141,7 +141,7 @@ TEST(Dispatcher, GateRefusesRequestsAndDropsNotifications) {
   f.dispatcher.raw_notification("test/n", [&](const json&) { ++notified; });
   f.dispatcher.raw_request("test/r", [](const json&, Reply<json> reply) { reply(1); });
   f.dispatcher.set_gate([](std::string_view, bool) -> std::optional<ResponseError> {
-    return ResponseError{ErrorCode::ServerNotInitialized, "not yet", nullptr};
+    return ResponseError{ErrorCode::kServerNotInitialized, "not yet", nullptr};
   });
   f.dispatcher.handle(request(1, "test/r", json::object()));
   f.dispatcher.handle(json{{"jsonrpc", "2.0"}, {"method", "test/n"}});

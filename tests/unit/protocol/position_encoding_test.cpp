@@ -9,8 +9,8 @@
 namespace flint::protocol {
 namespace {
 
-constexpr PositionEncoding kEncodings[] = {PositionEncoding::Utf8, PositionEncoding::Utf16,
-                                           PositionEncoding::Utf32};
+constexpr PositionEncoding kEncodings[] = {PositionEncoding::kUtf8, PositionEncoding::kUtf16,
+                                           PositionEncoding::kUtf32};
 
 // One code point as a test knows it: its bytes and its width in each encoding, so expected
 // offsets come from adding widths, not from the code under test.
@@ -22,11 +22,11 @@ struct Piece {
 
   uint32_t width(PositionEncoding encoding) const {
     switch (encoding) {
-      case PositionEncoding::Utf8:
+      case PositionEncoding::kUtf8:
         return static_cast<uint32_t>(bytes.size());
-      case PositionEncoding::Utf16:
+      case PositionEncoding::kUtf16:
         return utf16;
-      case PositionEncoding::Utf32:
+      case PositionEncoding::kUtf32:
         return 1;
     }
     return 1;
@@ -78,9 +78,9 @@ TEST(PositionEncoding, NamesRoundTrip) {
   for (PositionEncoding encoding : kEncodings) {
     EXPECT_EQ(parse_position_encoding(to_string(encoding)), encoding);
   }
-  EXPECT_EQ(to_string(PositionEncoding::Utf16), "utf-16");
-  EXPECT_EQ(parse_position_encoding("utf-8"), PositionEncoding::Utf8);
-  EXPECT_EQ(parse_position_encoding("utf-32"), PositionEncoding::Utf32);
+  EXPECT_EQ(to_string(PositionEncoding::kUtf16), "utf-16");
+  EXPECT_EQ(parse_position_encoding("utf-8"), PositionEncoding::kUtf8);
+  EXPECT_EQ(parse_position_encoding("utf-32"), PositionEncoding::kUtf32);
   EXPECT_FALSE(parse_position_encoding("UTF-8"));
   EXPECT_FALSE(parse_position_encoding("utf8"));
   EXPECT_FALSE(parse_position_encoding(""));
@@ -107,9 +107,9 @@ TEST(PositionEncoding, MixedWidthCharacters) {
     std::vector<uint32_t> starts;  // character offset of each code point, then the end
   };
   const std::vector<uint32_t> bytes = {0, 1, 3, 6, 10, 11};
-  for (const Case& c : {Case{PositionEncoding::Utf8, {0, 1, 3, 6, 10, 11}},
-                        Case{PositionEncoding::Utf16, {0, 1, 2, 3, 5, 6}},
-                        Case{PositionEncoding::Utf32, {0, 1, 2, 3, 4, 5}}}) {
+  for (const Case& c : {Case{PositionEncoding::kUtf8, {0, 1, 3, 6, 10, 11}},
+                        Case{PositionEncoding::kUtf16, {0, 1, 2, 3, 5, 6}},
+                        Case{PositionEncoding::kUtf32, {0, 1, 2, 3, 4, 5}}}) {
     for (size_t i = 0; i < bytes.size(); ++i) {
       EXPECT_EQ(byte_of_character(line, c.starts[i], c.encoding), bytes[i]);
       EXPECT_EQ(character_of_byte(line, bytes[i], c.encoding), c.starts[i]);
@@ -121,11 +121,11 @@ TEST(PositionEncoding, MixedWidthCharacters) {
 TEST(PositionEncoding, InsideACharacterRoundsDownToItsStart) {
   std::string line = "x\xF0\x9F\x98\x80y";  // x 😀 y
   // UTF-16 offset 2 falls between the two halves of the surrogate pair.
-  EXPECT_EQ(byte_of_character(line, 2, PositionEncoding::Utf16), 1u);
-  EXPECT_EQ(byte_of_character(line, 3, PositionEncoding::Utf16), 5u);
+  EXPECT_EQ(byte_of_character(line, 2, PositionEncoding::kUtf16), 1u);
+  EXPECT_EQ(byte_of_character(line, 3, PositionEncoding::kUtf16), 5u);
   // UTF-8 offsets inside the sequence.
   for (uint32_t inside = 2; inside <= 4; ++inside) {
-    EXPECT_EQ(byte_of_character(line, inside, PositionEncoding::Utf8), 1u);
+    EXPECT_EQ(byte_of_character(line, inside, PositionEncoding::kUtf8), 1u);
     for (PositionEncoding encoding : kEncodings) {
       EXPECT_EQ(character_of_byte(line, inside, encoding), 1u);
     }
@@ -140,8 +140,8 @@ TEST(PositionEncoding, PastTheEndClampsToTheEndOfTheContent) {
     EXPECT_EQ(byte_of_character(line, UINT32_MAX, encoding), line.size());
     EXPECT_EQ(character_of_byte(line, UINT32_MAX, encoding), length);
   }
-  EXPECT_EQ(byte_of_character("", 5, PositionEncoding::Utf16), 0u);
-  EXPECT_EQ(character_of_byte("", 5, PositionEncoding::Utf16), 0u);
+  EXPECT_EQ(byte_of_character("", 5, PositionEncoding::kUtf16), 0u);
+  EXPECT_EQ(character_of_byte("", 5, PositionEncoding::kUtf16), 0u);
 }
 
 TEST(PositionEncoding, TrailingCarriageReturnIsNotAddressable) {
@@ -177,7 +177,7 @@ TEST(PositionEncoding, InvalidBytesCountOneUnitEach) {
        }) {
     for (PositionEncoding encoding : kEncodings) {
       SCOPED_TRACE(testing::PrintToString(c.line));
-      uint32_t expected = encoding == PositionEncoding::Utf8 ? c.line.size() : c.code_points;
+      uint32_t expected = encoding == PositionEncoding::kUtf8 ? c.line.size() : c.code_points;
       EXPECT_EQ(character_length(c.line, encoding), expected);
       EXPECT_EQ(byte_of_character(c.line, expected, encoding), c.line.size());
     }
@@ -194,7 +194,7 @@ TEST(PositionEncoding, RandomLinesAgreeWithPieceWidths) {
     for (const Piece& piece : pieces) line += piece.bytes;
     std::string stored = round % 3 == 0 ? line + "\r" : line;
     for (PositionEncoding encoding : kEncodings) {
-      SCOPED_TRACE(testing::Message() << "round " << round << " " << to_string(encoding));
+      SCOPED_TRACE(::testing::Message() << "round " << round << " " << to_string(encoding));
       uint32_t byte = 0, units = 0;
       for (size_t k = 0; k <= pieces.size(); ++k) {
         EXPECT_EQ(byte_of_character(stored, units, encoding), byte);

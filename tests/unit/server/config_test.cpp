@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "server/redact.h"
+#include "server/text/redact.h"
 
 namespace flint {
 namespace {

@@ -14,8 +14,8 @@ using protocol::PositionEncoding;
 using protocol::Range;
 using protocol::TextDocumentContentChangeEvent;
 
-constexpr PositionEncoding kEncodings[] = {PositionEncoding::Utf8, PositionEncoding::Utf16,
-                                           PositionEncoding::Utf32};
+constexpr PositionEncoding kEncodings[] = {PositionEncoding::kUtf8, PositionEncoding::kUtf16,
+                                           PositionEncoding::kUtf32};
 
 protocol::TextDocumentItem item(std::string uri, std::string text, int64_t version = 1) {
   return {std::move(uri), "python", version, std::move(text)};
@@ -34,9 +34,9 @@ struct EmojiCase {
   PositionEncoding encoding;
   uint32_t after_a, after_emoji, after_b;
 };
-constexpr EmojiCase kEmojiCases[] = {{PositionEncoding::Utf8, 1, 5, 6},
-                                     {PositionEncoding::Utf16, 1, 3, 4},
-                                     {PositionEncoding::Utf32, 1, 2, 3}};
+constexpr EmojiCase kEmojiCases[] = {{PositionEncoding::kUtf8, 1, 5, 6},
+                                     {PositionEncoding::kUtf16, 1, 3, 4},
+                                     {PositionEncoding::kUtf32, 1, 2, 3}};
 
 TEST(DocumentStore, OpenFindClose) {
   DocumentStore store;
@@ -48,7 +48,7 @@ TEST(DocumentStore, OpenFindClose) {
   EXPECT_EQ(opened.document->version, 3);
   EXPECT_EQ(opened.document->language_id, "python");
   EXPECT_EQ(opened.document->text.text(), "x = 1\n");
-  EXPECT_EQ(opened.document->encoding, PositionEncoding::Utf16);
+  EXPECT_EQ(opened.document->encoding, PositionEncoding::kUtf16);
   EXPECT_EQ(store.size(), 1u);
   EXPECT_TRUE(store.close("file:///a.py"));
   EXPECT_FALSE(store.close("file:///a.py"));
@@ -90,7 +90,7 @@ TEST(DocumentStore, AstralCharactersInEachEncoding) {
 }
 
 TEST(DocumentStore, PositionInsideASurrogatePairRoundsDown) {
-  DocumentStore store(PositionEncoding::Utf16);
+  DocumentStore store(PositionEncoding::kUtf16);
   Document* doc = store.open(item("file:///s", "\xF0\x9F\x98\x80\xF0\x9F\x98\x80")).document;
   EXPECT_EQ(doc->offset_of({0, 1}), 0u);
   EXPECT_EQ(doc->offset_of({0, 3}), 4u);
@@ -102,7 +102,7 @@ TEST(DocumentStore, PositionInsideASurrogatePairRoundsDown) {
 }
 
 TEST(DocumentStore, CrlfLinesClampBeforeTheCarriageReturn) {
-  DocumentStore store(PositionEncoding::Utf16);
+  DocumentStore store(PositionEncoding::kUtf16);
   Document* doc = store.open(item("file:///c", "ab\r\ncd\r\n")).document;
   EXPECT_EQ(doc->text.line_count(), 3u);
   EXPECT_EQ(doc->offset_of({0, 2}), 2u);
@@ -116,7 +116,7 @@ TEST(DocumentStore, CrlfLinesClampBeforeTheCarriageReturn) {
 }
 
 TEST(DocumentStore, PositionsPastTheEndClamp) {
-  DocumentStore store(PositionEncoding::Utf16);
+  DocumentStore store(PositionEncoding::kUtf16);
   Document* doc = store.open(item("file:///p", "one\ntwo")).document;
   EXPECT_EQ(doc->offset_of({0, 50}), 3u);
   EXPECT_EQ(doc->offset_of({1, 50}), 7u);
@@ -128,22 +128,22 @@ TEST(DocumentStore, PositionsPastTheEndClamp) {
 }
 
 TEST(DocumentStore, StrictOffsetsRejectImpossiblePositionsAndClampLongLines) {
-  DocumentStore store(PositionEncoding::Utf16);
+  DocumentStore store(PositionEncoding::kUtf16);
   Document* doc = store.open(item("file:///s", "a\xF0\x9F\x98\x80\r\nb")).document;
-  EXPECT_EQ(doc->offset_of({0, 3}, PositionCheck::Strict), 5u);
-  EXPECT_EQ(doc->offset_of({1, 1}, PositionCheck::Strict), 8u);
-  EXPECT_EQ(doc->offset_of({0, 2}, PositionCheck::Strict), std::nullopt);  // mid-pair
+  EXPECT_EQ(doc->offset_of({0, 3}, PositionCheck::kStrict), 5u);
+  EXPECT_EQ(doc->offset_of({1, 1}, PositionCheck::kStrict), 8u);
+  EXPECT_EQ(doc->offset_of({0, 2}, PositionCheck::kStrict), std::nullopt);  // mid-pair
   // A character past the end of its line is the end of the line, before its "\r\n".
-  EXPECT_EQ(doc->offset_of({0, 4}, PositionCheck::Strict), 5u);
-  EXPECT_EQ(doc->offset_of({0, 2147483647}, PositionCheck::Strict), 5u);
-  EXPECT_EQ(doc->offset_of({1, 99}, PositionCheck::Strict), 8u);
-  EXPECT_EQ(doc->offset_of({2, 0}, PositionCheck::Strict), std::nullopt);  // past the end
+  EXPECT_EQ(doc->offset_of({0, 4}, PositionCheck::kStrict), 5u);
+  EXPECT_EQ(doc->offset_of({0, 2147483647}, PositionCheck::kStrict), 5u);
+  EXPECT_EQ(doc->offset_of({1, 99}, PositionCheck::kStrict), 8u);
+  EXPECT_EQ(doc->offset_of({2, 0}, PositionCheck::kStrict), std::nullopt);  // past the end
   EXPECT_EQ(doc->offset_of({2, 0}), 8u);
   EXPECT_EQ(doc->offset_of({0, 9}), 5u);
 }
 
 TEST(DocumentStore, EmptyDocumentsAndChangesAtTheVeryEnd) {
-  DocumentStore store(PositionEncoding::Utf32);
+  DocumentStore store(PositionEncoding::kUtf32);
   Document* doc = store.open(item("file:///e", "")).document;
   EXPECT_EQ(doc->text.line_count(), 1u);
   EXPECT_EQ(doc->position_of(0), (Position{0, 0}));
@@ -158,7 +158,7 @@ TEST(DocumentStore, EmptyDocumentsAndChangesAtTheVeryEnd) {
 }
 
 TEST(DocumentStore, ChangesApplyInOrder) {
-  DocumentStore store(PositionEncoding::Utf16);
+  DocumentStore store(PositionEncoding::kUtf16);
   Document* doc = store.open(item("file:///o", "hello world")).document;
   // The second range refers to the text after the first change.
   store.change({"file:///o", 2}, {edit({0, 0}, {0, 5}, "goodbye"), edit({0, 8}, {0, 13}, "moon"),
@@ -167,7 +167,7 @@ TEST(DocumentStore, ChangesApplyInOrder) {
 }
 
 TEST(DocumentStore, ListenersSeeEachChangeInTreeSitterTerms) {
-  DocumentStore store(PositionEncoding::Utf16);
+  DocumentStore store(PositionEncoding::kUtf16);
   std::vector<parsers::TextChange> seen;
   std::vector<std::string> order;
   std::vector<int64_t> versions;
@@ -255,12 +255,12 @@ TEST(DocumentStore, SaveRecordsTheVersionAndRepairsDrift) {
 }
 
 TEST(DocumentStore, EncodingAppliesToOpenDocuments) {
-  DocumentStore store(PositionEncoding::Utf16);
+  DocumentStore store(PositionEncoding::kUtf16);
   Document* doc = store.open(item("file:///x", "\xC3\xA9z")).document;
   EXPECT_EQ(doc->position_of(2), (Position{0, 1}));
-  store.set_encoding(PositionEncoding::Utf8);
+  store.set_encoding(PositionEncoding::kUtf8);
   EXPECT_EQ(doc->position_of(2), (Position{0, 2}));
-  EXPECT_EQ(store.open(item("file:///y", "")).document->encoding, PositionEncoding::Utf8);
+  EXPECT_EQ(store.open(item("file:///y", "")).document->encoding, PositionEncoding::kUtf8);
 }
 
 // ---- The property: random edits through the store equal the same edits on a string ----
@@ -271,8 +271,8 @@ struct Piece {
   std::string bytes;
   uint32_t utf16 = 1;
   uint32_t width(PositionEncoding encoding) const {
-    if (encoding == PositionEncoding::Utf8) return static_cast<uint32_t>(bytes.size());
-    if (encoding == PositionEncoding::Utf16) return utf16;
+    if (encoding == PositionEncoding::kUtf8) return static_cast<uint32_t>(bytes.size());
+    if (encoding == PositionEncoding::kUtf16) return utf16;
     return 1;
   }
 };
@@ -369,7 +369,7 @@ void expect_lookups_agree(const Document& doc, const Reference& reference,
     Position position = reference.position_of(k, encoding);
     uint32_t byte = reference.byte_of(k);
     ASSERT_EQ(doc.offset_of(position), byte) << "boundary " << k;
-    ASSERT_EQ(doc.offset_of(position, PositionCheck::Strict), byte) << "boundary " << k;
+    ASSERT_EQ(doc.offset_of(position, PositionCheck::kStrict), byte) << "boundary " << k;
     ASSERT_EQ(doc.position_of(byte), position) << "boundary " << k;
   }
 }
@@ -378,7 +378,7 @@ TEST(DocumentStoreProperty, RandomEditsMatchAPlainString) {
   std::mt19937 rng(424242);
   for (int round = 0; round < 12; ++round) {
     PositionEncoding encoding = kEncodings[round % 3];
-    SCOPED_TRACE(testing::Message() << "round " << round << " " << protocol::to_string(encoding));
+    SCOPED_TRACE(::testing::Message() << "round " << round << " " << protocol::to_string(encoding));
     DocumentStore store(encoding);
     Reference reference(random_pieces(rng, round % 4 == 0 ? 0 : 3000 + 500 * round));
     std::string uri = "file:///prop" + std::to_string(round);

@@ -1,4 +1,4 @@
-#include "server/text_buffer.h"
+#include "server/text/text_buffer.h"
 
 #include <gtest/gtest.h>
 
@@ -105,7 +105,7 @@ TEST(TextBuffer, LookupsMatchAPlainString) {
          {std::string("a"), std::string("a\n"), std::string("\n\n\n"), std::string("ab\r\ncd\r\n"),
           std::string(100, '\n'), std::string(300, 'x') + "\n" + std::string(5, 'y'),
           random_text(rng, 5000)}) {
-      SCOPED_TRACE(testing::Message() << "target " << target << " size " << text.size());
+      SCOPED_TRACE(::testing::Message() << "target " << target << " size " << text.size());
       TextBuffer buffer(text, {target});
       expect_matches(buffer, text, target);
       expect_points_match(buffer, text);
@@ -177,7 +177,7 @@ TEST(TextBuffer, RejectsTextsOverTheLimit) {
 // std::string, and every lookup agrees with the string, whatever the chunk size.
 TEST(TextBuffer, RandomEditsMatchAPlainString) {
   for (uint32_t target : {4u, 16u, 128u, 4096u}) {
-    SCOPED_TRACE(testing::Message() << "target " << target);
+    SCOPED_TRACE(::testing::Message() << "target " << target);
     std::mt19937 rng(target);
     std::string reference = random_text(rng, 3000);
     TextBuffer buffer(reference, {target});

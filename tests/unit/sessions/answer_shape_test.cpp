@@ -1,10 +1,10 @@
-#include "server/answer_shape.h"
+#include "server/edits/answer_shape.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "server/answer_lines.h"
+#include "server/edits/answer_lines.h"
 
 namespace flint {
 namespace {

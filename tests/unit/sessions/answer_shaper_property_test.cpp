@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "server/answer_lines.h"
-#include "server/answer_shaper.h"
-#include "server/output_cleaner.h"
-#include "server/reasoning_filter.h"
+#include "server/edits/answer_lines.h"
+#include "server/edits/answer_shaper.h"
+#include "server/edits/output_cleaner.h"
+#include "server/edits/reasoning_filter.h"
 
 namespace flint {
 namespace {

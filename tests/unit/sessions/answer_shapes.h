@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "server/answer_lines.h"
+#include "server/edits/answer_lines.h"
 
-namespace flint::testing::shapes {
+namespace flint::test::shapes {
 
 // The lines of `text` without their "\n"; a final "\n" does not start another line.
 inline std::vector<std::string> lines_of(std::string_view text) {
@@ -238,4 +238,4 @@ inline std::string fence_language(std::string_view language) {
   return std::string(language);
 }
 
-}  // namespace flint::testing::shapes
+}  // namespace flint::test::shapes

@@ -35,10 +35,10 @@
 #include "parsers/scope.h"
 #include "parsers/syntax_tree.h"
 #include "parsers/text_input.h"
-#include "server/answer_shape.h"
-#include "server/edit_prompt.h"
-#include "server/edit_session.h"
-#include "server/reasoning_filter.h"
+#include "server/edits/answer_shape.h"
+#include "server/edits/edit_prompt.h"
+#include "server/edits/edit_session.h"
+#include "server/edits/reasoning_filter.h"
 #include "tests/unit/sessions/answer_shapes.h"
 #include "tests/unit/sessions/session_rig.h"
 
@@ -46,13 +46,13 @@ namespace flint {
 namespace {
 
 namespace fs = std::filesystem;
-namespace sh = testing::shapes;
+namespace sh = test::shapes;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
-using testing::ReportStyle;
-using testing::RigOptions;
-using testing::SessionRig;
-using testing::VirtualLoop;
+using test::ReportStyle;
+using test::RigOptions;
+using test::SessionRig;
+using test::VirtualLoop;
 
 constexpr size_t kMinLanguages = 8;
 constexpr size_t kMaxRegionsPerFile = 6;
@@ -509,7 +509,7 @@ struct Glue {
 
   void feed(std::string_view text) {
     std::string code = escalation.feed(text);
-    if (escalation.state() == EscalationDetector::State::Escalated) {
+    if (escalation.state() == EscalationDetector::State::kEscalated) {
       escalated = true;
       return;
     }
@@ -776,9 +776,9 @@ void run_answer(const SourceFile& f, const Region& r, const Answer& a, Table& ta
       // Every byte of the other lines is the original's own (none deleted and written again).
       if (text == want) {
         uint32_t end = line_start(want, a.changed_row + 1);
-        const std::vector<testing::Origin>& origins = rig.editor().origins();
+        const std::vector<test::Origin>& origins = rig.editor().origins();
         for (uint32_t b = 0; b < origins.size(); ++b) {
-          if ((b < lo || b >= end) && origins[b] != testing::Origin::kOriginal) {
+          if ((b < lo || b >= end) && origins[b] != test::Origin::kOriginal) {
             problems.emplace_back("other lines rewritten",
                                   "byte " + std::to_string(b) + " of line " +
                                       std::to_string(sh::lines_of(want.substr(0, b)).size() + 1) +

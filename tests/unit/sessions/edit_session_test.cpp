@@ -1,4 +1,4 @@
-#include "server/edit_session.h"
+#include "server/edits/edit_session.h"
 
 #include <gtest/gtest.h>
 
@@ -14,13 +14,13 @@ namespace flint {
 namespace {
 
 using std::chrono::milliseconds;
-using testing::join_lines;
-using testing::numbered_region;
-using testing::Origin;
-using testing::ReportStyle;
-using testing::RigOptions;
-using testing::SessionRig;
-using testing::VirtualLoop;
+using test::join_lines;
+using test::numbered_region;
+using test::Origin;
+using test::ReportStyle;
+using test::RigOptions;
+using test::SessionRig;
+using test::VirtualLoop;
 
 const std::string kAbove = "import os\n\n";  // lines 0-1; the region starts at line 2
 const std::string kBelow = "\nprint('end')\n";

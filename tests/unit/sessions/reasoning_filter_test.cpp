@@ -1,10 +1,10 @@
-#include "server/reasoning_filter.h"
+#include "server/edits/reasoning_filter.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "server/output_cleaner.h"
+#include "server/edits/output_cleaner.h"
 
 namespace flint {
 namespace {

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "server/answer_shape.h"
-#include "server/edit_session.h"
-#include "server/output_cleaner.h"
+#include "server/edits/answer_shape.h"
+#include "server/edits/edit_session.h"
+#include "server/edits/output_cleaner.h"
 #include "tests/unit/sessions/session_rig.h"
 #include "tests/unit/sessions/text_fixtures.h"
 
@@ -26,11 +26,11 @@ namespace {
 
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
-using testing::Origin;
-using testing::ReportStyle;
-using testing::RigOptions;
-using testing::SessionRig;
-using testing::VirtualLoop;
+using test::Origin;
+using test::ReportStyle;
+using test::RigOptions;
+using test::SessionRig;
+using test::VirtualLoop;
 
 enum class Typing { kNone, kOutside, kInside };
 enum class Ending { kNone, kRejectAfter, kRejectDuring, kCancel, kSteer };
@@ -123,7 +123,7 @@ void run_one(uint32_t seed) {
   // The document: lines above, the region, lines below (sometimes none, and sometimes the
   // region is the end of a file without a final newline).
   std::vector<std::string> above = random_lines(rng, 4);
-  std::vector<std::string> region = testing::random_region(rng);
+  std::vector<std::string> region = test::random_region(rng);
   std::vector<std::string> below = random_lines(rng, 4);
   // Now and then a Windows file: every line ends with "\r\n", new lines too.
   bool windows = rng() % 5 == 0;
@@ -149,7 +149,7 @@ void run_one(uint32_t seed) {
 
   ASSERT_EQ(rig.session->original_text(), region_text);
 
-  std::string answer = wrap_like_a_chat_model(testing::mutate(region, rng), rng);
+  std::string answer = wrap_like_a_chat_model(test::mutate(region, rng), rng);
   // FLINT_SESSION_TRACE=<seed> prints that run's messages.
   const char* trace = std::getenv("FLINT_SESSION_TRACE");
   if (trace && std::to_string(seed) == trace) {
@@ -178,7 +178,7 @@ void run_one(uint32_t seed) {
     uint32_t choice = static_cast<uint32_t>(rng());
     std::string text = std::string(1, "abc xyz\n"[choice % 8]);
     rig.loop.at(random_time(), [&, inside, choice, text] {
-      testing::SimulatedEditor& editor = rig.editor();
+      test::SimulatedEditor& editor = rig.editor();
       uint32_t begin = editor.region_begin();
       uint32_t end = editor.region_end();
       uint32_t size = static_cast<uint32_t>(editor.text().size());
@@ -237,7 +237,7 @@ void run_one(uint32_t seed) {
       });
       break;
     case Ending::kSteer:
-      steered_answer = wrap_like_a_chat_model(testing::mutate(region, rng), rng);
+      steered_answer = wrap_like_a_chat_model(test::mutate(region, rng), rng);
       rig.loop.at(random_time(), [&] {
         rig.stop_stream();
         steered = rig.session->steer();

@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "server/edit_session.h"
+#include "server/edits/edit_session.h"
 #include "tests/unit/sessions/simulated_editor.h"
 #include "tests/unit/sessions/test_document.h"
 #include "tests/unit/sessions/virtual_loop.h"
 
-namespace flint::testing {
+namespace flint::test {
 
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
@@ -250,4 +250,4 @@ class SessionRig {
   int refused_ = 0;
 };
 
-}  // namespace flint::testing
+}  // namespace flint::test

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "parsers/text_input.h"
-#include "server/edit_session.h"
+#include "server/edits/edit_session.h"
 
-namespace flint::testing {
+namespace flint::test {
 
 enum class Origin : char { kOriginal = 'o', kFlint = 'f', kUser = 'u' };
 enum class ReportStyle { kExact, kWholeLines, kLineDiff };
@@ -207,4 +207,4 @@ inline std::vector<ReportedChange> SimulatedEditor::take_changes() {
   return out;
 }
 
-}  // namespace flint::testing
+}  // namespace flint::test

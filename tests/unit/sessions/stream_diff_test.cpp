@@ -1,4 +1,4 @@
-#include "server/stream_diff.h"
+#include "server/edits/stream_diff.h"
 
 #include <gtest/gtest.h>
 
@@ -13,8 +13,8 @@
 namespace flint {
 namespace {
 
-using testing::join_lines;
-using testing::numbered_region;
+using test::join_lines;
+using test::numbered_region;
 
 size_t count_lines(std::string_view text) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
@@ -223,11 +223,11 @@ TEST(StreamDiff, ReindentedBlockReplacesLinesInPlace) {
 TEST(StreamDiff, FinalTextIsTheOutputForAnySplit) {
   std::mt19937 rng(2024);
   for (int round = 0; round < 300; ++round) {
-    std::vector<std::string> lines = testing::random_region(rng);
+    std::vector<std::string> lines = test::random_region(rng);
     std::string original = join_lines(lines);
     if (rng() % 4 == 0 && !original.empty()) original.pop_back();
     bool final_newline = original.empty() || original.back() == '\n';
-    std::string output = testing::mutate(lines, rng);
+    std::string output = test::mutate(lines, rng);
     if (rng() % 3 == 0 && !output.empty()) output.pop_back();  // no final newline
     StreamDiff diff(original);
     size_t i = 0;
@@ -247,10 +247,10 @@ TEST(StreamDiff, FinalTextIsTheOutputForAnySplit) {
 TEST(StreamDiff, EveryIntermediateTextIsWholeLinesInTheRegionsLineEndings) {
   std::mt19937 rng(99);
   for (int round = 0; round < 100; ++round) {
-    std::vector<std::string> lines = testing::random_region(rng);
+    std::vector<std::string> lines = test::random_region(rng);
     std::string original;
     for (const std::string& line : lines) original += line + "\r\n";
-    std::string output = testing::mutate(lines, rng);
+    std::string output = test::mutate(lines, rng);
     StreamDiff diff(original, "\r\n");
     for (size_t i = 0; i < output.size(); ++i) {
       diff.push(output.substr(i, 1));
@@ -300,9 +300,9 @@ TEST(MinimalHunks, NeverSplitsUtf8OrCrLf) {
 TEST(MinimalHunks, ApplyingTheHunksGivesTheTarget) {
   std::mt19937 rng(5);
   for (int round = 0; round < 500; ++round) {
-    std::vector<std::string> lines = testing::random_region(rng);
+    std::vector<std::string> lines = test::random_region(rng);
     std::string before = join_lines(lines);
-    std::string after = testing::mutate(lines, rng);
+    std::string after = test::mutate(lines, rng);
     std::vector<TextHunk> hunks = minimal_hunks(before, after);
     std::string result = before;
     uint32_t previous_end = 0;

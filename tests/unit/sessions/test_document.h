@@ -10,7 +10,7 @@
 
 #include "parsers/text_input.h"
 
-namespace flint::testing {
+namespace flint::test {
 
 class TestDocument final : public parsers::TextInput {
  public:
@@ -70,4 +70,4 @@ class TestDocument final : public parsers::TextInput {
   std::vector<uint32_t> starts_;
 };
 
-}  // namespace flint::testing
+}  // namespace flint::test

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace flint::testing {
+namespace flint::test {
 
 inline std::string join_lines(const std::vector<std::string>& lines) {
   std::string text;
@@ -98,4 +98,4 @@ inline std::string mutate(const std::vector<std::string>& lines, std::mt19937& r
   return join_lines(out);
 }
 
-}  // namespace flint::testing
+}  // namespace flint::test

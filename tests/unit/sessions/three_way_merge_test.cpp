@@ -1,4 +1,4 @@
-#include "server/three_way_merge.h"
+#include "server/edits/three_way_merge.h"
 
 #include <gtest/gtest.h>
 

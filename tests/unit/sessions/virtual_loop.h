@@ -9,7 +9,7 @@
 #include <queue>
 #include <vector>
 
-namespace flint::testing {
+namespace flint::test {
 
 class VirtualLoop {
  public:
@@ -64,4 +64,4 @@ class VirtualLoop {
   uint64_t next_seq_ = 0;
 };
 
-}  // namespace flint::testing
+}  // namespace flint::test

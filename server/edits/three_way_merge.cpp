@@ -1,8 +1,8 @@
-#include "server/three_way_merge.h"
+#include "server/edits/three_way_merge.h"
 
 #include <vector>
 
-#include "server/stream_diff.h"
+#include "server/edits/stream_diff.h"
 
 namespace flint {
 namespace {

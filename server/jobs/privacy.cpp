@@ -1,4 +1,4 @@
-#include "server/privacy.h"
+#include "server/jobs/privacy.h"
 
 #include <git2.h>
 #include <spdlog/spdlog.h>

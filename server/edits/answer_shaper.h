@@ -29,9 +29,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "server/answer_lines.h"
-#include "server/answer_shape.h"
-#include "server/stream_diff.h"
+#include "server/edits/answer_lines.h"
+#include "server/edits/answer_shape.h"
+#include "server/edits/stream_diff.h"
 
 namespace flint {
 

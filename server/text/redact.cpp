@@ -1,4 +1,4 @@
-#include "server/redact.h"
+#include "server/text/redact.h"
 
 #include <algorithm>
 #include <array>
@@ -136,7 +136,7 @@ std::string mask_patterns(std::string_view text) {
     if (!mask) mask = url_password_at(text, i);
     if (mask) {
       out.append(text, i, mask->begin - i);
-      out += kRedacted;
+      out += Redactor::kMask;
       i = mask->end;
     } else {
       out += text[i++];
@@ -147,20 +147,66 @@ std::string mask_patterns(std::string_view text) {
 
 }  // namespace
 
-std::string redact_secrets(std::string_view text, const std::vector<std::string>& secrets) {
+namespace {
+
+// Where a word ends, for the echoes of a key (a partly masked key is one word).
+bool is_word_delimiter(char c) {
+  static constexpr std::string_view kDelimiters = " \t\r\n\"',;()[]{}<>=:`.";
+  return kDelimiters.find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+Redactor::Redactor(std::vector<std::string> secrets) {
+  for (auto& s : secrets) {
+    if (!s.empty()) secrets_.push_back(std::move(s));
+  }
   // Longest first, so a secret that contains another is masked whole.
-  std::vector<std::string_view> ordered(secrets.begin(), secrets.end());
-  std::sort(ordered.begin(), ordered.end(),
-            [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
-  std::string masked(text);
-  for (std::string_view secret : ordered) {
-    if (secret.empty()) continue;
-    for (size_t at = masked.find(secret); at != std::string::npos;
-         at = masked.find(secret, at + kRedacted.size())) {
-      masked.replace(at, secret.size(), kRedacted);
+  std::sort(secrets_.begin(), secrets_.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  for (const auto& secret : secrets_) {
+    for (size_t i = 0; secret.size() >= kMinShared && i + kMinShared <= secret.size(); ++i) {
+      grams_.insert(secret.substr(i, kMinShared));
     }
   }
+}
+
+std::string Redactor::operator()(std::string_view text) const {
+  std::string masked(text);
+  for (const auto& secret : secrets_) {
+    for (size_t at = masked.find(secret); at != std::string::npos;
+         at = masked.find(secret, at + kMask.size())) {
+      masked.replace(at, secret.size(), kMask);
+    }
+  }
+  if (!grams_.empty()) {
+    // Echoes: a word sharing kMinShared characters in a row with a secret.
+    std::string out;
+    out.reserve(masked.size());
+    std::string gram;
+    for (size_t i = 0; i < masked.size();) {
+      if (is_word_delimiter(masked[i])) {
+        out.push_back(masked[i++]);
+        continue;
+      }
+      size_t end = i;
+      while (end < masked.size() && !is_word_delimiter(masked[end])) ++end;
+      std::string_view word(masked.data() + i, end - i);
+      bool shares = false;
+      for (size_t k = 0; !shares && k + kMinShared <= word.size(); ++k) {
+        gram.assign(word.substr(k, kMinShared));
+        shares = grams_.count(gram) > 0;
+      }
+      out.append(shares ? kMask : word);
+      i = end;
+    }
+    masked = std::move(out);
+  }
   return mask_patterns(masked);
+}
+
+std::string redact_secrets(std::string_view text, const std::vector<std::string>& secrets) {
+  return Redactor(secrets)(text);
 }
 
 }  // namespace flint

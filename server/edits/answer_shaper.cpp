@@ -1,4 +1,4 @@
-#include "server/answer_shaper.h"
+#include "server/edits/answer_shaper.h"
 
 #include <algorithm>
 

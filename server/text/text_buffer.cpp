@@ -1,4 +1,4 @@
-#include "server/text_buffer.h"
+#include "server/text/text_buffer.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -162,17 +162,7 @@ std::string TextBuffer::text() const {
 }
 
 std::string TextBuffer::substr(uint32_t begin, uint32_t end) const {
-  end = std::min(end, size_);
-  begin = std::min(begin, end);
-  std::string out;
-  out.reserve(end - begin);
-  while (begin < end) {
-    std::string_view run = chunk_at(begin);
-    run = run.substr(0, end - begin);
-    out += run;
-    begin += to_u32(run.size());
-  }
-  return out;
+  return parsers::text_between(*this, begin, end);  // the one chunked reader
 }
 
 parsers::TextChange TextBuffer::replace(uint32_t start, uint32_t end, std::string_view text) {

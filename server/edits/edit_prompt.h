@@ -37,7 +37,7 @@ models::ChatRequest build_edit_request(const EditPromptInput& input);
 // the buffer. feed() returns the text to pass on (empty while undecided).
 class EscalationDetector {
  public:
-  enum class State { Undecided, Code, Escalated };
+  enum class State { kUndecided, kCode, kEscalated };
   std::string feed(std::string_view delta);
   // At the end of the stream: whatever was held back (if it was not an escalation).
   std::string flush();
@@ -48,7 +48,7 @@ class EscalationDetector {
   bool reason_complete() const;
 
  private:
-  State state_ = State::Undecided;
+  State state_ = State::kUndecided;
   std::string held_;
 };
 

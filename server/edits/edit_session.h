@@ -37,9 +37,9 @@
 #include <vector>
 
 #include "parsers/text_input.h"
-#include "server/answer_shaper.h"
-#include "server/output_cleaner.h"
-#include "server/stream_diff.h"
+#include "server/edits/answer_shaper.h"
+#include "server/edits/output_cleaner.h"
+#include "server/edits/stream_diff.h"
 
 namespace flint {
 

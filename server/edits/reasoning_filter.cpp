@@ -1,4 +1,4 @@
-#include "server/reasoning_filter.h"
+#include "server/edits/reasoning_filter.h"
 
 #include <array>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "server/answer_lines.h"
+#include "server/edits/answer_lines.h"
 
 #include <algorithm>
 #include <array>

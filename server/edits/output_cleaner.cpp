@@ -1,4 +1,4 @@
-#include "server/output_cleaner.h"
+#include "server/edits/output_cleaner.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,8 +1,9 @@
-#include "server/edit_session.h"
+#include "server/edits/edit_session.h"
 
 #include <algorithm>
 
-#include "server/three_way_merge.h"
+#include "parsers/text_input.h"
+#include "server/edits/three_way_merge.h"
 
 namespace flint {
 namespace {
@@ -729,16 +730,7 @@ uint32_t EditSession::row_of(uint32_t byte) const {
 }
 
 std::string EditSession::read(uint32_t begin, uint32_t end) const {
-  std::string text;
-  text.reserve(end > begin ? end - begin : 0);
-  while (begin < end) {
-    std::string_view chunk = doc_->chunk_at(begin);
-    if (chunk.empty()) break;
-    size_t n = std::min<size_t>(chunk.size(), end - begin);
-    text.append(chunk.substr(0, n));
-    begin += static_cast<uint32_t>(n);
-  }
-  return text;
+  return parsers::text_between(*doc_, begin, end);
 }
 
 }  // namespace flint

@@ -1,4 +1,4 @@
-#include "server/edit_prompt.h"
+#include "server/edits/edit_prompt.h"
 
 namespace flint {
 
@@ -71,8 +71,8 @@ models::ChatRequest build_edit_request(const EditPromptInput& in) {
 }
 
 std::string EscalationDetector::feed(std::string_view delta) {
-  if (state_ == State::Code) return std::string(delta);
-  if (state_ == State::Escalated) {
+  if (state_ == State::kCode) return std::string(delta);
+  if (state_ == State::kEscalated) {
     held_.append(delta);
     return {};
   }
@@ -92,21 +92,21 @@ std::string EscalationDetector::feed(std::string_view delta) {
   }
   size_t n = std::min(view.size(), kEscalationMarker.size());
   if (view.substr(0, n) != kEscalationMarker.substr(0, n)) {
-    state_ = State::Code;
+    state_ = State::kCode;
     return std::exchange(held_, {});
   }
-  if (n == kEscalationMarker.size()) state_ = State::Escalated;
+  if (n == kEscalationMarker.size()) state_ = State::kEscalated;
   return {};
 }
 
 std::string EscalationDetector::flush() {
-  if (state_ == State::Escalated) return {};
-  state_ = State::Code;
+  if (state_ == State::kEscalated) return {};
+  state_ = State::kCode;
   return std::exchange(held_, {});
 }
 
 bool EscalationDetector::reason_complete() const {
-  if (state_ != State::Escalated) return false;
+  if (state_ != State::kEscalated) return false;
   size_t at = held_.find(kEscalationMarker);
   return at != std::string::npos && held_.find('\n', at) != std::string::npos;
 }

@@ -1,4 +1,4 @@
-#include "server/answer_shape.h"
+#include "server/edits/answer_shape.h"
 
 #include <algorithm>
 #include <optional>
@@ -6,7 +6,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "server/answer_lines.h"
+#include "server/edits/answer_lines.h"
 
 namespace flint {
 namespace {

@@ -1,4 +1,4 @@
-#include "server/stream_diff.h"
+#include "server/edits/stream_diff.h"
 
 #include <algorithm>
 #include <cctype>
