@@ -85,7 +85,11 @@ std::variant<PlacedFile, std::string> place(const FindOpenDocument& find_open,
   if (auto open = find_open ? find_open(path) : std::nullopt) {
     // Unchanged since the job read it: the job's text is the document's.
     bool unchanged = edit.base_version && *edit.base_version == open->version;
-    file.current = unchanged ? edit.base_text : std::move(open->text);
+    if (unchanged) {
+      file.current = edit.base_text;
+    } else {
+      file.current = std::move(open->text);
+    }
     file.uri = open->uri;
     file.version = open->version;
   } else {

@@ -167,6 +167,17 @@ h.truthy(vim.tbl_filter(function(n)
   return n.message:find('documented 3 functions', 1, true) ~= nil
 end, h.notifications)[1], 'a finished job is announced with its summary')
 
+-- Jobs are listed in the order flint numbered them, "job-10" after "job-9".
+for _, n in ipairs({ 9, 10, 2 }) do
+  jobs.on_changed(nil, { jobId = 'job-' .. n, title = 'order ' .. n, state = 'queued' }, {})
+end
+local order = vim.tbl_map(function(job)
+  return job.jobId
+end, vim.tbl_filter(function(job)
+  return type(job.jobId) == 'string'
+end, jobs.all()))
+h.eq({ 'job-2', 'job-9', 'job-10' }, order, 'jobs oldest first by their number')
+
 -- :FlintJobs lists the known jobs in a scratch buffer.
 local list = require('flint.commands').jobs()
 local listing = table.concat(vim.api.nvim_buf_get_lines(list, 0, -1, false), '\n')

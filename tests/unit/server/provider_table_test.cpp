@@ -25,7 +25,8 @@ TEST(ProviderTable, EveryNameIsAProviderAndTheSettingsAcceptIt) {
   ASSERT_FALSE(names().empty());
   for (const auto& name : names()) {
     ASSERT_NE(models::find_provider(name), nullptr) << name;
-    auto result = resolve_config({nlohmann::json{{"models", {{"fast", {{"provider", name}}}}}}}, {});
+    auto result =
+        resolve_config({nlohmann::json{{"models", {{"fast", {{"provider", name}}}}}}}, {});
     EXPECT_TRUE(result.errors.empty()) << name << ": " << ::testing::PrintToString(result.errors);
   }
   auto bad = resolve_config({nlohmann::json{{"models", {{"fast", {{"provider", "gpt"}}}}}}}, {});

@@ -150,9 +150,16 @@ end
 ---@param a flint.Job
 ---@param b flint.Job
 ---@return boolean
+-- flint numbers its jobs "job-1", "job-2", ...: by that number ("job-10" after "job-9"), then
+-- by the id's text for ids of another shape.
+local function job_number(id)
+  return tonumber(id) or tonumber(tostring(id):match('(%d+)$'))
+end
+
 local function by_id_order(a, b)
-  if type(a.jobId) == type(b.jobId) then
-    return a.jobId < b.jobId
+  local na, nb = job_number(a.jobId), job_number(b.jobId)
+  if na and nb and na ~= nb then
+    return na < nb
   end
   return tostring(a.jobId) < tostring(b.jobId)
 end
