@@ -65,10 +65,62 @@ void from_json(const json& j, DidSaveTextDocumentParams& p) {
 
 void to_json(json& j, const TextEdit& e) {
   j = json{{"range", e.range}, {"newText", e.newText}};
+  if (e.annotationId) j["annotationId"] = *e.annotationId;
 }
 void from_json(const json& j, TextEdit& e) {
   j.at("range").get_to(e.range);
   j.at("newText").get_to(e.newText);
+}
+
+void to_json(json& j, const WorkspaceEdit& e) {
+  j = json::object();
+  if (!e.versioned) {
+    // The plain form has no versions and no annotations (LSP: changeAnnotations go with
+    // documentChanges).
+    json changes = json::object();
+    for (const auto& doc : e.documents) {
+      json& edits = changes[doc.uri];
+      if (edits.is_null()) edits = json::array();
+      for (auto edit : doc.edits) {
+        edit.annotationId.reset();
+        edits.push_back(edit);
+      }
+    }
+    j["changes"] = std::move(changes);
+    return;
+  }
+  json document_changes = json::array();
+  for (const auto& doc : e.documents) {
+    document_changes.push_back(
+        json{{"textDocument",
+              {{"uri", doc.uri}, {"version", doc.version ? json(*doc.version) : json(nullptr)}}},
+             {"edits", doc.edits}});
+  }
+  j["documentChanges"] = std::move(document_changes);
+  if (!e.changeAnnotations.empty()) {
+    json annotations = json::object();
+    for (const auto& [id, a] : e.changeAnnotations) {
+      json annotation{{"label", a.label}, {"needsConfirmation", a.needsConfirmation}};
+      if (a.description) annotation["description"] = *a.description;
+      annotations[id] = std::move(annotation);
+    }
+    j["changeAnnotations"] = std::move(annotations);
+  }
+}
+
+void to_json(json& j, const ApplyWorkspaceEditParams& p) {
+  j = json{{"edit", p.edit}};
+  if (p.label) j["label"] = *p.label;
+}
+
+ApplyWorkspaceEditResult read_apply_result(const json& answer) {
+  ApplyWorkspaceEditResult result;
+  if (!answer.is_object()) return result;
+  if (auto it = answer.find("applied"); it != answer.end() && it->is_boolean())
+    result.applied = it->get<bool>();
+  if (auto it = answer.find("failureReason"); it != answer.end() && it->is_string())
+    result.failureReason = it->get<std::string>();
+  return result;
 }
 
 }  // namespace flint::protocol

@@ -4,6 +4,7 @@
 // bad input; the binder turns those into -32602 with the offending field.
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -80,11 +81,51 @@ struct DidSaveTextDocumentParams {
 };
 void from_json(const json& j, DidSaveTextDocumentParams& p);
 
+// A TextEdit; with annotationId, an AnnotatedTextEdit.
 struct TextEdit {
   Range range;
   std::string newText;
+  std::optional<std::string> annotationId;
 };
 void to_json(json& j, const TextEdit& e);
 void from_json(const json& j, TextEdit& e);
+
+// ---- Outgoing: workspace/applyEdit ----------------------------------------------------------
+
+// The edits of one document; `version` null: the file as it is on disk (not open).
+struct TextDocumentEdit {
+  std::string uri;
+  std::optional<int64_t> version;
+  std::vector<TextEdit> edits;
+};
+
+struct ChangeAnnotation {
+  std::string label;
+  bool needsConfirmation = false;
+  std::optional<std::string> description;
+};
+
+// Sent in one of two forms: `documentChanges` (versioned, when the client supports it) or
+// `changes` (by URI, without versions). Build it with workspace_edit().
+struct WorkspaceEdit {
+  bool versioned = true;
+  std::vector<TextDocumentEdit> documents;
+  std::map<std::string, ChangeAnnotation> changeAnnotations;  // documentChanges form only
+};
+void to_json(json& j, const WorkspaceEdit& e);
+
+struct ApplyWorkspaceEditParams {
+  std::optional<std::string> label;
+  WorkspaceEdit edit;
+};
+void to_json(json& j, const ApplyWorkspaceEditParams& p);
+
+// The client's answer. Never throws: anything but an object saying `applied: true` is "not
+// applied", with the client's failureReason when it gave one.
+struct ApplyWorkspaceEditResult {
+  bool applied = false;
+  std::string failureReason;
+};
+ApplyWorkspaceEditResult read_apply_result(const json& answer);
 
 }  // namespace flint::protocol

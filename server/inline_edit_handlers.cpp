@@ -9,6 +9,7 @@
 #include "parsers/context.h"
 #include "parsers/scope.h"
 #include "parsers/validation.h"
+#include "protocol/lsp_types.h"
 #include "server/command_types.h"
 #include "server/documents.h"
 #include "server/inline_edits.h"
@@ -545,18 +546,12 @@ void Server::escalate_edit(ActiveEdit& edit, const std::string& reason) {
 void Server::send_session_edit(ActiveEdit& edit, const LineEdit& line_edit) {
   Document* doc = documents_->find(edit.uri);
   if (!doc) return;
-  json edits = json::array();
-  for (const auto& r : line_edit.replacements) {
-    edits.push_back(json{{"range", doc->range_of(r.start_byte, r.end_byte)}, {"newText", r.text}});
-  }
-  json workspace_edit;
-  if (client_.document_changes) {
-    workspace_edit["documentChanges"] =
-        json::array({json{{"textDocument", {{"uri", edit.uri}, {"version", line_edit.version}}},
-                          {"edits", std::move(edits)}}});
-  } else {
-    workspace_edit["changes"] = json{{edit.uri, std::move(edits)}};
-  }
+  protocol::TextDocumentEdit changes{edit.uri, line_edit.version, {}};
+  for (const auto& r : line_edit.replacements)
+    changes.edits.push_back({doc->range_of(r.start_byte, r.end_byte), r.text, std::nullopt});
+  protocol::ApplyWorkspaceEditParams params;
+  params.edit.versioned = client_.document_changes;
+  params.edit.documents.push_back(std::move(changes));
   std::string id = edit.id;
   // An editor that never answers would hold the session (one edit in flight) forever: after
   // edit.applyTimeoutMs the session ends as failed, with the reason, and a late answer is
@@ -568,20 +563,19 @@ void Server::send_session_edit(ActiveEdit& edit, const LineEdit& line_edit) {
   };
   auto timeout = std::chrono::milliseconds(config_.edit.apply_timeout_ms);
   auto watchdog = std::make_shared<Watchdog>(io_, timeout);
-  dispatcher_.call("workspace/applyEdit", json{{"edit", std::move(workspace_edit)}},
-                   [this, id, watchdog](protocol::Expected<json> result) {
-                     if (watchdog->fired) return;
-                     watchdog->timer.cancel();
-                     ActiveEdit* a = find_edit(id);
-                     if (!a || !a->core) return;
-                     bool applied = result.ok() && result.value().is_object() &&
-                                    result.value().value("applied", false);
-                     if (!applied) {
-                       spdlog::debug("edit {}: client refused an edit: {}", id,
-                                     result.ok() ? result.value().dump() : result.error().message);
-                     }
-                     a->core->on_apply_result(applied);
-                   });
+  dispatcher_.call(
+      "workspace/applyEdit", params, [this, id, watchdog](protocol::Expected<json> result) {
+        if (watchdog->fired) return;
+        watchdog->timer.cancel();
+        ActiveEdit* a = find_edit(id);
+        if (!a || !a->core) return;
+        bool applied = result.ok() && protocol::read_apply_result(result.value()).applied;
+        if (!applied) {
+          spdlog::debug("edit {}: client refused an edit: {}", id,
+                        result.ok() ? result.value().dump() : result.error().message);
+        }
+        a->core->on_apply_result(applied);
+      });
   watchdog->timer.async_wait([this, id, watchdog, timeout](const std::error_code& ec) {
     if (ec) return;
     watchdog->fired = true;

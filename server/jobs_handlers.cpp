@@ -7,6 +7,7 @@
 // experimental.flint.jobReview and offer Review / Apply / Discard without taking the keys.
 #include <spdlog/spdlog.h>
 
+#include "protocol/lsp_types.h"
 #include "server/command_types.h"
 #include "server/documents.h"
 #include "server/inline_edits.h"
@@ -142,14 +143,13 @@ class EditDelivery : public std::enable_shared_from_this<EditDelivery> {
  private:
   void on_answer(const protocol::Expected<json>& result, size_t files,
                  const std::map<std::string, int64_t>& versions) {
-    if (result.ok() && result.value().is_object() && result.value().value("applied", false)) {
+    auto answer = result.ok() ? protocol::read_apply_result(result.value())
+                              : protocol::ApplyWorkspaceEditResult{};
+    if (answer.applied) {
       done_(ApplyResult{true, jobs::files_changed(files)});
       return;
     }
-    std::string reason = !result.ok() ? result.error().message
-                         : result.value().is_object()
-                             ? result.value().value("failureReason", std::string())
-                             : std::string();
+    std::string reason = !result.ok() ? result.error().message : answer.failureReason;
     bool moved = false;
     for (const auto& [uri, version] : versions) {
       const Document* doc = store_.find(uri);

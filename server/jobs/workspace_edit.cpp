@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 
+#include "protocol/lsp_types.h"
 #include "server/text/text_buffer.h"
 #include "server/text/text_positions.h"
 
@@ -108,11 +109,6 @@ std::variant<PlacedFile, std::string> place(const FindOpenDocument& find_open,
   return file;
 }
 
-json range_json(const TextBuffer& text, uint32_t begin, uint32_t end,
-                protocol::PositionEncoding encoding) {
-  return range_in(text, begin, end, encoding);
-}
-
 }  // namespace
 
 std::variant<std::vector<PreviewFile>, std::string> preview_edits(
@@ -134,43 +130,31 @@ std::variant<BuiltWorkspaceEdit, std::string> build_workspace_edit(
     const FindOpenDocument& find_open, protocol::PositionEncoding encoding,
     const std::vector<FileEdit>& edits, const WorkspaceEditOptions& options) {
   BuiltWorkspaceEdit built;
-  json document_changes = json::array();
-  json changes = json::object();
-  for (const FileEdit& edit : edits) {
-    if (edit.replacements.empty()) continue;
-    auto placed = place(find_open, edit);
+  protocol::WorkspaceEdit edit;
+  edit.versioned = options.document_changes;
+  std::optional<std::string> annotation;
+  if (!options.annotation_id.empty()) annotation = options.annotation_id;
+  for (const FileEdit& file_edit : edits) {
+    if (file_edit.replacements.empty()) continue;
+    auto placed = place(find_open, file_edit);
     if (auto* error = std::get_if<std::string>(&placed)) return std::move(*error);
     const auto& file = std::get<PlacedFile>(placed);
     TextBuffer text(file.current);
-    json text_edits = json::array();
-    for (const Replacement& r : file.replacements) {
-      json e{{"range", range_json(text, r.begin, r.end, encoding)}, {"newText", r.text}};
-      if (options.document_changes && !options.annotation_id.empty())
-        e["annotationId"] = options.annotation_id;
-      text_edits.push_back(std::move(e));
-    }
-    if (options.document_changes) {
-      document_changes.push_back(json{
-          {"textDocument",
-           {{"uri", file.uri}, {"version", file.version ? json(*file.version) : json(nullptr)}}},
-          {"edits", std::move(text_edits)}});
-    } else {
-      changes[file.uri] = std::move(text_edits);
-    }
+    protocol::TextDocumentEdit changes{file.uri, file.version, {}};
+    for (const Replacement& r : file.replacements)
+      changes.edits.push_back({range_in(text, r.begin, r.end, encoding), r.text, annotation});
+    edit.documents.push_back(std::move(changes));
     if (file.version) built.versions[file.uri] = *file.version;
     ++built.files;
   }
-  if (options.document_changes) {
-    built.edit["documentChanges"] = std::move(document_changes);
-    if (!options.annotation_id.empty()) {
-      json annotation{{"label", options.label}, {"needsConfirmation", true}};
-      if (!options.annotation_description.empty())
-        annotation["description"] = options.annotation_description;
-      built.edit["changeAnnotations"] = json{{options.annotation_id, std::move(annotation)}};
-    }
-  } else {
-    built.edit["changes"] = std::move(changes);
+  if (annotation) {
+    edit.changeAnnotations[*annotation] = protocol::ChangeAnnotation{
+        options.label, true,
+        options.annotation_description.empty()
+            ? std::nullopt
+            : std::optional<std::string>(options.annotation_description)};
   }
+  built.edit = edit;
   return built;
 }
 
