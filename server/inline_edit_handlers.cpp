@@ -144,20 +144,21 @@ void Server::notify_edit(const ActiveEdit& edit, std::string_view state,
   dispatcher_.notify("flint/editSession", edit_state_json(edit, state, reason));
 }
 
-void Server::progress(const ActiveEdit& edit, json value) {
-  if (edit.work_done_token.is_null()) return;
-  dispatcher_.notify("$/progress",
-                     json{{"token", edit.work_done_token}, {"value", std::move(value)}});
+namespace {
+
+bool progress_live(const ActiveEdit& edit) {
+  return edit.progress && edit.progress->state() == protocol::ProgressChannel::State::kLive;
 }
+
+}  // namespace
 
 void Server::reply_edit(ActiveEdit& edit, std::string_view state, const std::string& reason) {
   edit.finished = true;
-  if (edit.progress_open) {
+  if (progress_live(edit)) {
     // A client without flint's plugin learns why from here.
     std::string message(state);
     if (state == "failed" && !reason.empty()) message += ": " + reason;
-    progress(edit, json{{"kind", "end"}, {"message", message}});
-    edit.progress_open = false;
+    edit.progress->end(message, state == "failed");
   }
   if (!edit.reply) return;
   json result = edit_state_json(edit, state, reason);
@@ -332,7 +333,6 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
   edit->id = std::to_string(next_edit_id_++);
   edit->uri = doc->uri;
   edit->reply = reply;  // still used below (its cancellation token)
-  edit->work_done_token = context.work_done_token;
   edit->prompt.path = doc->uri;
   edit->prompt.language = doc->language_id;
   edit->prompt.first_line = static_cast<int>(scope.first_line) + 1;
@@ -382,11 +382,13 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
                scope.is_local ? "local" : "not local: " + scope.reason);
 
   if (!context.work_done_token.is_null()) {
-    progress(e, json{{"kind", "begin"},
-                     {"title", "flint: editing"},
-                     {"cancellable", true},
-                     {"message", instruction}});
-    e.progress_open = true;
+    protocol::ProgressTransport transport;
+    transport.progress = [this](const json& token, json value) {
+      dispatcher_.notify("$/progress", json{{"token", token}, {"value", std::move(value)}});
+    };
+    e.progress = std::make_unique<protocol::ProgressChannel>(
+        true, context.work_done_token, std::move(transport), /*client_token=*/true);
+    e.progress->begin("flint: editing", instruction, std::nullopt);
   }
   reply.token().on_cancel([this, id] {
     if (ActiveEdit* a = find_edit(id);
@@ -505,7 +507,7 @@ void Server::on_edit_reasoning(ActiveEdit& edit) {
 }
 
 void Server::report_edit_progress(ActiveEdit& edit) {
-  if (!edit.progress_open) return;
+  if (!progress_live(edit)) return;
   auto now = std::chrono::steady_clock::now();
   if (now - edit.last_progress <= std::chrono::milliseconds(100)) return;
   edit.last_progress = now;
@@ -516,14 +518,14 @@ void Server::report_edit_progress(ActiveEdit& edit) {
   } else {
     message = std::to_string(s.tokens) + (s.tokens == 1 ? " token" : " tokens");
   }
-  json report{{"kind", "report"}, {"message", message}};
   // An estimate: how far the answer has come through the region's length (a rewrite is
   // about as long as what it replaces); 99 at most until the stream ends.
+  std::optional<int> percentage;
   if (size_t original = edit.core->original_text().size(); original > 0 && s.first_code) {
     size_t written = edit.core->model_output().size();
-    report["percentage"] = std::min<size_t>(99, written * 100 / original);
+    percentage = static_cast<int>(std::min<size_t>(99, written * 100 / original));
   }
-  progress(edit, std::move(report));
+  edit.progress->report(message, percentage);
 }
 
 void Server::escalate_edit(ActiveEdit& edit, const std::string& reason) {

@@ -16,6 +16,7 @@
 
 #include "parsers/syntax_tree.h"
 #include "protocol/dispatcher.h"
+#include "protocol/progress_channel.h"
 #include "server/edits/edit_prompt.h"
 #include "server/edits/edit_session.h"
 #include "server/edits/reasoning_filter.h"
@@ -40,8 +41,8 @@ struct ActiveEdit {
 
   // The flint.inlineEdit request: answered when streaming ends.
   std::optional<protocol::Reply<nlohmann::json>> reply;
-  nlohmann::json work_done_token;  // null: no $/progress
-  bool progress_open = false;
+  // $/progress with the request's workDoneToken (null when the client gave none).
+  std::unique_ptr<protocol::ProgressChannel> progress;
   std::chrono::steady_clock::time_point last_progress{};
 
   // Prompt pieces kept for steering.

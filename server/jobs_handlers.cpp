@@ -8,13 +8,13 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/lsp_types.h"
+#include "protocol/progress_channel.h"
 #include "server/command_types.h"
 #include "server/documents.h"
 #include "server/inline_edits.h"
 #include "server/jobs/builtin_agent.h"
 #include "server/jobs/command_runner.h"
 #include "server/jobs/job_manager.h"
-#include "server/jobs/progress_channel.h"
 #include "server/jobs/workspace.h"
 #include "server/jobs/workspace_edit.h"
 #include "server/models/model_client.h"
@@ -67,7 +67,7 @@ jobs::FindOpenDocument finder(DocumentStore& store) {
 class LspJobObserver final : public JobObserver {
  public:
   LspJobObserver(protocol::Dispatcher& dispatcher, bool supported, const JobInfo& info,
-                 jobs::ProgressTransport transport)
+                 protocol::ProgressTransport transport)
       : dispatcher_(dispatcher), channel_(supported, token_of(info.id), std::move(transport)) {}
 
   void queued(const JobInfo& info) override { changed(info); }
@@ -98,7 +98,7 @@ class LspJobObserver final : public JobObserver {
   void changed(const JobInfo& info) { dispatcher_.notify("flint/jobChanged", job_json(info)); }
 
   protocol::Dispatcher& dispatcher_;
-  jobs::ProgressChannel channel_;
+  protocol::ProgressChannel channel_;
 };
 
 // Lands a job's edits: one workspace/applyEdit; when the editor refuses it because a document
@@ -386,7 +386,7 @@ Submitted submit_job(const JobContext& ctx, JobRequest request) {
 void Server::bind_jobs() {
   JobHooks hooks;
   hooks.observe = [this](const JobInfo& info) -> std::unique_ptr<JobObserver> {
-    jobs::ProgressTransport transport;
+    protocol::ProgressTransport transport;
     transport.create = [this](const json& token, const std::function<void(bool)>& answered) {
       dispatcher_.call(
           "window/workDoneProgress/create", json{{"token", token}},

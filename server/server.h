@@ -142,7 +142,6 @@ class Server {
   nlohmann::json edit_state_json(const ActiveEdit& edit, std::string_view state,
                                  const std::string& reason) const;
   void notify_edit(const ActiveEdit& edit, std::string_view state, const std::string& reason);
-  void progress(const ActiveEdit& edit, nlohmann::json value);
   void reply_edit(ActiveEdit& edit, std::string_view state, const std::string& reason);
   void prune_edits();
 

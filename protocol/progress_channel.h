@@ -1,10 +1,11 @@
 #pragma once
-// One job's work-done progress, as a small state machine (clangd's habit): the token is
-// created with window/workDoneProgress/create and nothing is sent with it before the client
-// answered; reports made meanwhile are buffered (the latest wins) and an end that comes first
-// is sent after the begin. Exactly one begin and one end go out per channel. Without client
-// support, or when the client refuses the token, the start and the end are shown as
-// window/showMessage instead.
+// One piece of work's progress ($/progress), as a small state machine (clangd's habit), for
+// agent jobs and inline edits alike. A server token is created with
+// window/workDoneProgress/create and nothing is sent with it before the client answered;
+// reports made meanwhile are buffered (the latest wins) and an end that comes first is sent
+// after the begin. A client's own token (the workDoneToken of a request) is used at once.
+// Exactly one begin and one end go out per channel. Without client support, or when the client
+// refuses the token, the start and the end are shown as window/showMessage instead.
 //
 // Plain C++ with callbacks; thread contract: all calls on one thread (the server's).
 
@@ -14,7 +15,7 @@
 #include <optional>
 #include <string>
 
-namespace flint::jobs {
+namespace flint::protocol {
 
 struct ProgressTransport {
   // Sends window/workDoneProgress/create; `answered(ok)` once the client answered.
@@ -29,7 +30,9 @@ class ProgressChannel {
  public:
   enum class State { kIdle, kCreating, kLive, kFallback, kEnded };
 
-  ProgressChannel(bool supported, nlohmann::json token, ProgressTransport transport);
+  // `client_token`: the token came with the client's request (no create, no fallback).
+  ProgressChannel(bool supported, nlohmann::json token, ProgressTransport transport,
+                  bool client_token = false);
   ProgressChannel(const ProgressChannel&) = delete;
   ProgressChannel& operator=(const ProgressChannel&) = delete;
 
@@ -47,6 +50,7 @@ class ProgressChannel {
   void send_begin();
 
   bool supported_;
+  bool client_token_;
   nlohmann::json token_;
   ProgressTransport transport_;
   State state_ = State::kIdle;
@@ -61,4 +65,4 @@ class ProgressChannel {
   std::shared_ptr<ProgressChannel*> self_ = std::make_shared<ProgressChannel*>(this);
 };
 
-}  // namespace flint::jobs
+}  // namespace flint::protocol

@@ -1,10 +1,10 @@
 // The progress state machine: nothing is sent with a token before the client created it, one
 // begin and one end per channel, and showMessage when progress is not available.
-#include "server/jobs/progress_channel.h"
+#include "protocol/progress_channel.h"
 
 #include <gtest/gtest.h>
 
-namespace flint::jobs {
+namespace flint::protocol {
 namespace {
 
 using nlohmann::json;
@@ -105,6 +105,20 @@ TEST(ProgressChannel, EndedBeforeBeginSendsNothing) {
   EXPECT_TRUE(wire.messages.empty());
 }
 
+TEST(ProgressChannel, AClientsTokenIsUsedAtOnceAndNeverFallsBack) {
+  Wire wire;
+  ProgressChannel channel(false, "flint/job-1", wire.transport(), /*client_token=*/true);
+  channel.begin("flint: editing", "add types", std::nullopt);
+  channel.report("12 tokens", 40);
+  channel.end("done", false);
+  channel.report("late", 50);
+  EXPECT_TRUE(wire.created.empty());
+  EXPECT_EQ(wire.kinds, (std::vector<std::string>{"begin", "report", "end"}));
+  EXPECT_EQ(wire.values[1]["percentage"], 40);
+  EXPECT_EQ(wire.values[2]["message"], "done");
+  EXPECT_TRUE(wire.messages.empty());
+}
+
 TEST(ProgressChannel, AnAnswerAfterTheChannelIsGoneIsIgnored) {
   Wire wire;
   {
@@ -116,4 +130,4 @@ TEST(ProgressChannel, AnAnswerAfterTheChannelIsGoneIsIgnored) {
 }
 
 }  // namespace
-}  // namespace flint::jobs
+}  // namespace flint::protocol

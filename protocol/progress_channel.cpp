@@ -1,6 +1,6 @@
-#include "server/jobs/progress_channel.h"
+#include "protocol/progress_channel.h"
 
-namespace flint::jobs {
+namespace flint::protocol {
 
 using nlohmann::json;
 
@@ -9,8 +9,12 @@ constexpr int kError = 1;
 constexpr int kInfo = 3;
 }  // namespace
 
-ProgressChannel::ProgressChannel(bool supported, json token, ProgressTransport transport)
-    : supported_(supported), token_(std::move(token)), transport_(std::move(transport)) {}
+ProgressChannel::ProgressChannel(bool supported, json token, ProgressTransport transport,
+                                 bool client_token)
+    : supported_(supported || client_token),
+      client_token_(client_token),
+      token_(std::move(token)),
+      transport_(std::move(transport)) {}
 
 void ProgressChannel::begin(const std::string& title, std::optional<std::string> message,
                             std::optional<int> percentage) {
@@ -21,6 +25,11 @@ void ProgressChannel::begin(const std::string& title, std::optional<std::string>
   if (!supported_) {
     state_ = State::kFallback;
     transport_.show_message(kInfo, "flint: started " + title_);
+    return;
+  }
+  if (client_token_) {
+    state_ = State::kLive;
+    send_begin();
     return;
   }
   state_ = State::kCreating;
@@ -106,4 +115,4 @@ void ProgressChannel::end(const std::string& summary, bool failed) {
   }
 }
 
-}  // namespace flint::jobs
+}  // namespace flint::protocol
