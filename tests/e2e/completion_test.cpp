@@ -5,8 +5,7 @@
 
 #include <thread>
 
-#include "tests/fake_endpoint/fake_endpoint.h"
-#include "tests/support/editor_client.h"
+#include "tests/e2e/harness.h"
 
 namespace flint {
 namespace {
@@ -38,16 +37,14 @@ json reply(const std::string& text, double tps = 0, int chunk = 0) {
   return r;
 }
 
-struct Harness {
+struct Harness : e2e::ModelHarness {
   explicit Harness(json script, std::string provider = "openai-completions",
                    EditorOptions options = {})
-      : endpoint(std::move(script)) {
-    endpoint.start();
-    options.env.push_back("FLINT_BASE_URL=" + endpoint.url("/v1"));
-    options.env.push_back("FLINT_MODEL=fake-coder");
-    options.env.push_back("FLINT_PROVIDER=" + provider);
-    options.env.push_back("FLINT_API_KEY=sk-test-completion-secret");
-    editor = std::make_unique<EditorClient>(std::move(options));
+      : ModelHarness(std::move(script),
+                     {.provider = std::move(provider),
+                      .model = "fake-coder",
+                      .api_key = "sk-test-completion-secret"},
+                     std::move(options)) {
     editor->open(kUri, "python", kPython);
   }
 
@@ -81,9 +78,6 @@ struct Harness {
     }
     return false;
   }
-
-  fake::FakeEndpoint endpoint;
-  std::unique_ptr<EditorClient> editor;
 };
 
 std::string insert_text(const json& response) {

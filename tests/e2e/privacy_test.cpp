@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "tests/unit/e2e/jobs_harness.h"
+#include "tests/e2e/jobs_harness.h"
 
 namespace flint::jobs_e2e {
 namespace {

@@ -5,8 +5,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "tests/fake_endpoint/fake_endpoint.h"
-#include "tests/support/editor_client.h"
+#include "tests/e2e/harness.h"
 
 namespace flint {
 namespace {
@@ -33,31 +32,13 @@ const std::string kPython =
     "\n"
     "print(area(2))\n";
 
-json edit_args(const std::string& uri, json r, const std::string& instruction) {
-  return json{
-      {"textDocument", {{"uri", uri}}}, {"range", std::move(r)}, {"instruction", instruction}};
-}
+using e2e::edit_args;
+using e2e::reply_text;
 
-struct Harness {
-  explicit Harness(json script, EditorOptions options = {}) : endpoint(std::move(script)) {
-    endpoint.start();
-    options.env.push_back("FLINT_BASE_URL=" + endpoint.url("/v1"));
-    options.env.push_back("FLINT_MODEL=fake-fast");
-    options.env.push_back("FLINT_PROVIDER=openai-chat");
-    options.env.push_back("FLINT_API_KEY=sk-test-e2e-secret");
-    editor = std::make_unique<EditorClient>(std::move(options));
-  }
-  fake::FakeEndpoint endpoint;
-  std::unique_ptr<EditorClient> editor;
+struct Harness : e2e::ModelHarness {
+  explicit Harness(json script, EditorOptions options = {})
+      : ModelHarness(std::move(script), {}, std::move(options)) {}
 };
-
-json reply_text(const std::string& match, const std::string& text, double tps = 0,
-                int first_ms = 0) {
-  json reply{{"text", text}};
-  if (tps > 0) reply["tokensPerSecond"] = tps;
-  if (first_ms > 0) reply["firstTokenMs"] = first_ms;
-  return json{{"match", match}, {"reply", reply}};
-}
 
 TEST(InlineEdit, RewritesTheFunctionAtTheCursor) {
   const std::string new_perimeter =

@@ -1,6 +1,6 @@
 // End-to-end agent jobs with the command backend: the task on stdin, progress from stdout,
 // cancel killing the process group, stderr on failure, and results over the user's typing.
-#include "tests/unit/e2e/jobs_harness.h"
+#include "tests/e2e/jobs_harness.h"
 #include "tests/unit/jobs/process_gone.h"
 
 namespace flint::jobs_e2e {

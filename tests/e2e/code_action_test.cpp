@@ -2,8 +2,7 @@
 // endpoint (openai-chat) behind the flint.inlineEdit commands the actions carry.
 #include <gtest/gtest.h>
 
-#include "tests/fake_endpoint/fake_endpoint.h"
-#include "tests/support/editor_client.h"
+#include "tests/e2e/harness.h"
 
 namespace flint {
 namespace {
@@ -34,14 +33,9 @@ json diagnostic(json r, const std::string& message) {
       {"range", std::move(r)}, {"severity", 1}, {"source", "pyright"}, {"message", message}};
 }
 
-struct Harness {
+struct Harness : e2e::ModelHarness {
   explicit Harness(json script = json::object(), EditorOptions options = {})
-      : endpoint(std::move(script)) {
-    endpoint.start();
-    options.env.push_back("FLINT_BASE_URL=" + endpoint.url("/v1"));
-    options.env.push_back("FLINT_MODEL=fake-fast");
-    options.env.push_back("FLINT_PROVIDER=openai-chat");
-    editor = std::make_unique<EditorClient>(std::move(options));
+      : ModelHarness(std::move(script), {.api_key = ""}, std::move(options)) {
     editor->open(kUri, "python", kPython);
   }
   json actions(json r, json diagnostics = json::array(), json only = nullptr,
@@ -52,8 +46,6 @@ struct Harness {
                                                            {"range", std::move(r)},
                                                            {"context", std::move(context)}});
   }
-  fake::FakeEndpoint endpoint;
-  std::unique_ptr<EditorClient> editor;
 };
 
 const json* find_action(const json& actions, const std::string& title) {

@@ -1,6 +1,6 @@
 // End-to-end agent jobs with the builtin backend: the tool loop against the loopback model,
 // the workspace confinement, failures and bounds, and the reviewed edit across files.
-#include "tests/unit/e2e/jobs_harness.h"
+#include "tests/e2e/jobs_harness.h"
 
 namespace flint::jobs_e2e {
 namespace {

@@ -1,6 +1,6 @@
 // End-to-end agent jobs next to everything else: jobs and an inline edit at once, the
 // concurrency bound, clients without work-done progress, and inline edits handed over to jobs.
-#include "tests/unit/e2e/jobs_harness.h"
+#include "tests/e2e/jobs_harness.h"
 
 namespace flint::jobs_e2e {
 namespace {
