@@ -613,6 +613,9 @@ bool Server::supersede(ActiveEdit& older, const InlineEditArgs& args, const Comm
   stop_edit_stream(older);
   older.core->cancel("replaced by a newer edit over the same lines");
   if (older.core->reject()) return false;  // cannot roll back: the newer starts over it now
+  // Nothing of it was in the buffer (the model had not answered yet): the original is there
+  // already, and the newer edit starts at once.
+  if (older.core->state() == SessionState::kRejected) return false;
   // The request's lines as they will be once the older region holds its original again: lines
   // inside it become its bounds.
   InlineEditArgs mapped = args;

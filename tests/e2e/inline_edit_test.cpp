@@ -263,6 +263,27 @@ TEST(InlineEdit, ANewerEditOverAStreamingOneRollsItBackThenStarts) {
   EXPECT_EQ(requests[1].body.find("The area of a circle"), std::string::npos);
 }
 
+TEST(InlineEdit, ANewerEditBeforeTheOlderWroteAnythingStartsAtOnce) {
+  const std::string new_area = "def area(r):\n    return math.pi * r ** 2\n";
+  Harness h(json{{"rules", json::array({reply_text("document it", "never used\n", 50, 2000),
+                                        reply_text("square it", new_area, 2000)})}});
+  h.editor->open(kUri, "python", kPython);
+  int64_t first = h.editor->execute_async("flint.inlineEdit",
+                                          edit_args(kUri, lsp_range(4, 4, 4, 4), "document it"));
+  h.editor->serve_for(std::chrono::milliseconds(100));  // the older one awaits its first token
+  ASSERT_EQ(h.editor->text(kUri), kPython);
+  json second =
+      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 4, 4, 4), "square it"));
+  ASSERT_TRUE(second.contains("result")) << second.dump() << h.editor->server_stderr();
+  EXPECT_EQ(second["result"]["state"], "done") << second.dump();
+  auto older = h.editor->wait_response(first);
+  ASSERT_TRUE(older);
+  EXPECT_EQ((*older)["result"]["state"], "cancelled") << older->dump();
+  std::string expected = kPython;
+  expected.replace(expected.find("def area"), 40, new_area);
+  EXPECT_EQ(h.editor->text(kUri), expected);
+}
+
 TEST(InlineEdit, ProgressReportsAPercentageThatGrowsAndEndsTheProgress) {
   std::string body;
   for (int i = 0; i < 30; ++i)
