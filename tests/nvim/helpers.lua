@@ -374,6 +374,26 @@ function M.guard(fn)
   end
 end
 
+--- In the main loop: runs `fn` after `ms`, a failed assertion ending the test.
+function M.after(ms, fn)
+  vim.defer_fn(M.guard(fn), ms)
+end
+
+--- In the main loop: runs `fn` once `predicate()` holds (checked every 20 ms); fails the test
+--- after M.timeout_ms.
+function M.when(predicate, fn, deadline)
+  deadline = deadline or (vim.loop.now() + M.timeout_ms)
+  M.after(20, function()
+    if predicate() then
+      return fn()
+    end
+    if vim.loop.now() > deadline then
+      error('timed out in the main loop')
+    end
+    M.when(predicate, fn, deadline)
+  end)
+end
+
 --- Runs the test script `path` and exits Neovim with its outcome.
 function M.run(path)
   local name = vim.fn.fnamemodify(path or '?', ':t:r')

@@ -130,59 +130,10 @@ local function line(row)
   return vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1]
 end
 
-------------------------------------------------------------------------------------------
--- Driving Neovim's main loop: the test body is a coroutine that yields while Neovim reads
--- the keys it typed and runs timers, autocommands and LSP callbacks.
-
-local body
-local function resume(...)
-  local ok, err = coroutine.resume(body, ...)
-  if not ok then
-    h.finish(false, debug.traceback(body, err))
-  elseif coroutine.status(body) == 'dead' then
-    h.finish(true)
-  end
-end
-
-local function wait_until(what, predicate, timeout_ms)
-  local deadline = vim.loop.now() + (timeout_ms or h.timeout_ms)
-  local function check()
-    local ok, value = pcall(predicate)
-    if ok and value then
-      return resume(true)
-    elseif vim.loop.now() > deadline then
-      return resume(false)
-    end
-    vim.defer_fn(check, 10)
-  end
-  vim.defer_fn(check, 10)
-  if not coroutine.yield() then
-    error('timed out waiting for ' .. what, 2)
-  end
-end
-
-local function pause(ms)
-  vim.defer_fn(function()
-    resume(true)
-  end, ms)
-  coroutine.yield()
-end
-
---- Types `keys` one key at a time, `gap_ms` apart, each read by the main loop.
-local function type_keys(keys, gap_ms)
-  for _, key in ipairs(keys) do
-    vim.api.nvim_input(key)
-    pause(gap_ms or 20)
-  end
-end
-
-local function chars(text)
-  local list = {}
-  for char in text:gmatch('.') do
-    table.insert(list, char)
-  end
-  return list
-end
+-- Driven in Neovim's main loop (tests/nvim/main_loop.lua): keys typed one at a time, read by
+-- the main loop as a person's.
+local loop = require('main_loop')
+local wait_until, pause, type_keys, chars = loop.wait_until, loop.pause, loop.type_keys, loop.chars
 
 local function test()
   -- 1. Type "math.pi" fast at the end of "    return ": one model call for the pause.
@@ -390,9 +341,7 @@ local function test()
   type_keys({ '<Esc>' })
 end
 
-body = coroutine.create(function()
+loop.run(function()
   test()
   h.log(string.format('  %d inlineCompletion requests, %d model calls', sent, completion_calls()))
 end)
-resume()
-h.continue_in_main_loop()

@@ -22,22 +22,7 @@ local flint = require('flint')
 vim.api.nvim_win_set_cursor(0, { 2, 4 })
 local first_seq = vim.fn.undotree().seq_last
 
-local function after(ms, fn)
-  vim.defer_fn(h.guard(fn), ms)
-end
-
-local function when(predicate, fn, deadline)
-  deadline = deadline or (vim.loop.now() + h.timeout_ms)
-  after(20, function()
-    if predicate() then
-      return fn()
-    end
-    if vim.loop.now() > deadline then
-      error('timed out in the main loop')
-    end
-    when(predicate, fn, deadline)
-  end)
-end
+local after, when = h.after, h.when
 
 flint.edit({ instruction = 'use pi', on_result = h.guard(function(err, result)
   h.eq(nil, err, 'no error')

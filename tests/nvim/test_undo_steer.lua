@@ -25,22 +25,7 @@ sessions.before_apply = sessions._undo_sync_original or sessions.before_apply
 local bufnr = h.open(root .. '/double.py')
 local flint = require('flint')
 
-local function after(ms, fn)
-  vim.defer_fn(h.guard(fn), ms)
-end
-
-local function when(predicate, fn, deadline)
-  deadline = deadline or (vim.loop.now() + h.timeout_ms)
-  after(20, function()
-    if predicate() then
-      return fn()
-    end
-    if vim.loop.now() > deadline then
-      error('timed out in the main loop')
-    end
-    when(predicate, fn, deadline)
-  end)
-end
+local after, when = h.after, h.when
 
 local function latest()
   local list = flint.sessions()
