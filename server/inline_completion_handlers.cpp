@@ -111,19 +111,8 @@ void Server::bind_inline_completion() {
                             std::move(callbacks));
     return [stream] { stream->cancel(); };
   };
-  hooks.start_timer = [this](std::chrono::milliseconds delay,
-                             std::function<void()> fire) -> CompletionEngine::Cancel {
-    auto timer = std::make_shared<asio::steady_timer>(io_, delay);
-    // A timer that already expired cannot be cancelled: its handler is queued. The flag keeps
-    // it from firing after cancel() all the same.
-    auto cancelled = std::make_shared<bool>(false);
-    timer->async_wait([timer, cancelled, fire = std::move(fire)](const std::error_code& ec) {
-      if (!ec && !*cancelled) fire();
-    });
-    return [timer, cancelled] {
-      *cancelled = true;
-      timer->cancel();
-    };
+  hooks.start_timer = [this](std::chrono::milliseconds delay, std::function<void()> fire) {
+    return start_timer(delay, std::move(fire));
   };
   hooks.report_error = [this](const std::string& message) {
     spdlog::warn("inline completion: {}", message);

@@ -11,7 +11,7 @@
 #include "protocol/progress_channel.h"
 #include "server/command_types.h"
 #include "server/documents.h"
-#include "server/inline_edits.h"
+#include "server/edits/edit_engine.h"
 #include "server/jobs/builtin_agent.h"
 #include "server/jobs/command_runner.h"
 #include "server/jobs/job_manager.h"
@@ -542,28 +542,20 @@ void Server::bind_jobs() {
   });
 }
 
-std::optional<std::string> Server::start_escalated_job(const ActiveEdit& edit,
-                                                       const std::string& reason) {
+std::optional<std::string> Server::start_escalated_job(const EditEscalation& escalation) {
   JobRequest request;
-  request.title = JobManager::title_of(edit.prompt.instruction);
-  JobTarget target{edit.uri, std::nullopt, std::nullopt};
-  std::string where = edit.uri;
-  if (const Document* doc = documents_->find(edit.uri); doc && edit.core) {
-    SessionRegion region = edit.core->region();
-    uint32_t first = region.first_line;
-    uint32_t last = first + std::max<uint32_t>(region.line_count, 1) - 1;
-    target.first_line = first;
-    target.last_line = last;
-    where += " lines " + std::to_string(first + 1) + "-" + std::to_string(last + 1);
-  }
+  request.title = JobManager::title_of(escalation.instruction);
+  JobTarget target{escalation.uri, escalation.first_line, escalation.last_line};
+  std::string where = escalation.uri + " lines " + std::to_string(escalation.first_line + 1) + "-" +
+                      std::to_string(escalation.last_line + 1);
   request.target = std::move(target);
-  request.instruction = edit.prompt.instruction + "\n\n(Handed over from an inline edit of " +
-                        where + ", which could not stay local: " + reason + ".)";
+  request.instruction = escalation.instruction + "\n\n(Handed over from an inline edit of " +
+                        where + ", which could not stay local: " + escalation.reason + ".)";
   Submitted submitted = submit_job(JobContext{config_, *models_, *documents_, workspace_roots_, io_,
                                               *jobs_, client_.flint_job_review, privacy()},
                                    std::move(request));
   if (!submitted.error.empty()) {
-    spdlog::info("edit {}: no agent job: {}", edit.id, submitted.error);
+    spdlog::info("edit {}: no agent job: {}", escalation.id, submitted.error);
     return std::nullopt;
   }
   return submitted.job_id;

@@ -2,10 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <asio/steady_timer.hpp>
+
 #include "parsers/language_registry.h"
 #include "server/completion/engine.h"
 #include "server/documents.h"
-#include "server/inline_edits.h"
+#include "server/edits/edit_engine.h"
 #include "server/jobs/job_manager.h"
 #include "server/models/model_client.h"
 #include "server/syntax_trees.h"
@@ -44,8 +46,7 @@ Server::Server(asio::io_context& io, ServerOptions options, Sender send)
 
 Server::~Server() {
   // Streams call back into sessions: stop them before anything else goes.
-  for (auto& [id, edit] : edits_) stop_edit_stream(*edit);
-  edits_.clear();
+  edits_.reset();
   completion_.reset();
   jobs_.reset();
   models_.reset();
@@ -124,13 +125,28 @@ void Server::on_document_changed(Document& document) {
   trees_->reparse(document);
   std::vector<parsers::TextChange> changes = std::move(changes_in_flight_);
   changes_in_flight_.clear();
-  on_sessions_document_changed(document, changes);
+  edits_->document_changed(document.uri, document.text, document.version, changes);
 }
 
 void Server::on_document_closing(const std::string& uri) {
-  on_sessions_document_closing(uri);
+  edits_->document_closing(uri);
   if (completion_) completion_->close_document(uri);
   trees_->close(uri);
+}
+
+std::function<void()> Server::start_timer(std::chrono::milliseconds delay,
+                                          std::function<void()> fire) {
+  auto timer = std::make_shared<asio::steady_timer>(io_, delay);
+  // A timer that already expired cannot be cancelled: its handler is queued. The flag keeps
+  // it from firing after cancel() all the same.
+  auto cancelled = std::make_shared<bool>(false);
+  timer->async_wait([timer, cancelled, fire = std::move(fire)](const std::error_code& ec) {
+    if (!ec && !*cancelled) fire();
+  });
+  return [timer, cancelled] {
+    *cancelled = true;
+    timer->cancel();
+  };
 }
 
 void Server::show_message(int type, const std::string& message) {

@@ -6,6 +6,7 @@
 // Thread contract: every member runs on the io_context thread given to the constructor.
 
 #include <asio/io_context.hpp>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -27,11 +28,13 @@ namespace flint {
 class DocumentStore;
 struct Document;
 class SyntaxTrees;
-struct ActiveEdit;
+class EditEngine;
+struct EditEngineOptions;
+struct EditEscalation;
+struct EditReport;
+struct EditTarget;
 struct InlineEditArgs;
 struct SessionTarget;
-enum class SessionState;
-struct LineEdit;
 class CompletionEngine;
 class JobManager;
 namespace models {
@@ -107,49 +110,20 @@ class Server {
   }
   std::vector<std::string> command_names() const;
 
-  // Inline edits (inline_edit_handlers.cpp).
+  // Inline edits (inline_edit_handlers.cpp): the glue around EditEngine.
   void bind_inline_edits();
+  void make_edit_engine();
+  EditEngineOptions edit_engine_options() const;
   void start_inline_edit(const InlineEditArgs& args, const CommandContext& context,
                          const protocol::Reply<nlohmann::json>& reply);
-  void start_edit_stream(ActiveEdit& edit);
-  // Answer text (reasoning removed) to the escalation check and the session; false when the
-  // edit was escalated (the stream is over for it).
-  bool feed_edit_text(ActiveEdit& edit, std::string_view text);
-  void on_edit_reasoning(ActiveEdit& edit);
-  // The one way a session's model stream is stopped: nothing more from it is heard, and it is
-  // cancelled at once or, from inside its own callback, `posted` to the event loop.
-  void stop_edit_stream(ActiveEdit& edit, bool posted = false);
-  void report_edit_progress(ActiveEdit& edit);
-  void send_session_edit(ActiveEdit& edit, const LineEdit& line_edit);
-  void on_edit_state(ActiveEdit& edit, SessionState state, const std::string& reason);
-  // The edit still streaming in `uri` whose region meets lines [first_line, last_line], or null.
-  ActiveEdit* streaming_edit_over(const std::string& uri, uint32_t first_line, uint32_t last_line);
-  // Stops `older` and rolls it back; the newer edit (`args`) starts once the original is back.
-  // False when it cannot be rolled back (the newer starts at once).
-  bool supersede(ActiveEdit& older, const InlineEditArgs& args, const CommandContext& context,
-                 const protocol::Reply<nlohmann::json>& reply);
-  void escalate_edit(ActiveEdit& edit, const std::string& reason);
-  void validate_edit(ActiveEdit& edit);
-  void clear_edit_diagnostics(ActiveEdit& edit);
-  ActiveEdit* find_edit(const std::optional<std::string>& id);
-  // For flint.steer/accept/reject/cancel: the session (the latest without an id) with its
-  // model stream stopped, or nullptr after answering -32602.
-  // The session a command targets (see SessionTarget).
-  ActiveEdit* find_target_edit(const SessionTarget& target);
-  ActiveEdit* take_over_edit(const SessionTarget& target,
-                             const protocol::Reply<nlohmann::json>& reply);
-  nlohmann::json edit_region_json(const ActiveEdit& edit) const;
-  nlohmann::json edit_state_json(const ActiveEdit& edit, std::string_view state,
-                                 const std::string& reason) const;
-  void notify_edit(const ActiveEdit& edit, std::string_view state, const std::string& reason);
-  void reply_edit(ActiveEdit& edit, std::string_view state, const std::string& reason);
-  void prune_edits();
+  EditTarget edit_target(const SessionTarget& target) const;
+  nlohmann::json edit_report_json(const EditReport& report) const;
 
   // Agent jobs (jobs_handlers.cpp): flint.agentTask, flint.cancelJob, flint.applyJob,
   // flint.discardJob, flint/jobs, flint/jobPreview, progress.
   void bind_jobs();
   // Starts a job for an inline edit that is not local; nullopt when jobs are unavailable.
-  std::optional<std::string> start_escalated_job(const ActiveEdit& edit, const std::string& reason);
+  std::optional<std::string> start_escalated_job(const EditEscalation& escalation);
 
   // Code actions (code_action_handlers.cpp) and inline completion
   // (inline_completion_handlers.cpp).
@@ -159,10 +133,10 @@ class Server {
   // Hooks for features that follow documents (edit sessions, syntax trees).
   void on_document_opened(Document& document);
   void on_document_changed(Document& document);
-  void on_sessions_document_changed(Document& document,
-                                    const std::vector<parsers::TextChange>& changes);
-  void on_sessions_document_closing(const std::string& uri);
   void on_document_closing(const std::string& uri);
+
+  // Runs `fire` on the event loop after `delay` unless the returned function is called first.
+  std::function<void()> start_timer(std::chrono::milliseconds delay, std::function<void()> fire);
 
   std::optional<protocol::ResponseError> gate(std::string_view method, bool is_request);
   void finish(int code);
@@ -207,12 +181,8 @@ class Server {
   std::unique_ptr<DocumentStore> documents_;
   std::unique_ptr<SyntaxTrees> trees_;
   std::unique_ptr<models::ModelClient> models_;
-  std::map<std::string, std::unique_ptr<ActiveEdit>> edits_;
-  std::map<std::string, uint64_t> edit_stream_of_;  // session id -> its current stream
-  uint64_t edit_stream_generation_ = 0;
-  uint64_t next_edit_id_ = 1;
-  std::string latest_edit_id_;
   // Declared after models_: destroyed first, while the model client still runs.
+  std::unique_ptr<EditEngine> edits_;
   std::unique_ptr<CompletionEngine> completion_;
   std::unique_ptr<JobManager> jobs_;
   // The changes of the didChange being applied, per document, in order.
