@@ -1,19 +1,13 @@
 // flint.inlineEdit, flint.steer, flint.accept, flint.reject, flint.cancel: the LSP side of
-// streaming inline edits. EditEngine (server/edits/edit_engine.h) runs them; this file turns
-// LSP positions into its requests and its hooks into workspace/applyEdit, flint/editSession,
-// $/progress, diagnostics and the replies.
-#include <spdlog/spdlog.h>
-
-#include <asio/post.hpp>
-
+// streaming inline edits. EditEngine (server/edits/edit_engine.h) runs them; this file checks
+// the requests, turns LSP positions into the engine's requests and its answers into replies
+// and $/progress. The engine's hooks (applyEdit, flint/editSession, ...): inline_edit_engine.cpp.
 #include "protocol/lsp_types.h"
 #include "protocol/progress_channel.h"
 #include "server/command_types.h"
 #include "server/documents.h"
 #include "server/edits/edit_engine.h"
-#include "server/models/model_client.h"
 #include "server/server.h"
-#include "server/syntax_trees.h"
 
 namespace flint {
 
@@ -40,19 +34,6 @@ bool live(const std::shared_ptr<protocol::ProgressChannel>& progress) {
 
 }  // namespace
 
-json Server::edit_report_json(const EditReport& report) const {
-  json region = nullptr;
-  if (const Document* doc = documents_->find(report.uri); doc && report.region) {
-    region = doc->range_of(report.region->start_byte, report.region->end_byte);
-  }
-  json j{
-      {"sessionId", report.id}, {"uri", report.uri}, {"state", report.state}, {"region", region}};
-  if (!report.reason.empty()) j["reason"] = report.reason;
-  if (!report.job_id.empty()) j["jobId"] = report.job_id;
-  if (!report.answer.empty()) j["answer"] = report.answer;
-  return j;
-}
-
 EditTarget Server::edit_target(const SessionTarget& target) const {
   EditTarget t;
   t.id = target.sessionId;
@@ -62,87 +43,6 @@ EditTarget Server::edit_target(const SessionTarget& target) const {
     if (doc && target.position) t.cursor = doc->offset_of(*target.position);
   }
   return t;
-}
-
-EditEngineOptions Server::edit_engine_options() const {
-  EditEngineOptions o;
-  o.max_region_lines = static_cast<uint32_t>(std::max(1, config_.edit.max_region_lines));
-  o.frame = std::chrono::milliseconds(std::max(0, config_.edit.frame_ms));
-  o.apply_timeout = std::chrono::milliseconds(config_.edit.apply_timeout_ms);
-  o.predicted_outputs = config_.edit.predicted_outputs;
-  if (!config_.fast.configured()) {
-    o.model_missing =
-        "no fast model is configured: set flint.models.fast.baseUrl and .model in your editor's "
-        "settings (or FLINT_BASE_URL and FLINT_MODEL in flint's environment)";
-  }
-  return o;
-}
-
-void Server::make_edit_engine() {
-  EditEngine::Hooks hooks;
-  hooks.now = [] { return std::chrono::steady_clock::now(); };
-  hooks.start_timer = [this](std::chrono::milliseconds delay, std::function<void()> fire) {
-    return start_timer(delay, std::move(fire));
-  };
-  hooks.post = [this](std::function<void()> fn) { asio::post(io_, std::move(fn)); };
-  hooks.document = [this](const std::string& uri) -> std::optional<EditDocument> {
-    const Document* doc = documents_->find(uri);
-    if (!doc) return std::nullopt;
-    const parsers::SyntaxTree* tree = trees_->find(uri);
-    return EditDocument{&doc->text, doc->version, doc->language_id, tree ? &tree->tree() : nullptr,
-                        tree && !tree->stale()};
-  };
-  hooks.start_stream = [this](const models::ChatRequest& request,
-                              models::StreamCallbacks callbacks) -> EditEngine::Cancel {
-    std::shared_ptr<models::Stream> stream =
-        models_->chat(config_.fast, request, std::move(callbacks));
-    return [stream] { stream->cancel(); };
-  };
-  hooks.send_edit = [this](const std::string& uri, const LineEdit& line_edit,
-                           std::function<void(bool, const std::string&)> done) {
-    const Document* doc = documents_->find(uri);
-    if (!doc) return;  // closed: the session is cancelled with it
-    protocol::TextDocumentEdit changes{uri, line_edit.version, {}};
-    for (const auto& r : line_edit.replacements)
-      changes.edits.push_back({doc->range_of(r.start_byte, r.end_byte), r.text, std::nullopt});
-    protocol::ApplyWorkspaceEditParams params;
-    params.edit.versioned = client_.document_changes;
-    params.edit.documents.push_back(std::move(changes));
-    dispatcher_.call(
-        "workspace/applyEdit", params, [done = std::move(done)](protocol::Expected<json> result) {
-          bool applied = result.ok() && protocol::read_apply_result(result.value()).applied;
-          done(applied, result.ok() ? result.value().dump() : result.error().message);
-        });
-  };
-  hooks.report = [this](const EditReport& report) {
-    dispatcher_.notify("flint/editSession", edit_report_json(report));
-  };
-  hooks.publish_diagnostics = [this](const std::string& uri, std::optional<int64_t> version,
-                                     const std::vector<EditDiagnostic>& found) {
-    const Document* doc = documents_->find(uri);
-    json diagnostics = json::array();
-    for (const auto& d : found) {
-      if (!doc) break;
-      diagnostics.push_back(json{{"range", doc->range_of(d.start_byte, d.end_byte)},
-                                 {"severity", 1},
-                                 {"source", "flint"},
-                                 {"message", d.message}});
-    }
-    json params{{"uri", uri}, {"diagnostics", std::move(diagnostics)}};
-    if (version) params["version"] = *version;
-    dispatcher_.notify("textDocument/publishDiagnostics", std::move(params));
-  };
-  hooks.escalate = [this](const EditEscalation& escalation) {
-    return start_escalated_job(escalation);
-  };
-  hooks.model_failed = [this](const std::string& message) {
-    // One message per failure: flint's plugins show the failed session's reason.
-    if (!client_.flint_edit_sessions) show_message(1, "flint: " + message);
-  };
-  hooks.tell = [this](bool error, const std::string& message) {
-    show_message(error ? 1 : 3, message);
-  };
-  edits_ = std::make_unique<EditEngine>(std::move(hooks), edit_engine_options());
 }
 
 void Server::bind_inline_edits() {

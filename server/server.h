@@ -110,7 +110,8 @@ class Server {
   }
   std::vector<std::string> command_names() const;
 
-  // Inline edits (inline_edit_handlers.cpp): the glue around EditEngine.
+  // Inline edits: the glue around EditEngine. Commands (inline_edit_handlers.cpp); the
+  // engine's hooks and settings (inline_edit_engine.cpp).
   void bind_inline_edits();
   void make_edit_engine();
   EditEngineOptions edit_engine_options() const;
