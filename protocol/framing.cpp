@@ -166,8 +166,12 @@ bool FrameReader::step() {
   return true;
 }
 
+std::string frame_header(size_t body_size) {
+  return "Content-Length: " + std::to_string(body_size) + "\r\n\r\n";
+}
+
 std::string encode_frame(std::string_view body) {
-  std::string out = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  std::string out = frame_header(body.size());
   out.append(body);
   return out;
 }

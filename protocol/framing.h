@@ -48,5 +48,7 @@ class FrameReader {
 
 // A whole frame: "Content-Length: N\r\n\r\n" + body.
 std::string encode_frame(std::string_view body);
+// The header alone ("Content-Length: N\r\n\r\n"), for writers that send the body beside it.
+std::string frame_header(size_t body_size);
 
 }  // namespace flint::protocol

@@ -63,8 +63,8 @@ void from_json(const json& j, DidSaveTextDocumentParams& p) {
   if (auto it = j.find("text"); it != j.end() && !it->is_null()) p.text = it->get<std::string>();
 }
 
-void to_json(json& j, const TextEdit& e) {
-  j = json{{"range", e.range}, {"newText", e.newText}};
+void to_json(json& j, TextEdit e) {
+  j = json{{"range", e.range}, {"newText", std::move(e.newText)}};
   if (e.annotationId) j["annotationId"] = *e.annotationId;
 }
 void from_json(const json& j, TextEdit& e) {
@@ -72,29 +72,31 @@ void from_json(const json& j, TextEdit& e) {
   j.at("newText").get_to(e.newText);
 }
 
-void to_json(json& j, const WorkspaceEdit& e) {
+void to_json(json& j, WorkspaceEdit e) {
   j = json::object();
   if (!e.versioned) {
     // The plain form has no versions and no annotations (LSP: changeAnnotations go with
     // documentChanges).
     json changes = json::object();
-    for (const auto& doc : e.documents) {
+    for (auto& doc : e.documents) {
       json& edits = changes[doc.uri];
       if (edits.is_null()) edits = json::array();
-      for (auto edit : doc.edits) {
+      for (auto& edit : doc.edits) {
         edit.annotationId.reset();
-        edits.push_back(edit);
+        edits.push_back(json(std::move(edit)));
       }
     }
     j["changes"] = std::move(changes);
     return;
   }
   json document_changes = json::array();
-  for (const auto& doc : e.documents) {
+  for (auto& doc : e.documents) {
+    json edits = json::array();
+    for (auto& edit : doc.edits) edits.push_back(json(std::move(edit)));
     document_changes.push_back(
         json{{"textDocument",
               {{"uri", doc.uri}, {"version", doc.version ? json(*doc.version) : json(nullptr)}}},
-             {"edits", doc.edits}});
+             {"edits", std::move(edits)}});
   }
   j["documentChanges"] = std::move(document_changes);
   if (!e.changeAnnotations.empty()) {
@@ -108,8 +110,8 @@ void to_json(json& j, const WorkspaceEdit& e) {
   }
 }
 
-void to_json(json& j, const ApplyWorkspaceEditParams& p) {
-  j = json{{"edit", p.edit}};
+void to_json(json& j, ApplyWorkspaceEditParams p) {
+  j = json{{"edit", json(std::move(p.edit))}};
   if (p.label) j["label"] = *p.label;
 }
 

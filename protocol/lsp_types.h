@@ -87,7 +87,9 @@ struct TextEdit {
   std::string newText;
   std::optional<std::string> annotationId;
 };
-void to_json(json& j, const TextEdit& e);
+// By value, as the other outgoing types: a caller that moves its edit in has its texts moved
+// into the JSON, not copied.
+void to_json(json& j, TextEdit e);
 void from_json(const json& j, TextEdit& e);
 
 // ---- Outgoing: workspace/applyEdit ----------------------------------------------------------
@@ -112,13 +114,13 @@ struct WorkspaceEdit {
   std::vector<TextDocumentEdit> documents;
   std::map<std::string, ChangeAnnotation> changeAnnotations;  // documentChanges form only
 };
-void to_json(json& j, const WorkspaceEdit& e);
+void to_json(json& j, WorkspaceEdit e);
 
 struct ApplyWorkspaceEditParams {
   std::optional<std::string> label;
   WorkspaceEdit edit;
 };
-void to_json(json& j, const ApplyWorkspaceEditParams& p);
+void to_json(json& j, ApplyWorkspaceEditParams p);
 
 // The client's answer. Never throws: anything but an object saying `applied: true` is "not
 // applied", with the client's failureReason when it gave one.

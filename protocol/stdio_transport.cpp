@@ -1,9 +1,13 @@
 #include "protocol/stdio_transport.h"
 
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <asio/post.hpp>
 #include <cerrno>
+#include <climits>
+#include <vector>
 
 #include "protocol/framing.h"
 #include "protocol/json_rpc.h"
@@ -47,7 +51,8 @@ void StdioTransport::read_loop() {
 }
 
 void StdioTransport::send(const nlohmann::json& message) {
-  std::string frame = encode_frame(serialize(message));
+  std::string body = serialize(message);
+  Frame frame{frame_header(body.size()), std::move(body)};
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
@@ -56,28 +61,45 @@ void StdioTransport::send(const nlohmann::json& message) {
   cv_.notify_one();
 }
 
+// Every frame's header and body with writev, resuming after short writes; gives up when the
+// client went away (output is dropped, the server keeps serving until EOF).
+void StdioTransport::write_all(const std::deque<Frame>& frames) {
+  std::vector<iovec> pieces;
+  pieces.reserve(frames.size() * 2);
+  for (const Frame& frame : frames) {
+    for (const std::string* part : {&frame.header, &frame.body}) {
+      if (!part->empty()) pieces.push_back(iovec{const_cast<char*>(part->data()), part->size()});
+    }
+  }
+  size_t next = 0;
+  while (next < pieces.size()) {
+    int count = static_cast<int>(std::min<size_t>(pieces.size() - next, IOV_MAX));
+    ssize_t n = ::writev(out_fd_, pieces.data() + next, count);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    auto written = static_cast<size_t>(n);
+    while (next < pieces.size() && written >= pieces[next].iov_len) {
+      written -= pieces[next].iov_len;
+      ++next;
+    }
+    if (written > 0) {
+      pieces[next].iov_base = static_cast<char*>(pieces[next].iov_base) + written;
+      pieces[next].iov_len -= written;
+    }
+  }
+}
+
 void StdioTransport::write_loop() {
   std::unique_lock lock(mutex_);
   for (;;) {
     cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty() && stopping_) break;
     // Take everything queued and write it in one go: coalesces bursts into few syscalls.
-    std::string batch;
-    while (!queue_.empty()) {
-      batch += queue_.front();
-      queue_.pop_front();
-    }
+    std::deque<Frame> batch = std::move(queue_);
+    queue_.clear();
     writing_ = true;
     lock.unlock();
-    const char* p = batch.data();
-    size_t left = batch.size();
-    while (left > 0) {
-      ssize_t n = ::write(out_fd_, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;  // the client went away; drop output, keep serving until EOF
-      p += n;
-      left -= static_cast<size_t>(n);
-    }
+    write_all(batch);
     lock.lock();
     writing_ = false;
     drained_.notify_all();

@@ -50,7 +50,14 @@ class StdioTransport {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::condition_variable drained_;
-  std::deque<std::string> queue_;
+  // Frames as header and body, written together with writev: the body is never copied
+  // behind its header nor into a batch.
+  struct Frame {
+    std::string header;
+    std::string body;
+  };
+  std::deque<Frame> queue_;
+  void write_all(const std::deque<Frame>& frames);
   bool stopping_ = false;
   bool writing_ = false;
 };

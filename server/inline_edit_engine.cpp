@@ -61,21 +61,24 @@ void Server::make_edit_engine() {
         models_->chat(config_.fast, request, std::move(callbacks));
     return [stream] { stream->cancel(); };
   };
-  hooks.send_edit = [this](const std::string& uri, const LineEdit& line_edit,
+  hooks.send_edit = [this](const std::string& uri, LineEdit line_edit,
                            std::function<void(bool, const std::string&)> done) {
     const Document* doc = documents_->find(uri);
     if (!doc) return;  // closed: the session is cancelled with it
     protocol::TextDocumentEdit changes{uri, line_edit.version, {}};
-    for (const auto& r : line_edit.replacements)
-      changes.edits.push_back({doc->range_of(r.start_byte, r.end_byte), r.text, std::nullopt});
+    for (auto& r : line_edit.replacements) {
+      changes.edits.push_back(
+          {doc->range_of(r.start_byte, r.end_byte), std::move(r.text), std::nullopt});
+    }
     protocol::ApplyWorkspaceEditParams params;
     params.edit.versioned = client_.document_changes;
     params.edit.documents.push_back(std::move(changes));
-    dispatcher_.call(
-        "workspace/applyEdit", params, [done = std::move(done)](protocol::Expected<json> result) {
-          bool applied = result.ok() && protocol::read_apply_result(result.value()).applied;
-          done(applied, result.ok() ? result.value().dump() : result.error().message);
-        });
+    dispatcher_.call("workspace/applyEdit", std::move(params),
+                     [done = std::move(done)](protocol::Expected<json> result) {
+                       bool applied =
+                           result.ok() && protocol::read_apply_result(result.value()).applied;
+                       done(applied, result.ok() ? result.value().dump() : result.error().message);
+                     });
   };
   hooks.report = [this](const EditReport& report) {
     dispatcher_.notify("flint/editSession", edit_report_json(report));

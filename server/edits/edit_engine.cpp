@@ -180,8 +180,8 @@ void EditEngine::start(const EditRequest& request, EditSink sink) {
   options.frame = std::max(std::chrono::milliseconds(0), options_.frame);
   SessionHooks hooks;
   hooks.now = hooks_.now;
-  hooks.send_edit = [this, id](const LineEdit& line_edit) {
-    if (Edit* a = find(id)) send_edit(*a, line_edit);
+  hooks.send_edit = [this, id](LineEdit line_edit) {
+    if (Edit* a = find(id)) send_edit(*a, std::move(line_edit));
   };
   hooks.arm_timer = [this, id](std::chrono::milliseconds delay) {
     if (Edit* a = find(id)) arm_timer(*a, delay);
@@ -284,7 +284,7 @@ void EditEngine::start_stream(Edit& edit) {
     Edit* a = current();
     if (!a) return;
     if (a->answer.size() < kMaxKeptAnswer) a->answer.append(text);
-    std::string visible = a->reasoning.feed(text);
+    std::string_view visible = a->reasoning.feed(text);
     if (a->reasoning.reasoning_bytes() > a->reasoning_bytes) {
       a->reasoning_bytes = a->reasoning.reasoning_bytes();
       on_reasoning(*a);
@@ -317,7 +317,7 @@ void EditEngine::stop_stream(Edit& edit, bool posted) {
 }
 
 bool EditEngine::feed_text(Edit& edit, std::string_view text) {
-  std::string code = edit.escalation.feed(text);
+  std::string_view code = edit.escalation.feed(text);
   if (edit.escalation.state() == EscalationDetector::State::kEscalated) {
     if (!edit.escalation.reason_complete()) return true;  // wait for the reason's line
     stop_stream(edit, /*posted=*/true);
@@ -394,7 +394,7 @@ void EditEngine::report_progress(Edit& edit) {
 
 // --- the editor ---
 
-void EditEngine::send_edit(Edit& edit, const LineEdit& line_edit) {
+void EditEngine::send_edit(Edit& edit, LineEdit line_edit) {
   std::string id = edit.id;
   // An editor that never answers would hold the session (one edit in flight) forever: after
   // apply_timeout the session ends as failed, with the reason, and a late answer is ignored.
@@ -406,7 +406,7 @@ void EditEngine::send_edit(Edit& edit, const LineEdit& line_edit) {
   };
   auto watchdog = std::make_shared<Watchdog>();
   std::chrono::milliseconds timeout = options_.apply_timeout;
-  hooks_.send_edit(edit.uri, line_edit,
+  hooks_.send_edit(edit.uri, std::move(line_edit),
                    [this, alive = alive_, id, watchdog](bool applied, const std::string& detail) {
                      if (!*alive || watchdog->fired || watchdog->answered) return;
                      watchdog->answered = true;

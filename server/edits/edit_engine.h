@@ -152,7 +152,7 @@ class EditEngine {
         start_stream;
     // workspace/applyEdit. `done` (applied or not, and the client's words) may never come:
     // the engine's watchdog covers that.
-    std::function<void(const std::string& uri, const LineEdit& edit,
+    std::function<void(const std::string& uri, LineEdit edit,
                        std::function<void(bool applied, const std::string& detail)> done)>
         send_edit;
     std::function<void(const EditReport& report)> report;
@@ -214,7 +214,7 @@ class EditEngine {
   void on_done(Edit& edit, const models::StreamSummary& summary);
   void on_stream_error(Edit& edit, const models::ModelError& error);
   void report_progress(Edit& edit);
-  void send_edit(Edit& edit, const LineEdit& line_edit);
+  void send_edit(Edit& edit, LineEdit line_edit);
   void arm_timer(Edit& edit, std::chrono::milliseconds delay);
   void on_state(Edit& edit, SessionState state, const std::string& reason);
   void escalate(Edit& edit, const std::string& reason);

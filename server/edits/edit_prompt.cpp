@@ -70,8 +70,8 @@ models::ChatRequest build_edit_request(const EditPromptInput& in) {
   return request;
 }
 
-std::string EscalationDetector::feed(std::string_view delta) {
-  if (state_ == State::kCode) return std::string(delta);
+std::string_view EscalationDetector::feed(std::string_view delta) {
+  if (state_ == State::kCode) return delta;
   if (state_ == State::kEscalated) {
     held_.append(delta);
     return {};
@@ -93,7 +93,8 @@ std::string EscalationDetector::feed(std::string_view delta) {
   size_t n = std::min(view.size(), kEscalationMarker.size());
   if (view.substr(0, n) != kEscalationMarker.substr(0, n)) {
     state_ = State::kCode;
-    return std::exchange(held_, {});
+    out_ = std::exchange(held_, {});
+    return out_;
   }
   if (n == kEscalationMarker.size()) state_ = State::kEscalated;
   return {};

@@ -38,7 +38,9 @@ models::ChatRequest build_edit_request(const EditPromptInput& input);
 class EscalationDetector {
  public:
   enum class State { kUndecided, kCode, kEscalated };
-  std::string feed(std::string_view delta);
+  // The text to pass on: a view of `delta` itself once decided (no copy), else of the
+  // detector's own buffer (empty while undecided); valid until the next call.
+  std::string_view feed(std::string_view delta);
   // At the end of the stream: whatever was held back (if it was not an escalation).
   std::string flush();
   State state() const { return state_; }
@@ -50,6 +52,7 @@ class EscalationDetector {
  private:
   State state_ = State::kUndecided;
   std::string held_;
+  std::string out_;  // what feed() returned when it let held text go
 };
 
 }  // namespace flint

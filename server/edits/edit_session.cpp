@@ -586,7 +586,7 @@ void EditSession::pump() {
     settle();
     return;
   }
-  send(actual, target, now);
+  send(std::move(actual), std::move(target), now);
 }
 
 bool EditSession::blocked(TimePoint now) {
@@ -606,7 +606,7 @@ bool EditSession::blocked(TimePoint now) {
   return false;
 }
 
-void EditSession::send(const std::string& actual, const std::string& target, TimePoint now) {
+void EditSession::send(std::string actual, std::string target, TimePoint now) {
   LineEdit edit;
   edit.version = version_;
   parsers::TextPoint at{region_.first_row, 0};
@@ -643,8 +643,8 @@ void EditSession::send(const std::string& actual, const std::string& target, Tim
     edit.replacements.push_back(std::move(r));
   }
 
-  pending.before = actual;
-  pending.after = target;
+  pending.before = std::move(actual);
+  pending.after = std::move(target);
   pending.version = version_;
   uint32_t lines = doc_->line_count();
   if (region_.first_row > 0) {
@@ -658,7 +658,7 @@ void EditSession::send(const std::string& actual, const std::string& target, Tim
   next_frame_ = now + options_.frame;
   ++stats_.edits_sent;
   if (!stats_.first_edit) stats_.first_edit = now - started_;
-  hooks_.send_edit(edit);
+  hooks_.send_edit(std::move(edit));
 }
 
 void EditSession::settle() {

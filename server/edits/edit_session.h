@@ -103,7 +103,7 @@ struct SessionOptions {
 struct SessionHooks {
   using TimePoint = std::chrono::steady_clock::time_point;
   std::function<TimePoint()> now;
-  std::function<void(const LineEdit&)> send_edit;
+  std::function<void(LineEdit)> send_edit;  // by value: its texts move on into the JSON
   // Ask for on_timer() after `delay`; replaces any earlier request. Spurious or late calls of
   // on_timer() are harmless.
   std::function<void(std::chrono::milliseconds delay)> arm_timer;
@@ -208,7 +208,7 @@ class EditSession {
   // --- sending ---
   void pump();
   bool blocked(TimePoint now);
-  void send(const std::string& actual, const std::string& target, TimePoint now);
+  void send(std::string actual, std::string target, TimePoint now);
   void settle();
   void arm(TimePoint deadline, TimePoint now);
   void end(SessionState state, std::string reason);

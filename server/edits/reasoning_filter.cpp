@@ -36,15 +36,12 @@ size_t find_ci(std::string_view text, std::string_view tag) {
 
 }  // namespace
 
-std::string ReasoningFilter::feed(std::string_view delta) {
-  std::string out;
-  if (state_ == State::kText) {
-    out.assign(delta);
-    return out;
-  }
+std::string_view ReasoningFilter::feed(std::string_view delta) {
+  if (state_ == State::kText) return delta;
   held_.append(delta);
-  step(out, false);
-  return out;
+  out_.clear();
+  step(out_, false);
+  return out_;
 }
 
 std::string ReasoningFilter::finish() {

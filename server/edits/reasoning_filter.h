@@ -20,7 +20,9 @@ namespace flint {
 class ReasoningFilter {
  public:
   // The part of `delta` that is answer text, now known.
-  std::string feed(std::string_view delta);
+  // The text to pass on: a view of `delta` itself once past any reasoning (no copy), else of
+  // the filter's own buffer; valid until the next call.
+  std::string_view feed(std::string_view delta);
   // End of the stream: what was held back (an unterminated block stays dropped).
   std::string finish();
 
@@ -38,6 +40,7 @@ class ReasoningFilter {
 
   State state_ = State::kStart;
   std::string held_;         // undecided text
+  std::string out_;          // what feed() returned, when not the delta itself
   std::string closing_tag_;  // of the open block
   size_t reasoning_bytes_ = 0;
 };

@@ -91,7 +91,7 @@ StreamDiff::StreamDiff(std::string_view original, std::string_view eol_hint)
 
 void StreamDiff::push(std::string_view code) {
   if (finished_ || code.empty()) return;
-  output_.append(code);
+  output_bytes_ += code.size();
   size_t i = 0;
   while (i < code.size()) {
     size_t newline = code.find('\n', i);
@@ -241,7 +241,7 @@ void StreamDiff::note_partial_change() {
 
 std::string StreamDiff::desired_text() const {
   std::string text;
-  text.reserve(original_.size() + output_.size() / 2 + 64);
+  text.reserve(original_.size() + output_bytes_ / 2 + 64);
   bool have_line = false;
   std::string_view last_eol;
   auto emit = [&](std::string_view content, std::string_view eol) {

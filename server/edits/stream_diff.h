@@ -54,8 +54,6 @@ class StreamDiff {
   size_t next_original() const { return next_; }
 
   std::string_view original() const { return original_; }
-  // All output pushed so far.
-  const std::string& output() const { return output_; }
 
   struct Counters {
     uint32_t reproduced = 0;  // output lines equal to an original line
@@ -105,7 +103,7 @@ class StreamDiff {
   size_t tentative_target_ = 0;         // the original line the first tentative line matches
   size_t inserted_run_ = 0;             // new lines since the last reproduced or rewritten one
 
-  std::string output_;
+  size_t output_bytes_ = 0;  // of all output pushed so far (a reserve hint)
   size_t completed_lines_ = 0;
   bool finished_ = false;
   uint64_t revision_ = 0;

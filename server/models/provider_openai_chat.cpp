@@ -58,7 +58,7 @@ class OpenAiChatDecoder final : public SseStreamDecoder {
     // Usage-only chunks and Azure's prompt-filter chunk have "choices": [].
     auto choices = chunk->find("choices");
     if (choices == chunk->end() || !choices->is_array()) return true;
-    for (const json& choice : *choices) {
+    for (json& choice : *choices) {
       if (int_field(choice, "index") != 0) continue;  // we never ask for n > 1
       if (auto delta = choice.find("delta"); delta != choice.end() && delta->is_object()) {
         read_reasoning(*delta);
@@ -66,7 +66,7 @@ class OpenAiChatDecoder final : public SseStreamDecoder {
           emit(RefusalDelta{std::move(refusal)});
         }
         // Role-only first deltas carry "content": "" or null.
-        if (std::string text = string_field(*delta, "content"); !text.empty()) {
+        if (std::string text = take_string_field(*delta, "content"); !text.empty()) {
           emit(TextDelta{std::move(text)});
         }
         if (auto calls = delta->find("tool_calls"); calls != delta->end() && calls->is_array()) {

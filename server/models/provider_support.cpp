@@ -54,6 +54,13 @@ std::string string_field(const json& object, std::string_view key) {
   return it->get<std::string>();
 }
 
+std::string take_string_field(json& object, std::string_view key) {
+  if (!object.is_object()) return {};
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return {};
+  return std::move(it->get_ref<std::string&>());
+}
+
 int64_t int_field(const json& object, std::string_view key) {
   if (!object.is_object()) return 0;
   auto it = object.find(key);

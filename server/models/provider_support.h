@@ -31,6 +31,8 @@ std::string normalize_finish_reason(std::string_view reason);
 std::optional<json> parse_json(std::string_view text);
 // A string member, "" when absent or of another type.
 std::string string_field(const json& object, std::string_view key);
+// The same, moved out of `object` (a parsed chunk the caller owns): no copy of the text.
+std::string take_string_field(json& object, std::string_view key);
 int64_t int_field(const json& object, std::string_view key);
 // A member of an object, or a null value when `object` is not an object or lacks `key`:
 // navigating untrusted JSON never throws.

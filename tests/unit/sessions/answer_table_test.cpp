@@ -508,7 +508,7 @@ struct Glue {
   bool escalated = false;
 
   void feed(std::string_view text) {
-    std::string code = escalation.feed(text);
+    std::string_view code = escalation.feed(text);
     if (escalation.state() == EscalationDetector::State::kEscalated) {
       escalated = true;
       return;
@@ -517,7 +517,7 @@ struct Glue {
   }
   void text(std::string_view delta) {
     if (escalated) return;
-    std::string visible = reasoning.feed(delta);
+    std::string_view visible = reasoning.feed(delta);
     if (reasoning.reasoning_bytes() > reasoning_bytes) {
       reasoning_bytes = reasoning.reasoning_bytes();
       rig.session->on_model_reasoning();
