@@ -59,4 +59,17 @@ void from_json(const json& j, CancelJobArgs& a) {
   j.at("jobId").get_to(a.jobId);
 }
 
+void from_json(const json& j, JobPreviewParams& p) {
+  if (j.is_object()) p.jobId = j.value("jobId", std::string());
+}
+
+void to_json(json& j, const JobStatus& s) {
+  j = json{{"jobId", s.jobId}, {"title", s.title}, {"state", s.state}};
+  if (s.message) j["message"] = *s.message;
+  if (s.percentage) j["percentage"] = *s.percentage;
+  if (s.summary) j["summary"] = *s.summary;
+  if (s.files) j["files"] = *s.files;
+  if (s.changes) j["changes"] = *s.changes;
+}
+
 }  // namespace flint
