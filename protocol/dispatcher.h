@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 
 #include "protocol/cancellation.h"
@@ -75,10 +76,10 @@ class Dispatcher {
 
   template <class Params, class Result>
   void request(std::string method, std::function<void(const Params&, Reply<Result>)> handler) {
-    requests_[std::move(method)] = [handler = std::move(handler)](const json& params,
-                                                                  Reply<json> reply) {
+    requests_[method] = [method, handler = std::move(handler)](const json& params,
+                                                               Reply<json> reply) {
       Params typed{};
-      if (!read_params(params, typed, reply)) return;
+      if (!read_params(method, params, typed, reply)) return;
       handler(typed, Reply<Result>(reply));
     };
   }
@@ -114,7 +115,45 @@ class Dispatcher {
   void handle_message(std::string_view body);
   void handle(const json& message);
 
-  // Server -> client.
+  // Server -> client, typed (clangd's LSPBinder::outgoingNotification/outgoingMethod): params
+  // go through to_json, by value, so that what a caller moves in (an edit's texts) is moved into
+  // the JSON. The functions returned call this dispatcher: they must not outlive it.
+  template <class Params>
+  using OutgoingNotification = std::function<void(Params)>;
+  template <class Result>
+  using OutgoingCallback = std::function<void(Expected<Result>)>;
+  template <class Params, class Result>
+  using OutgoingMethod = std::function<void(Params, OutgoingCallback<Result>)>;
+
+  template <class Params>
+  OutgoingNotification<Params> outgoing_notification(std::string method) {
+    return [this, method = std::move(method)](Params params) {
+      notify(method, json(std::move(params)));
+    };
+  }
+
+  // With Result = json the callback gets the answer as sent, for callers that read it
+  // leniently (read_apply_result). Otherwise the answer is converted with from_json, and one
+  // that does not convert is an error (-32602 naming the field) rather than a throw.
+  template <class Params, class Result = json>
+  OutgoingMethod<Params, Result> outgoing_method(std::string method) {
+    return [this, method = std::move(method)](Params params, OutgoingCallback<Result> callback) {
+      call(method, json(std::move(params)),
+           [method, callback = std::move(callback)](Expected<json> answer) {
+             if constexpr (std::is_same_v<Result, json>) {
+               callback(std::move(answer));
+             } else {
+               if (!answer) {
+                 callback(answer.error());
+                 return;
+               }
+               callback(read_result<Result>(method, answer.value()));
+             }
+           });
+    };
+  }
+
+  // Server -> client, untyped.
   void notify(std::string_view method, json params);
   // Returns the id used. `callback` runs when the client answers (or with an error when the
   // dispatcher is shut down or too many calls are pending).
@@ -131,8 +170,26 @@ class Dispatcher {
   static constexpr size_t kMaxPendingCalls = 1024;
 
  private:
+  // A params type with `static constexpr bool kRequiresObject = true` (its fields are all
+  // optional, yet LSP requires the object: initialize) refuses anything else, absent included.
   template <class Params>
-  static bool read_params(const json& params, Params& typed, Reply<json>& reply) {
+  static constexpr bool requires_object() {
+    if constexpr (requires { Params::kRequiresObject; }) {
+      return Params::kRequiresObject;
+    } else {
+      return false;
+    }
+  }
+
+  template <class Params>
+  static bool read_params(const std::string& method, const json& params, Params& typed,
+                          Reply<json>& reply) {
+    if constexpr (requires_object<Params>()) {
+      if (!params.is_object()) {
+        reply.error(ErrorCode::kInvalidParams, "invalid params: " + method + " needs an object");
+        return false;
+      }
+    }
     try {
       if (params.is_null()) {
         // Absent params read as an empty object so that required fields are named.
@@ -145,6 +202,18 @@ class Dispatcher {
       reply.error(ErrorCode::kInvalidParams, "invalid params: " + describe_params_error(e));
       return false;
     }
+  }
+
+  template <class Result>
+  static Expected<Result> read_result(const std::string& method, const json& answer) {
+    Result typed{};
+    try {
+      answer.get_to(typed);
+    } catch (const std::exception& e) {
+      return ResponseError{ErrorCode::kInvalidParams,
+                           "invalid " + method + " reply: " + describe_params_error(e), nullptr};
+    }
+    return typed;
   }
 
   void report_bad_notification(std::string_view method, std::string message) {

@@ -17,10 +17,9 @@ bool flag(const json& root, const char* pointer) {
 
 }  // namespace
 
-ClientCapabilities read_client_capabilities(const json& params) {
+ClientCapabilities read_client_capabilities(const protocol::InitializeParams& params) {
   ClientCapabilities caps;
-  if (!params.is_object()) return caps;
-  json capabilities = params.value("capabilities", json::object());
+  const json& capabilities = params.capabilities;
   if (!capabilities.is_object()) return caps;
   if (capabilities.contains(json::json_pointer("/general/positionEncodings"))) {
     const json& encodings = capabilities.at(json::json_pointer("/general/positionEncodings"));
@@ -43,11 +42,9 @@ ClientCapabilities read_client_capabilities(const json& params) {
   caps.flint_job_review = flag(capabilities, "/experimental/flint/jobReview");
   caps.inline_completion =
       capabilities.contains(json::json_pointer("/textDocument/inlineCompletion"));
-  if (auto info = params.find("clientInfo"); info != params.end() && info->is_object()) {
-    if (info->contains("name") && (*info)["name"].is_string()) caps.client_name = (*info)["name"];
-    if (info->contains("version") && (*info)["version"].is_string()) {
-      caps.client_version = (*info)["version"];
-    }
+  if (params.clientInfo) {
+    caps.client_name = params.clientInfo->name;
+    caps.client_version = params.clientInfo->version.value_or("");
   }
   return caps;
 }

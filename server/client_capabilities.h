@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/lsp_types.h"
 #include "protocol/position_encoding.h"
 
 namespace flint {
@@ -26,7 +27,7 @@ struct ClientCapabilities {
 };
 
 // Never throws: anything malformed reads as "not supported".
-ClientCapabilities read_client_capabilities(const nlohmann::json& initialize_params);
+ClientCapabilities read_client_capabilities(const protocol::InitializeParams& params);
 
 // utf-8 when offered, else utf-16 (the LSP default); utf-32 when it is the only other offer.
 protocol::PositionEncoding negotiate_position_encoding(const ClientCapabilities& caps);

@@ -59,4 +59,28 @@ void from_json(const json& j, CancelJobArgs& a) {
   j.at("jobId").get_to(a.jobId);
 }
 
+void from_json(const json& j, JobPreviewParams& p) {
+  if (j.is_object()) p.jobId = j.value("jobId", std::string());
+}
+
+void to_json(json& j, const EditSessionStatus& s) {
+  j = json{{"sessionId", s.sessionId}};
+  if (s.uri) j["uri"] = *s.uri;
+  j["state"] = s.state;
+  j["region"] = s.region ? json(*s.region) : json(nullptr);
+  if (s.reason) j["reason"] = *s.reason;
+  if (s.jobId) j["jobId"] = *s.jobId;
+  if (s.answer) j["answer"] = *s.answer;
+  if (s.stats) j["stats"] = *s.stats;
+}
+
+void to_json(json& j, const JobStatus& s) {
+  j = json{{"jobId", s.jobId}, {"title", s.title}, {"state", s.state}};
+  if (s.message) j["message"] = *s.message;
+  if (s.percentage) j["percentage"] = *s.percentage;
+  if (s.summary) j["summary"] = *s.summary;
+  if (s.files) j["files"] = *s.files;
+  if (s.changes) j["changes"] = *s.changes;
+}
+
 }  // namespace flint

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "protocol/lsp_types.h"
 
@@ -47,7 +48,43 @@ struct CancelJobArgs {
 };
 void from_json(const nlohmann::json& j, CancelJobArgs& a);
 
-// flint.applyJob, flint.discardJob and flint/jobPreview name a job the same way.
+// flint.applyJob and flint.discardJob name a job the same way.
 using JobIdArgs = CancelJobArgs;
+
+// flint/jobPreview's params. Read leniently, as the request was before it was typed: a missing
+// jobId (or params that are not an object) names no job, which the handler answers as an
+// unknown job; a jobId that is not a string is -32602.
+struct JobPreviewParams {
+  std::string jobId;
+};
+void from_json(const nlohmann::json& j, JobPreviewParams& p);
+
+// A job as flint/jobChanged and flint/jobs describe it (docs/PROTOCOL.md). Empty message and
+// summary are left out; files and changes are there while the result waits (state "ready").
+struct JobStatus {
+  std::string jobId;
+  std::string title;
+  std::string state;
+  std::optional<std::string> message;
+  std::optional<int> percentage;
+  std::optional<std::string> summary;
+  std::optional<std::vector<std::string>> files;
+  std::optional<size_t> changes;
+};
+void to_json(nlohmann::json& j, const JobStatus& s);
+
+// An inline edit session as flint/editSession describes it, and (without `uri`, with `stats`)
+// the answer to flint.inlineEdit (docs/PROTOCOL.md). `region` is null when the document is gone.
+struct EditSessionStatus {
+  std::string sessionId;
+  std::optional<std::string> uri;
+  std::string state;
+  std::optional<protocol::Range> region;
+  std::optional<std::string> reason;
+  std::optional<std::string> jobId;
+  std::optional<std::string> answer;  // failed: what the model said
+  std::optional<nlohmann::json> stats;
+};
+void to_json(nlohmann::json& j, const EditSessionStatus& s);
 
 }  // namespace flint

@@ -1,6 +1,7 @@
 // Settings: merging the layers, workspace/configuration and didChangeConfiguration.
 #include <spdlog/spdlog.h>
 
+#include "protocol/lsp_types.h"
 #include "server/logging.h"
 #include "server/server.h"
 
@@ -33,36 +34,40 @@ void Server::reload_config() {
 
 void Server::fetch_workspace_configuration() {
   if (!client_.configuration) return;
-  dispatcher_.call("workspace/configuration",
-                   json{{"items", json::array({{{"section", "flint"}}})}},
-                   [this](protocol::Expected<json> result) {
-                     if (!result) {
-                       spdlog::warn("workspace/configuration failed: {}", result.error().message);
-                       return;
-                     }
-                     const json& items = result.value();
-                     if (items.is_array() && !items.empty() && items[0].is_object()) {
-                       workspace_settings_ = items[0];
-                     } else {
-                       workspace_settings_ = json::object();
-                     }
-                     reload_config();
-                   });
+  auto configuration =
+      dispatcher_.outgoing_method<protocol::ConfigurationParams>("workspace/configuration");
+  configuration(protocol::ConfigurationParams{{protocol::ConfigurationItem{std::nullopt, "flint"}}},
+                [this](const protocol::Expected<json>& result) {
+                  if (!result) {
+                    spdlog::warn("workspace/configuration failed: {}", result.error().message);
+                    return;
+                  }
+                  // Read leniently: anything but an object for our section means no settings.
+                  const json& items = result.value();
+                  if (items.is_array() && !items.empty() && items[0].is_object()) {
+                    workspace_settings_ = items[0];
+                  } else {
+                    workspace_settings_ = json::object();
+                  }
+                  reload_config();
+                });
 }
 
 void Server::bind_configuration() {
-  dispatcher_.raw_notification("workspace/didChangeConfiguration", [this](const json& params) {
-    // Clients either push the settings (`settings.flint`) or expect a pull.
-    if (params.is_object() && params.contains("settings") && params["settings"].is_object() &&
-        params["settings"].contains("flint") && params["settings"]["flint"].is_object()) {
-      workspace_settings_ = params["settings"]["flint"];
-      reload_config();
-      return;
-    }
-    if (client_.configuration) {
-      fetch_workspace_configuration();
-    }
-  });
+  dispatcher_.notification<protocol::DidChangeConfigurationParams>(
+      "workspace/didChangeConfiguration",
+      [this](const protocol::DidChangeConfigurationParams& params) {
+        // Clients either push the settings (`settings.flint`) or expect a pull.
+        const json& settings = params.settings;
+        if (settings.is_object() && settings.contains("flint") && settings["flint"].is_object()) {
+          workspace_settings_ = settings["flint"];
+          reload_config();
+          return;
+        }
+        if (client_.configuration) {
+          fetch_workspace_configuration();
+        }
+      });
 }
 
 }  // namespace flint

@@ -4,6 +4,7 @@
 #include <asio/post.hpp>
 
 #include "protocol/lsp_types.h"
+#include "server/command_types.h"
 #include "server/documents.h"
 #include "server/edits/edit_engine.h"
 #include "server/models/model_client.h"
@@ -14,17 +15,18 @@ namespace flint {
 
 using nlohmann::json;
 
-json Server::edit_report_json(const EditReport& report) const {
-  json region = nullptr;
+EditSessionStatus Server::edit_status(const EditReport& report) const {
+  EditSessionStatus status;
+  status.sessionId = report.id;
+  status.uri = report.uri;
+  status.state = report.state;
   if (const Document* doc = documents_->find(report.uri); doc && report.region) {
-    region = doc->range_of(report.region->start_byte, report.region->end_byte);
+    status.region = doc->range_of(report.region->start_byte, report.region->end_byte);
   }
-  json j{
-      {"sessionId", report.id}, {"uri", report.uri}, {"state", report.state}, {"region", region}};
-  if (!report.reason.empty()) j["reason"] = report.reason;
-  if (!report.job_id.empty()) j["jobId"] = report.job_id;
-  if (!report.answer.empty()) j["answer"] = report.answer;
-  return j;
+  if (!report.reason.empty()) status.reason = report.reason;
+  if (!report.job_id.empty()) status.jobId = report.job_id;
+  if (!report.answer.empty()) status.answer = report.answer;
+  return status;
 }
 
 EditEngineOptions Server::edit_engine_options() const {
@@ -61,8 +63,10 @@ void Server::make_edit_engine() {
         models_->chat(config_.fast, request, std::move(callbacks));
     return [stream] { stream->cancel(); };
   };
-  hooks.send_edit = [this](const std::string& uri, LineEdit line_edit,
-                           std::function<void(bool, const std::string&)> done) {
+  hooks.send_edit = [this, apply = dispatcher_.outgoing_method<protocol::ApplyWorkspaceEditParams>(
+                               "workspace/applyEdit")](
+                        const std::string& uri, LineEdit line_edit,
+                        std::function<void(bool, const std::string&)> done) {
     const Document* doc = documents_->find(uri);
     if (!doc) return;  // closed: the session is cancelled with it
     protocol::TextDocumentEdit changes{uri, line_edit.version, {}};
@@ -73,31 +77,28 @@ void Server::make_edit_engine() {
     protocol::ApplyWorkspaceEditParams params;
     params.edit.versioned = client_.document_changes;
     params.edit.documents.push_back(std::move(changes));
-    dispatcher_.call("workspace/applyEdit", std::move(params),
-                     [done = std::move(done)](protocol::Expected<json> result) {
-                       bool applied =
-                           result.ok() && protocol::read_apply_result(result.value()).applied;
-                       done(applied, result.ok() ? result.value().dump() : result.error().message);
-                     });
+    apply(std::move(params), [done = std::move(done)](protocol::Expected<json> result) {
+      bool applied = result.ok() && protocol::read_apply_result(result.value()).applied;
+      done(applied, result.ok() ? result.value().dump() : result.error().message);
+    });
   };
-  hooks.report = [this](const EditReport& report) {
-    dispatcher_.notify("flint/editSession", edit_report_json(report));
-  };
-  hooks.publish_diagnostics = [this](const std::string& uri, std::optional<int64_t> version,
-                                     const std::vector<EditDiagnostic>& found) {
-    const Document* doc = documents_->find(uri);
-    json diagnostics = json::array();
-    for (const auto& d : found) {
-      if (!doc) break;
-      diagnostics.push_back(json{{"range", doc->range_of(d.start_byte, d.end_byte)},
-                                 {"severity", 1},
-                                 {"source", "flint"},
-                                 {"message", d.message}});
-    }
-    json params{{"uri", uri}, {"diagnostics", std::move(diagnostics)}};
-    if (version) params["version"] = *version;
-    dispatcher_.notify("textDocument/publishDiagnostics", std::move(params));
-  };
+  hooks.report =
+      [this, notify = dispatcher_.outgoing_notification<EditSessionStatus>("flint/editSession")](
+          const EditReport& report) { notify(edit_status(report)); };
+  hooks.publish_diagnostics =
+      [this, publish = dispatcher_.outgoing_notification<protocol::PublishDiagnosticsParams>(
+                 "textDocument/publishDiagnostics")](const std::string& uri,
+                                                     std::optional<int64_t> version,
+                                                     const std::vector<EditDiagnostic>& found) {
+        protocol::PublishDiagnosticsParams params{uri, version, {}};
+        if (const Document* doc = documents_->find(uri)) {
+          for (const auto& d : found) {
+            params.diagnostics.push_back(
+                {doc->range_of(d.start_byte, d.end_byte), 1, "flint", d.message});
+          }
+        }
+        publish(std::move(params));
+      };
   hooks.escalate = [this](const EditEscalation& escalation) {
     return start_escalated_job(escalation);
   };

@@ -130,8 +130,9 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
   std::shared_ptr<protocol::ProgressChannel> progress;
   if (!context.work_done_token.is_null()) {
     protocol::ProgressTransport transport;
-    transport.progress = [this](const json& token, json value) {
-      dispatcher_.notify("$/progress", json{{"token", token}, {"value", std::move(value)}});
+    transport.progress = [notify = dispatcher_.outgoing_notification<protocol::ProgressParams>(
+                              "$/progress")](const json& token, json value) {
+      notify({token, std::move(value)});
     };
     progress = std::make_shared<protocol::ProgressChannel>(
         true, context.work_done_token, std::move(transport), /*client_token=*/true);
@@ -154,19 +155,19 @@ void Server::start_inline_edit(const InlineEditArgs& args, const CommandContext&
       bool failed = r.state == "failed";
       progress->end(failed && !r.reason.empty() ? r.state + ": " + r.reason : r.state, failed);
     }
-    json result = edit_report_json(r);
-    result.erase("uri");
+    EditSessionStatus result = edit_status(r);
+    result.uri.reset();
     if (const auto& s = answer.stats) {
-      result["stats"] = json{{"tokens", s->tokens},
-                             {"reasoningTokens", s->reasoning},
-                             {"firstCodeMs", millis(s->first_code)},
-                             {"edits", s->edits_sent},
-                             {"editsApplied", s->edits_applied},
-                             {"firstTokenMs", millis(s->first_token)},
-                             {"firstEditMs", millis(s->first_edit)},
-                             {"durationMs", millis(s->duration)}};
+      result.stats = json{{"tokens", s->tokens},
+                          {"reasoningTokens", s->reasoning},
+                          {"firstCodeMs", millis(s->first_code)},
+                          {"edits", s->edits_sent},
+                          {"editsApplied", s->edits_applied},
+                          {"firstTokenMs", millis(s->first_token)},
+                          {"firstEditMs", millis(s->first_edit)},
+                          {"durationMs", millis(s->duration)}};
     }
-    reply(std::move(result));
+    reply(json(result));
   };
   edits_->configure(edit_engine_options());
   edits_->start(request, std::move(sink));

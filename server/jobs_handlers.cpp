@@ -32,16 +32,17 @@ constexpr std::string_view kTokenPrefix = "flint/";
 constexpr int kMaxApplyAttempts = 3;
 constexpr size_t kMaxRegionContext = size_t{16} * 1024;
 
-json job_json(const JobInfo& info) {
-  json j{{"jobId", info.id}, {"title", info.title}, {"state", std::string(to_string(info.state))}};
-  if (!info.message.empty()) j["message"] = info.message;
-  if (info.percentage) j["percentage"] = *info.percentage;
-  if (!info.summary.empty()) j["summary"] = info.summary;
+JobStatus job_status(const JobInfo& info) {
+  JobStatus status{
+      .jobId = info.id, .title = info.title, .state = std::string(to_string(info.state))};
+  if (!info.message.empty()) status.message = info.message;
+  status.percentage = info.percentage;
+  if (!info.summary.empty()) status.summary = info.summary;
   if (info.state == JobState::kReady) {
-    j["files"] = info.result_files;
-    j["changes"] = info.result_changes;
+    status.files = info.result_files;
+    status.changes = info.result_changes;
   }
-  return j;
+  return status;
 }
 
 json token_of(const std::string& job_id) {
@@ -66,9 +67,10 @@ jobs::FindOpenDocument finder(DocumentStore& store) {
 // flint/jobChanged on every change, and the job's progress channel.
 class LspJobObserver final : public JobObserver {
  public:
-  LspJobObserver(protocol::Dispatcher& dispatcher, bool supported, const JobInfo& info,
-                 protocol::ProgressTransport transport)
-      : dispatcher_(dispatcher), channel_(supported, token_of(info.id), std::move(transport)) {}
+  LspJobObserver(protocol::Dispatcher::OutgoingNotification<JobStatus> job_changed, bool supported,
+                 const JobInfo& info, protocol::ProgressTransport transport)
+      : job_changed_(std::move(job_changed)),
+        channel_(supported, token_of(info.id), std::move(transport)) {}
 
   void queued(const JobInfo& info) override { changed(info); }
   void started(const JobInfo& info) override {
@@ -95,9 +97,9 @@ class LspJobObserver final : public JobObserver {
   }
 
  private:
-  void changed(const JobInfo& info) { dispatcher_.notify("flint/jobChanged", job_json(info)); }
+  void changed(const JobInfo& info) { job_changed_(job_status(info)); }
 
-  protocol::Dispatcher& dispatcher_;
+  protocol::Dispatcher::OutgoingNotification<JobStatus> job_changed_;
   protocol::ProgressChannel channel_;
 };
 
@@ -385,20 +387,27 @@ Submitted submit_job(const JobContext& ctx, JobRequest request) {
 
 void Server::bind_jobs() {
   JobHooks hooks;
-  hooks.observe = [this](const JobInfo& info) -> std::unique_ptr<JobObserver> {
+  // The typed senders live as long as the hooks, which the JobManager (a member, destroyed
+  // before the dispatcher) holds.
+  auto create_progress = dispatcher_.outgoing_method<protocol::WorkDoneProgressCreateParams>(
+      "window/workDoneProgress/create");
+  auto progress = dispatcher_.outgoing_notification<protocol::ProgressParams>("$/progress");
+  auto job_changed = dispatcher_.outgoing_notification<JobStatus>("flint/jobChanged");
+  hooks.observe = [this, create_progress, progress,
+                   job_changed](const JobInfo& info) -> std::unique_ptr<JobObserver> {
     protocol::ProgressTransport transport;
-    transport.create = [this](const json& token, const std::function<void(bool)>& answered) {
-      dispatcher_.call(
-          "window/workDoneProgress/create", json{{"token", token}},
-          [answered](const protocol::Expected<json>& result) { answered(result.ok()); });
+    transport.create = [create_progress](const json& token,
+                                         const std::function<void(bool)>& answered) {
+      create_progress(
+          {token}, [answered](const protocol::Expected<json>& result) { answered(result.ok()); });
     };
-    transport.progress = [this](const json& token, json value) {
-      dispatcher_.notify("$/progress", json{{"token", token}, {"value", std::move(value)}});
+    transport.progress = [progress](const json& token, json value) {
+      progress({token, std::move(value)});
     };
     transport.show_message = [this](int type, const std::string& message) {
       show_message(type, message);
     };
-    return std::make_unique<LspJobObserver>(dispatcher_, client_.work_done_progress, info,
+    return std::make_unique<LspJobObserver>(job_changed, client_.work_done_progress, info,
                                             std::move(transport));
   };
   hooks.apply = [this](const JobInfo& info, std::vector<jobs::FileEdit> edits,
@@ -501,45 +510,49 @@ void Server::bind_jobs() {
       });
 
   // A ready job's result as the person would review it: per file, the text now and after.
-  dispatcher_.raw_request("flint/jobPreview", [this](const json& params, const Reply<json>& reply) {
-    std::string id = params.is_object() ? params.value("jobId", std::string()) : std::string();
-    const auto* edits = jobs_->held_edits(id);
-    if (!edits) {
-      const JobInfo* info = jobs_->find(id);
-      reply.error(ErrorCode::kInvalidParams, info ? id + " has no result waiting (it is " +
-                                                        std::string(to_string(info->state)) + ")"
-                                                  : "no such job: " + id);
-      return;
-    }
-    auto preview = jobs::preview_edits(finder(*documents_), *edits);
-    if (auto* why = std::get_if<std::string>(&preview)) {
-      reply.error(ErrorCode::kRequestFailed, *why);
-      return;
-    }
-    json files = json::array();
-    for (auto& file : std::get<std::vector<jobs::PreviewFile>>(preview)) {
-      files.push_back(json{{"uri", file.uri},
-                           {"current", std::move(file.current)},
-                           {"proposed", std::move(file.proposed)},
-                           {"changes", file.changes}});
-    }
-    reply(json{{"jobId", id}, {"files", std::move(files)}});
-  });
+  dispatcher_.request<JobPreviewParams, json>(
+      "flint/jobPreview", [this](const JobPreviewParams& params, const Reply<json>& reply) {
+        const std::string& id = params.jobId;
+        const auto* edits = jobs_->held_edits(id);
+        if (!edits) {
+          const JobInfo* info = jobs_->find(id);
+          std::string why = info ? id + " has no result waiting (it is " +
+                                       std::string(to_string(info->state)) + ")"
+                                 : "no such job: " + id;
+          reply.error(ErrorCode::kInvalidParams, why);
+          return;
+        }
+        auto preview = jobs::preview_edits(finder(*documents_), *edits);
+        if (auto* why = std::get_if<std::string>(&preview)) {
+          reply.error(ErrorCode::kRequestFailed, *why);
+          return;
+        }
+        json files = json::array();
+        for (auto& file : std::get<std::vector<jobs::PreviewFile>>(preview)) {
+          files.push_back(json{{"uri", file.uri},
+                               {"current", std::move(file.current)},
+                               {"proposed", std::move(file.proposed)},
+                               {"changes", file.changes}});
+        }
+        reply(json{{"jobId", id}, {"files", std::move(files)}});
+      });
 
-  dispatcher_.raw_request("flint/jobs", [this](const json&, const Reply<json>& reply) {
-    json list = json::array();
-    for (const JobInfo& info : jobs_->list()) list.push_back(job_json(info));
-    reply(json{{"jobs", std::move(list)}});
-  });
+  dispatcher_.request<protocol::NoParams, json>(
+      "flint/jobs", [this](const protocol::NoParams&, const Reply<json>& reply) {
+        std::vector<JobStatus> list;
+        for (const JobInfo& info : jobs_->list()) list.push_back(job_status(info));
+        reply(json{{"jobs", std::move(list)}});
+      });
 
-  dispatcher_.raw_notification("window/workDoneProgress/cancel", [this](const json& params) {
-    if (!params.is_object()) return;
-    auto id = job_of_token(params.value("token", json()));
-    if (!id) return;  // not a job's token (inline edits' tokens are the client's own)
-    auto state = jobs_->cancel(*id);
-    spdlog::info("{}: cancel from the progress UI: {}", *id,
-                 state ? std::string(to_string(*state)) : "unknown job");
-  });
+  dispatcher_.notification<protocol::WorkDoneProgressCancelParams>(
+      "window/workDoneProgress/cancel",
+      [this](const protocol::WorkDoneProgressCancelParams& params) {
+        auto id = job_of_token(params.token);
+        if (!id) return;  // not a job's token (inline edits' tokens are the client's own)
+        auto state = jobs_->cancel(*id);
+        spdlog::info("{}: cancel from the progress UI: {}", *id,
+                     state ? std::string(to_string(*state)) : "unknown job");
+      });
 }
 
 std::optional<std::string> Server::start_escalated_job(const EditEscalation& escalation) {

@@ -1,28 +1,26 @@
 // initialize / initialized / shutdown / exit / $/setTrace.
 #include <spdlog/spdlog.h>
 
+#include "protocol/lsp_types.h"
 #include "server/server.h"
 
 namespace flint {
 
 using nlohmann::json;
+using protocol::InitializeParams;
+using protocol::InitializeResult;
+using protocol::NoParams;
 using protocol::Reply;
 
 namespace {
 
-std::vector<std::string> read_workspace_roots(const json& params) {
+// The workspace folders' URIs; without any, the root URI.
+std::vector<std::string> read_workspace_roots(const InitializeParams& params) {
   std::vector<std::string> roots;
-  if (auto folders = params.find("workspaceFolders");
-      folders != params.end() && folders->is_array()) {
-    for (const json& f : *folders) {
-      if (f.is_object() && f.contains("uri") && f["uri"].is_string()) roots.push_back(f["uri"]);
-    }
+  if (params.workspaceFolders) {
+    for (const auto& folder : *params.workspaceFolders) roots.push_back(folder.uri);
   }
-  if (roots.empty()) {
-    if (auto uri = params.find("rootUri"); uri != params.end() && uri->is_string()) {
-      roots.push_back(*uri);
-    }
-  }
+  if (roots.empty() && params.rootUri) roots.push_back(*params.rootUri);
   return roots;
 }
 
@@ -45,28 +43,21 @@ json Server::capabilities() const {
 }
 
 void Server::bind_lifecycle() {
-  dispatcher_.raw_request("initialize", [this](const json& params, const Reply<json>& reply) {
-    if (!params.is_object()) {
-      reply.error(protocol::ErrorCode::kInvalidParams,
-                  "invalid params: initialize needs an object");
-      return;
-    }
-    client_ = read_client_capabilities(params);
-    encoding_ = negotiate_position_encoding(client_);
-    workspace_roots_ = read_workspace_roots(params);
-    if (auto it = params.find("initializationOptions"); it != params.end() && it->is_object()) {
-      init_options_ = *it;
-    }
-    lifecycle_ = Lifecycle::kInitialized;
-    reload_config();
-    spdlog::info("initialize from {} {}: position encoding {}",
-                 client_.client_name.empty() ? "an unnamed client" : client_.client_name,
-                 client_.client_version, protocol::to_string(encoding_));
-    reply(json{{"capabilities", capabilities()},
-               {"serverInfo", {{"name", "flint"}, {"version", FLINT_VERSION}}}});
-  });
+  dispatcher_.request<InitializeParams, InitializeResult>(
+      "initialize", [this](const InitializeParams& params, const Reply<InitializeResult>& reply) {
+        client_ = read_client_capabilities(params);
+        encoding_ = negotiate_position_encoding(client_);
+        workspace_roots_ = read_workspace_roots(params);
+        if (params.initializationOptions.is_object()) init_options_ = params.initializationOptions;
+        lifecycle_ = Lifecycle::kInitialized;
+        reload_config();
+        spdlog::info("initialize from {} {}: position encoding {}",
+                     client_.client_name.empty() ? "an unnamed client" : client_.client_name,
+                     client_.client_version, protocol::to_string(encoding_));
+        reply(InitializeResult{capabilities(), protocol::ServerInfo{"flint", FLINT_VERSION}});
+      });
 
-  dispatcher_.raw_notification("initialized", [this](const json&) {
+  dispatcher_.notification<NoParams>("initialized", [this](const NoParams&) {
     initialized_notification_seen_ = true;
     if (!last_config_errors_.empty()) {
       std::string text = "flint: invalid settings:";
@@ -76,18 +67,20 @@ void Server::bind_lifecycle() {
     fetch_workspace_configuration();
   });
 
-  dispatcher_.raw_request("shutdown", [this](const json&, const Reply<json>& reply) {
-    lifecycle_ = Lifecycle::kShuttingDown;
-    spdlog::info("shutdown requested");
-    reply(nullptr);
-  });
+  dispatcher_.request<NoParams, json>("shutdown",
+                                      [this](const NoParams&, const Reply<json>& reply) {
+                                        lifecycle_ = Lifecycle::kShuttingDown;
+                                        spdlog::info("shutdown requested");
+                                        reply(nullptr);
+                                      });
 
-  dispatcher_.raw_notification(
-      "exit", [this](const json&) { finish(lifecycle_ == Lifecycle::kShuttingDown ? 0 : 1); });
+  dispatcher_.notification<NoParams>(
+      "exit", [this](const NoParams&) { finish(lifecycle_ == Lifecycle::kShuttingDown ? 0 : 1); });
 
-  dispatcher_.raw_notification("$/setTrace", [](const json& params) {
-    spdlog::debug("client set trace to {}", params.value("value", std::string("off")));
-  });
+  dispatcher_.notification<protocol::SetTraceParams>(
+      "$/setTrace", [](const protocol::SetTraceParams& params) {
+        spdlog::debug("client set trace to {}", params.value);
+      });
 }
 
 }  // namespace flint

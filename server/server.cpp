@@ -23,6 +23,10 @@ Server::Server(asio::io_context& io, ServerOptions options, Sender send)
       options_(std::move(options)),
       send_(std::move(send)),
       dispatcher_(send_),
+      show_message_(
+          dispatcher_.outgoing_notification<protocol::ShowMessageParams>("window/showMessage")),
+      log_message_(
+          dispatcher_.outgoing_notification<protocol::LogMessageParams>("window/logMessage")),
       documents_(std::make_unique<DocumentStore>()),
       trees_(std::make_unique<SyntaxTrees>(parsers::LanguageRegistry::shared())),
       models_(std::make_unique<models::ModelClient>(io.get_executor())) {
@@ -150,11 +154,12 @@ std::function<void()> Server::start_timer(std::chrono::milliseconds delay,
 }
 
 void Server::show_message(int type, const std::string& message) {
-  dispatcher_.notify("window/showMessage", json{{"type", type}, {"message", message}});
+  static_assert(std::is_same_v<protocol::ShowMessageParams, protocol::LogMessageParams>);
+  show_message_({type, message});
 }
 
 void Server::log_message(int type, const std::string& message) {
-  dispatcher_.notify("window/logMessage", json{{"type", type}, {"message", message}});
+  log_message_({type, message});
 }
 
 }  // namespace flint

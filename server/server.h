@@ -33,6 +33,7 @@ struct EditEngineOptions;
 struct EditEscalation;
 struct EditReport;
 struct EditTarget;
+struct EditSessionStatus;
 struct InlineEditArgs;
 struct SessionTarget;
 class CompletionEngine;
@@ -118,7 +119,7 @@ class Server {
   void start_inline_edit(const InlineEditArgs& args, const CommandContext& context,
                          const protocol::Reply<nlohmann::json>& reply);
   EditTarget edit_target(const SessionTarget& target) const;
-  nlohmann::json edit_report_json(const EditReport& report) const;
+  EditSessionStatus edit_status(const EditReport& report) const;
 
   // Agent jobs (jobs_handlers.cpp): flint.agentTask, flint.cancelJob, flint.applyJob,
   // flint.discardJob, flint/jobs, flint/jobPreview, progress.
@@ -160,6 +161,8 @@ class Server {
   ServerOptions options_;
   Sender send_;
   protocol::Dispatcher dispatcher_;
+  protocol::Dispatcher::OutgoingNotification<protocol::ShowMessageParams> show_message_;
+  protocol::Dispatcher::OutgoingNotification<protocol::LogMessageParams> log_message_;
   std::function<void(int)> on_exit_;
   Lifecycle lifecycle_ = Lifecycle::kUninitialized;
   bool initialized_notification_seen_ = false;

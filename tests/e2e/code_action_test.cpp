@@ -2,6 +2,7 @@
 // endpoint (openai-chat) behind the flint.inlineEdit commands the actions carry.
 #include <gtest/gtest.h>
 
+#include "tests/e2e/fixtures.h"
 #include "tests/e2e/harness.h"
 
 namespace flint {
@@ -10,9 +11,9 @@ namespace {
 using nlohmann::json;
 using test::EditorClient;
 using test::EditorOptions;
+using test::kShapesUri;
+using test::kUnknownUri;
 using test::lsp_range;
-
-const std::string kUri = "file:///work/shapes.py";
 
 const std::string kPython =
     "import math\n"
@@ -36,10 +37,10 @@ json diagnostic(json r, const std::string& message) {
 struct Harness : e2e::ModelHarness {
   explicit Harness(json script = json::object(), EditorOptions options = {})
       : ModelHarness(std::move(script), {.api_key = ""}, std::move(options)) {
-    editor->open(kUri, "python", kPython);
+    editor->open(kShapesUri, "python", kPython);
   }
   json actions(json r, json diagnostics = json::array(), json only = nullptr,
-               const std::string& uri = kUri) {
+               const std::string& uri = kShapesUri) {
     json context{{"diagnostics", std::move(diagnostics)}};
     if (!only.is_null()) context["only"] = std::move(only);
     return editor->request("textDocument/codeAction", json{{"textDocument", {{"uri", uri}}},
@@ -77,7 +78,7 @@ TEST(CodeActions, ARangeGetsTheFlintPresets) {
     const json& command = a["command"];
     EXPECT_EQ(command["title"], a["title"]);
     const json& argument = command["arguments"][0];
-    EXPECT_EQ(argument["textDocument"]["uri"], kUri);
+    EXPECT_EQ(argument["textDocument"]["uri"], kShapesUri);
     EXPECT_EQ(argument["range"], lsp_range(4, 4, 6, 21));
     if (a["title"] == "flint: Edit with instruction\u2026") {
       EXPECT_EQ(command["command"], "flint.promptEdit");
@@ -140,7 +141,7 @@ TEST(CodeActions, ExecutingOneStreamsAnEdit) {
   ASSERT_TRUE(result.contains("result")) << result.dump() << h.editor->server_stderr();
   EXPECT_EQ(result["result"]["state"], "done") << result.dump();
   EXPECT_GE(result["result"]["stats"]["edits"].get<int>(), 1);
-  EXPECT_EQ(h.editor->text(kUri), "import math\n\n\n" + simpler + "\n\nprint(area(2))\n");
+  EXPECT_EQ(h.editor->text(kShapesUri), "import math\n\n\n" + simpler + "\n\nprint(area(2))\n");
   ASSERT_EQ(h.endpoint.requests().size(), 1u);
   EXPECT_NE(h.endpoint.requests()[0].body.find("without changing its behaviour"),
             std::string::npos);
@@ -148,7 +149,7 @@ TEST(CodeActions, ExecutingOneStreamsAnEdit) {
 
 TEST(CodeActions, UnknownDocumentsAndBadRanges) {
   Harness h;
-  json unknown = h.actions(lsp_range(0, 0, 0, 0), json::array(), nullptr, "file:///work/nope.py");
+  json unknown = h.actions(lsp_range(0, 0, 0, 0), json::array(), nullptr, kUnknownUri);
   ASSERT_TRUE(unknown.contains("result")) << unknown.dump();
   EXPECT_TRUE(unknown["result"].is_array());
   EXPECT_TRUE(unknown["result"].empty());
@@ -156,15 +157,16 @@ TEST(CodeActions, UnknownDocumentsAndBadRanges) {
   EXPECT_EQ(h.actions(lsp_range(5, 6, 5, 2))["error"]["code"], -32602);
   json missing =
       h.editor->request("textDocument/codeAction",
-                        json{{"textDocument", {{"uri", kUri}}}, {"context", json::object()}});
+                        json{{"textDocument", {{"uri", kShapesUri}}}, {"context", json::object()}});
   EXPECT_EQ(missing["error"]["code"], -32602);
   EXPECT_NE(missing["error"]["message"].get<std::string>().find("range"), std::string::npos);
   json bad_diagnostic =
       h.actions(lsp_range(0, 0, 0, 0), json::array({json{{"message", "no range"}}}));
   EXPECT_EQ(bad_diagnostic["error"]["code"], -32602);
   // No context at all is tolerated.
-  json bare = h.editor->request("textDocument/codeAction", json{{"textDocument", {{"uri", kUri}}},
-                                                                {"range", lsp_range(0, 0, 0, 0)}});
+  json bare = h.editor->request(
+      "textDocument/codeAction",
+      json{{"textDocument", {{"uri", kShapesUri}}}, {"range", lsp_range(0, 0, 0, 0)}});
   ASSERT_TRUE(bare.contains("result")) << bare.dump();
   EXPECT_FALSE(bare["result"].empty());
 }

@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "tests/e2e/fixtures.h"
 #include "tests/e2e/harness.h"
 
 namespace flint {
@@ -13,9 +14,9 @@ namespace {
 using nlohmann::json;
 using test::EditorClient;
 using test::EditorOptions;
+using test::kShapesUri;
+using test::kUnknownUri;
 using namespace std::chrono_literals;
-
-const std::string kUri = "file:///work/shapes.py";
 
 // Line 4 ends with the cursor's place: "    return math.pi * " (21 characters).
 const std::string kPython =
@@ -45,11 +46,11 @@ struct Harness : e2e::ModelHarness {
                       .model = "fake-coder",
                       .api_key = "sk-test-completion-secret"},
                      std::move(options)) {
-    editor->open(kUri, "python", kPython);
+    editor->open(kShapesUri, "python", kPython);
   }
 
   static json params(int line, int character, int trigger = 2) {
-    return json{{"textDocument", {{"uri", kUri}}},
+    return json{{"textDocument", {{"uri", kShapesUri}}},
                 {"position", {{"line", line}, {"character", character}}},
                 {"context", {{"triggerKind", trigger}}}};
   }
@@ -146,7 +147,7 @@ TEST(InlineCompletion, ClosingTheDocumentAnswersEmptyAndStopsTheStream) {
   int64_t id = h.complete_async();
   ASSERT_TRUE(h.endpoint.wait_for_requests(1, 20s));
   ASSERT_TRUE(h.wait_events(0, 2));
-  h.editor->notify("textDocument/didClose", json{{"textDocument", {{"uri", kUri}}}});
+  h.editor->notify("textDocument/didClose", json{{"textDocument", {{"uri", kShapesUri}}}});
   auto response = h.editor->wait_response(id, 5s);
   ASSERT_TRUE(response);
   EXPECT_EQ((*response)["result"]["items"], json::array()) << response->dump();
@@ -159,7 +160,7 @@ TEST(InlineCompletion, ANewerRequestForTheDocumentSupersedesTheOlder) {
                  {"default", reply(std::string(2000, 'r'), 20)}});
   int64_t first = h.complete_async();
   ASSERT_TRUE(h.wait_events(0, 2));
-  h.editor->type(kUri, kLine, kColumn, kLine, kColumn, "b");
+  h.editor->type(kShapesUri, kLine, kColumn, kLine, kColumn, "b");
   json second = h.complete(kLine, kColumn + 1);
   EXPECT_EQ(insert_text(second), "ase") << second.dump();
   auto older = h.editor->wait_response(first);
@@ -177,7 +178,7 @@ TEST(InlineCompletion, TheSameRequestAgainComesFromTheCache) {
   EXPECT_EQ(insert_text(h.complete()), "r * r");
   EXPECT_EQ(h.endpoint.requests().size(), 1u);
   // Typing what was offered is answered with the rest, still without the model.
-  h.editor->type(kUri, kLine, kColumn, kLine, kColumn, "r ");
+  h.editor->type(kShapesUri, kLine, kColumn, kLine, kColumn, "r ");
   EXPECT_EQ(insert_text(h.complete(kLine, kColumn + 2)), "* r");
   EXPECT_EQ(h.endpoint.requests().size(), 1u);
 }
@@ -190,7 +191,7 @@ TEST(InlineCompletion, TypingTheStreamedCharactersKeepsTheStream) {
   ASSERT_TRUE(h.wait_events(0, 12));
   h.editor->serve_for(500ms);  // flint has received the first characters the endpoint wrote
   ASSERT_FALSE(h.endpoint.requests()[0].completed) << "the stream should still be running";
-  h.editor->type(kUri, kLine, kColumn, kLine, kColumn, "r *");
+  h.editor->type(kShapesUri, kLine, kColumn, kLine, kColumn, "r *");
   json second = h.complete(kLine, kColumn + 3);
   EXPECT_EQ(insert_text(second), completion.substr(3)) << second.dump();
   auto older = h.editor->wait_response(first);
@@ -219,7 +220,7 @@ TEST(InlineCompletion, DebounceLetsANewerRequestReplaceTheWaitingOne) {
                  {"default", reply("wrong\n")}},
             "openai-completions", options);
   int64_t first = h.complete_async();
-  h.editor->type(kUri, kLine, kColumn, kLine, kColumn, "x");
+  h.editor->type(kShapesUri, kLine, kColumn, kLine, kColumn, "x");
   auto sent = std::chrono::steady_clock::now();
   json second = h.complete(kLine, kColumn + 1);
   auto waited = std::chrono::steady_clock::now() - sent;
@@ -245,7 +246,7 @@ TEST(InlineCompletion, ADeadEndpointIsReportedOnceAndAnswersEmpty) {
   options.env = {"FLINT_BASE_URL=http://127.0.0.1:9/v1", "FLINT_MODEL=m",
                  "FLINT_PROVIDER=openai-completions"};
   EditorClient editor(options);
-  editor.open(kUri, "python", kPython);
+  editor.open(kShapesUri, "python", kPython);
   for (int column : {kColumn, kColumn - 1}) {
     json response = editor.request("textDocument/inlineCompletion", Harness::params(kLine, column));
     ASSERT_TRUE(response.contains("result")) << response.dump();
@@ -262,14 +263,14 @@ TEST(InlineCompletion, ADeadEndpointIsReportedOnceAndAnswersEmpty) {
 TEST(InlineCompletion, BadRequests) {
   Harness h(json{{"default", reply("x\n")}});
   json unknown = h.editor->request("textDocument/inlineCompletion",
-                                   json{{"textDocument", {{"uri", "file:///work/nope.py"}}},
+                                   json{{"textDocument", {{"uri", kUnknownUri}}},
                                         {"position", {{"line", 0}, {"character", 0}}}});
   ASSERT_TRUE(unknown.contains("result")) << unknown.dump();
   EXPECT_TRUE(unknown["result"]["items"].empty());
   json outside = h.complete(400, 0);
   EXPECT_EQ(outside["error"]["code"], -32602) << outside.dump();
-  json missing =
-      h.editor->request("textDocument/inlineCompletion", json{{"textDocument", {{"uri", kUri}}}});
+  json missing = h.editor->request("textDocument/inlineCompletion",
+                                   json{{"textDocument", {{"uri", kShapesUri}}}});
   EXPECT_EQ(missing["error"]["code"], -32602);
   EXPECT_NE(missing["error"]["message"].get<std::string>().find("position"), std::string::npos);
   json null_uri = h.editor->request(

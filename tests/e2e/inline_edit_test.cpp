@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "tests/e2e/fixtures.h"
 #include "tests/e2e/harness.h"
 
 namespace flint {
@@ -13,9 +14,8 @@ namespace {
 using nlohmann::json;
 using test::EditorClient;
 using test::EditorOptions;
+using test::kShapesUri;
 using test::lsp_range;
-
-const std::string kUri = "file:///work/shapes.py";
 
 const std::string kPython =
     "import math\n"
@@ -47,9 +47,9 @@ TEST(InlineEdit, RewritesTheFunctionAtTheCursor) {
       "    return math.tau * r\n";
   Harness h(json{{"rules", json::array({reply_text(
                                "use tau", "```python\n" + new_perimeter + "```\n", 2000)})}});
-  h.editor->open(kUri, "python", kPython);
-  json result =
-      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(9, 8, 9, 8), "use tau"));
+  h.editor->open(kShapesUri, "python", kPython);
+  json result = h.editor->execute("flint.inlineEdit",
+                                  edit_args(kShapesUri, lsp_range(9, 8, 9, 8), "use tau"));
   ASSERT_TRUE(result.contains("result")) << result.dump() << h.editor->server_stderr();
   const json& r = result["result"];
   EXPECT_EQ(r["state"], "done") << r.dump();
@@ -60,7 +60,7 @@ TEST(InlineEdit, RewritesTheFunctionAtTheCursor) {
   size_t at = expected.find("def perimeter");
   size_t end = expected.find("\n\n\nprint");
   expected.replace(at, end + 1 - at, new_perimeter);
-  EXPECT_EQ(h.editor->text(kUri), expected);
+  EXPECT_EQ(h.editor->text(kShapesUri), expected);
   // The prompt carried the region and the instruction, after the stable context.
   auto requests = h.endpoint.requests();
   ASSERT_EQ(requests.size(), 1u);
@@ -89,11 +89,11 @@ TEST(InlineEdit, ChangingOneLineOfFortyTouchesOneLine) {
   size_t at = changed.find("    x17 = 17\n");
   changed.replace(at, 13, "    x17 = 1700\n");
   Harness h(json{{"rules", json::array({reply_text("x17", changed, 3000)})}});
-  h.editor->open(kUri, "python", original);
+  h.editor->open(kShapesUri, "python", original);
   json result = h.editor->execute("flint.inlineEdit",
-                                  edit_args(kUri, lsp_range(5, 4, 5, 4), "set x17 to 1700"));
+                                  edit_args(kShapesUri, lsp_range(5, 4, 5, 4), "set x17 to 1700"));
   ASSERT_EQ(result["result"]["state"], "done") << result.dump();
-  EXPECT_EQ(h.editor->text(kUri), changed);
+  EXPECT_EQ(h.editor->text(kShapesUri), changed);
   ASSERT_FALSE(h.editor->applied_edits().empty());
   for (const auto& params : h.editor->applied_edits()) {
     for (const auto& change : params["edit"]["documentChanges"]) {
@@ -108,24 +108,24 @@ TEST(InlineEdit, ChangingOneLineOfFortyTouchesOneLine) {
 TEST(InlineEdit, RejectRestoresTheOriginalExactly) {
   Harness h(json{
       {"rules", json::array({reply_text("shout", "def area(r):\n    return 'AREA!'\n", 3000)})}});
-  h.editor->open(kUri, "python", kPython);
+  h.editor->open(kShapesUri, "python", kPython);
   json result =
-      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "shout"));
+      h.editor->execute("flint.inlineEdit", edit_args(kShapesUri, lsp_range(4, 0, 4, 0), "shout"));
   ASSERT_EQ(result["result"]["state"], "done") << result.dump();
-  EXPECT_NE(h.editor->text(kUri), kPython);
+  EXPECT_NE(h.editor->text(kShapesUri), kPython);
   json rejected = h.editor->execute("flint.reject", json::object());
   ASSERT_TRUE(rejected.contains("result")) << rejected.dump();
   EXPECT_EQ(rejected["result"]["state"], "rejected");
-  EXPECT_EQ(h.editor->text(kUri), kPython);
+  EXPECT_EQ(h.editor->text(kShapesUri), kPython);
 }
 
 TEST(InlineEdit, CancelStopsTheHttpStream) {
   std::string slow(4000, 'x');
   Harness h(json{
       {"rules", json::array({reply_text("slow", "def area(r):\n    return " + slow + "\n", 40)})}});
-  h.editor->open(kUri, "python", kPython);
-  int64_t id =
-      h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "slow"));
+  h.editor->open(kShapesUri, "python", kPython);
+  int64_t id = h.editor->execute_async("flint.inlineEdit",
+                                       edit_args(kShapesUri, lsp_range(4, 0, 4, 0), "slow"));
   ASSERT_TRUE(h.endpoint.wait_for_requests(1, std::chrono::seconds(20)));
   h.editor->serve_for(std::chrono::milliseconds(300));
   json cancel = h.editor->execute("flint.cancel", json::object());
@@ -154,14 +154,14 @@ std::optional<json> edit_and_type_inside(Harness& h) {
     slow += "    y" + std::to_string(i) + " = " + std::to_string(i) + "\n";
   h.endpoint.set_script(
       json{{"rules", json::array({reply_text("grow", "def area(r):\n" + slow, 200)})}});
-  h.editor->open(kUri, "python", kPython);
-  int64_t id =
-      h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(3, 0, 3, 0), "grow"));
+  h.editor->open(kShapesUri, "python", kPython);
+  int64_t id = h.editor->execute_async("flint.inlineEdit",
+                                       edit_args(kShapesUri, lsp_range(3, 0, 3, 0), "grow"));
   if (!h.editor->serve_until([&] { return !h.editor->applied_edits().empty(); },
                              std::chrono::seconds(30))) {
     return std::nullopt;
   }
-  h.editor->type(kUri, 3, 4, 3, 4, "KEEP");
+  h.editor->type(kShapesUri, 3, 4, 3, 4, "KEEP");
   return h.editor->wait_response(id);
 }
 
@@ -170,11 +170,12 @@ TEST(InlineEdit, TypingInsideTheRegionCancelsAndKeepsTheKeystroke) {
   auto response = edit_and_type_inside(h);
   ASSERT_TRUE(response);
   EXPECT_EQ((*response)["result"]["state"], "cancelled")
-      << response->dump() << h.editor->text(kUri);
+      << response->dump() << h.editor->text(kShapesUri);
   h.editor->serve_for(std::chrono::milliseconds(300));
-  EXPECT_NE(h.editor->text(kUri).find("KEEP"), std::string::npos) << h.editor->text(kUri);
+  EXPECT_NE(h.editor->text(kShapesUri).find("KEEP"), std::string::npos)
+      << h.editor->text(kShapesUri);
   // It stopped where it was: the rest of the stream never reached the buffer.
-  EXPECT_EQ(h.editor->text(kUri).find("y199 = 199"), std::string::npos);
+  EXPECT_EQ(h.editor->text(kShapesUri).find("y199 = 199"), std::string::npos);
 }
 
 // The session stopped by a keystroke inside can still be rejected: the original comes back
@@ -186,11 +187,11 @@ TEST(InlineEdit, RejectAfterTypingInsideRestoresAroundTheKeystroke) {
   ASSERT_EQ((*response)["result"]["state"], "cancelled") << response->dump();
   std::string expected = kPython;
   expected.replace(expected.find("def area"), 8, "def KEEParea");
-  ASSERT_NE(h.editor->text(kUri), expected);  // flint's partial text is in the buffer
+  ASSERT_NE(h.editor->text(kShapesUri), expected);  // flint's partial text is in the buffer
   json rejected = h.editor->execute("flint.reject", json::object());
   ASSERT_TRUE(rejected.contains("result")) << rejected.dump();
   EXPECT_EQ(rejected["result"]["state"], "rejected");
-  EXPECT_EQ(h.editor->text(kUri), expected);
+  EXPECT_EQ(h.editor->text(kShapesUri), expected);
 }
 
 // Neovim 0.7 sends a line-wise selection with the end past the end of its line: the
@@ -209,11 +210,11 @@ TEST(InlineEdit, EditsInTwoRegionsOfOneFileStreamSideBySide) {
   const std::string new_perimeter = "def perimeter(r):\n    return math.tau * r\n";
   Harness h(json{{"rules", json::array({reply_text("square it", new_area, 40, 100),
                                         reply_text("use tau", new_perimeter, 40, 100)})}});
-  h.editor->open(kUri, "python", kPython);
-  int64_t first = h.editor->execute_async("flint.inlineEdit",
-                                          edit_args(kUri, lsp_range(4, 4, 4, 4), "square it"));
+  h.editor->open(kShapesUri, "python", kPython);
+  int64_t first = h.editor->execute_async(
+      "flint.inlineEdit", edit_args(kShapesUri, lsp_range(4, 4, 4, 4), "square it"));
   int64_t second = h.editor->execute_async("flint.inlineEdit",
-                                           edit_args(kUri, lsp_range(9, 4, 9, 4), "use tau"));
+                                           edit_args(kShapesUri, lsp_range(9, 4, 9, 4), "use tau"));
   auto a = h.editor->wait_response(first);
   auto b = h.editor->wait_response(second);
   ASSERT_TRUE(a && b) << h.editor->server_stderr();
@@ -223,7 +224,7 @@ TEST(InlineEdit, EditsInTwoRegionsOfOneFileStreamSideBySide) {
   expected.replace(expected.find("def area"), 40, new_area);
   size_t at = expected.find("def perimeter");
   expected.replace(at, expected.find("\n\n\nprint") + 1 - at, new_perimeter);
-  EXPECT_EQ(h.editor->text(kUri), expected);
+  EXPECT_EQ(h.editor->text(kShapesUri), expected);
   EXPECT_EQ(h.endpoint.requests().size(), 2u);
 }
 
@@ -234,16 +235,16 @@ TEST(InlineEdit, ANewerEditOverAStreamingOneRollsItBackThenStarts) {
   const std::string new_area = "def area(r):\n    return math.pi * r ** 2\n";
   Harness h(json{{"rules", json::array({reply_text("document it", slow_area, 15, 50),
                                         reply_text("square it", new_area, 2000)})}});
-  h.editor->open(kUri, "python", kPython);
-  int64_t first = h.editor->execute_async("flint.inlineEdit",
-                                          edit_args(kUri, lsp_range(4, 4, 4, 4), "document it"));
+  h.editor->open(kShapesUri, "python", kPython);
+  int64_t first = h.editor->execute_async(
+      "flint.inlineEdit", edit_args(kShapesUri, lsp_range(4, 4, 4, 4), "document it"));
   // Half of the docstring is in the buffer: an unterminated string.
   ASSERT_TRUE(h.editor->serve_until(
-      [&] { return h.editor->text(kUri).find("\"\"\"The area") != std::string::npos; }));
-  std::string half = h.editor->text(kUri);
+      [&] { return h.editor->text(kShapesUri).find("\"\"\"The area") != std::string::npos; }));
+  std::string half = h.editor->text(kShapesUri);
   ASSERT_NE(half, kPython);
-  json second =
-      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(5, 4, 5, 4), "square it"));
+  json second = h.editor->execute("flint.inlineEdit",
+                                  edit_args(kShapesUri, lsp_range(5, 4, 5, 4), "square it"));
   auto older = h.editor->wait_response(first);
   ASSERT_TRUE(older) << h.editor->server_stderr();
   EXPECT_EQ((*older)["result"]["state"], "cancelled") << older->dump();
@@ -255,7 +256,7 @@ TEST(InlineEdit, ANewerEditOverAStreamingOneRollsItBackThenStarts) {
   EXPECT_EQ(second["result"]["state"], "done") << second.dump();
   std::string expected = kPython;
   expected.replace(expected.find("def area"), 40, new_area);
-  EXPECT_EQ(h.editor->text(kUri), expected);
+  EXPECT_EQ(h.editor->text(kShapesUri), expected);
   // The newer edit's model read the original function, never the half-written one.
   auto requests = h.endpoint.requests();
   ASSERT_EQ(requests.size(), 2u);
@@ -267,13 +268,13 @@ TEST(InlineEdit, ANewerEditBeforeTheOlderWroteAnythingStartsAtOnce) {
   const std::string new_area = "def area(r):\n    return math.pi * r ** 2\n";
   Harness h(json{{"rules", json::array({reply_text("document it", "never used\n", 50, 2000),
                                         reply_text("square it", new_area, 2000)})}});
-  h.editor->open(kUri, "python", kPython);
-  int64_t first = h.editor->execute_async("flint.inlineEdit",
-                                          edit_args(kUri, lsp_range(4, 4, 4, 4), "document it"));
+  h.editor->open(kShapesUri, "python", kPython);
+  int64_t first = h.editor->execute_async(
+      "flint.inlineEdit", edit_args(kShapesUri, lsp_range(4, 4, 4, 4), "document it"));
   h.editor->serve_for(std::chrono::milliseconds(100));  // the older one awaits its first token
-  ASSERT_EQ(h.editor->text(kUri), kPython);
-  json second =
-      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 4, 4, 4), "square it"));
+  ASSERT_EQ(h.editor->text(kShapesUri), kPython);
+  json second = h.editor->execute("flint.inlineEdit",
+                                  edit_args(kShapesUri, lsp_range(4, 4, 4, 4), "square it"));
   ASSERT_TRUE(second.contains("result")) << second.dump() << h.editor->server_stderr();
   EXPECT_EQ(second["result"]["state"], "done") << second.dump();
   auto older = h.editor->wait_response(first);
@@ -281,7 +282,7 @@ TEST(InlineEdit, ANewerEditBeforeTheOlderWroteAnythingStartsAtOnce) {
   EXPECT_EQ((*older)["result"]["state"], "cancelled") << older->dump();
   std::string expected = kPython;
   expected.replace(expected.find("def area"), 40, new_area);
-  EXPECT_EQ(h.editor->text(kUri), expected);
+  EXPECT_EQ(h.editor->text(kShapesUri), expected);
 }
 
 TEST(InlineEdit, ProgressReportsAPercentageThatGrowsAndEndsTheProgress) {
@@ -292,9 +293,10 @@ TEST(InlineEdit, ProgressReportsAPercentageThatGrowsAndEndsTheProgress) {
   std::string answer = original;
   answer.replace(answer.find("x0\n"), 3, "x1\n");
   Harness h(json{{"rules", json::array({reply_text("return x1", answer, 400)})}});
-  h.editor->open(kUri, "python", original);
-  int64_t id = h.editor->execute_async(
-      "flint.inlineEdit", edit_args(kUri, lsp_range(3, 4, 3, 4), "return x1"), "edit-progress");
+  h.editor->open(kShapesUri, "python", original);
+  int64_t id = h.editor->execute_async("flint.inlineEdit",
+                                       edit_args(kShapesUri, lsp_range(3, 4, 3, 4), "return x1"),
+                                       "edit-progress");
   auto response = h.editor->wait_response(id);
   ASSERT_TRUE(response && response->contains("result")) << h.editor->server_stderr();
   std::vector<int> percentages;
@@ -316,15 +318,15 @@ TEST(InlineEdit, ProgressReportsAPercentageThatGrowsAndEndsTheProgress) {
 TEST(InlineEdit, LinewiseSelectionEndingPastTheLineIsTheWholeLine) {
   const std::string new_area = "def area(r):\n    return math.pi * r ** 2\n";
   Harness h(json{{"rules", json::array({reply_text("square", new_area, 2000)})}});
-  h.editor->open(kUri, "python", kPython);
+  h.editor->open(kShapesUri, "python", kPython);
   json result = h.editor->execute("flint.inlineEdit",
-                                  edit_args(kUri, lsp_range(3, 0, 4, 2147483647), "square"));
+                                  edit_args(kShapesUri, lsp_range(3, 0, 4, 2147483647), "square"));
   ASSERT_TRUE(result.contains("result")) << result.dump();
   EXPECT_EQ(result["result"]["state"], "done") << result.dump();
   std::string expected = kPython;
   expected.replace(expected.find("def area"),
                    std::string("def area(r):\n    return math.pi * r * r\n").size(), new_area);
-  EXPECT_EQ(h.editor->text(kUri), expected);
+  EXPECT_EQ(h.editor->text(kShapesUri), expected);
 }
 
 // Two edits in one file: accept, reject and cancel act on the session under the cursor when
@@ -334,34 +336,34 @@ TEST(InlineEdit, CommandsWithAPositionActOnTheSessionUnderTheCursor) {
   const std::string new_perimeter = "def perimeter(r):\n    return math.tau * r\n";
   Harness h(json{{"rules", json::array({reply_text("square", new_area, 2000),
                                         reply_text("tau", new_perimeter, 2000)})}});
-  h.editor->open(kUri, "python", kPython);
+  h.editor->open(kShapesUri, "python", kPython);
   json first =
-      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 4, 4, 4), "square"));
+      h.editor->execute("flint.inlineEdit", edit_args(kShapesUri, lsp_range(4, 4, 4, 4), "square"));
   ASSERT_EQ(first["result"]["state"], "done") << first.dump();
   json second =
-      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(9, 4, 9, 4), "tau"));
+      h.editor->execute("flint.inlineEdit", edit_args(kShapesUri, lsp_range(9, 4, 9, 4), "tau"));
   ASSERT_EQ(second["result"]["state"], "done") << second.dump();
   std::string both = kPython;
   both.replace(both.find("def area"),
                std::string("def area(r):\n    return math.pi * r * r\n").size(), new_area);
   both.replace(both.find("def perimeter"),
                both.find("\n\n\nprint") + 1 - both.find("def perimeter"), new_perimeter);
-  ASSERT_EQ(h.editor->text(kUri), both);
+  ASSERT_EQ(h.editor->text(kShapesUri), both);
   // Reject with the cursor in area(): the first session, though the second is the latest.
   json rejected = h.editor->execute(
       "flint.reject",
-      json{{"textDocument", {{"uri", kUri}}}, {"position", {{"line", 4}, {"character", 2}}}});
+      json{{"textDocument", {{"uri", kShapesUri}}}, {"position", {{"line", 4}, {"character", 2}}}});
   ASSERT_TRUE(rejected.contains("result")) << rejected.dump();
   EXPECT_EQ(rejected["result"]["sessionId"], first["result"]["sessionId"]);
   std::string expected = kPython;
   expected.replace(expected.find("def perimeter"),
                    expected.find("\n\n\nprint") + 1 - expected.find("def perimeter"),
                    new_perimeter);
-  EXPECT_EQ(h.editor->text(kUri), expected);
+  EXPECT_EQ(h.editor->text(kShapesUri), expected);
   // Accept with the cursor in perimeter(): the second.
   json accepted = h.editor->execute(
       "flint.accept",
-      json{{"textDocument", {{"uri", kUri}}}, {"position", {{"line", 8}, {"character", 0}}}});
+      json{{"textDocument", {{"uri", kShapesUri}}}, {"position", {{"line", 8}, {"character", 0}}}});
   ASSERT_TRUE(accepted.contains("result")) << accepted.dump();
   EXPECT_EQ(accepted["result"]["sessionId"], second["result"]["sessionId"]);
   // A document without sessions says so.
@@ -377,9 +379,9 @@ TEST(InlineEdit, NoModelConfiguredFailsOnceAndSaysWhy) {
   EditorOptions plain;
   plain.flint_plugin = false;  // a plain client gets the message; flint's plugins show the state
   EditorClient editor{plain};
-  editor.open(kUri, "python", kPython);
+  editor.open(kShapesUri, "python", kPython);
   json result =
-      editor.execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "anything"));
+      editor.execute("flint.inlineEdit", edit_args(kShapesUri, lsp_range(4, 0, 4, 0), "anything"));
   ASSERT_TRUE(result.contains("result")) << result.dump();
   EXPECT_EQ(result["result"]["state"], "failed");
   EXPECT_NE(result["result"]["reason"].get<std::string>().find("no fast model"), std::string::npos);
@@ -391,24 +393,24 @@ TEST(InlineEdit, NoModelConfiguredFailsOnceAndSaysWhy) {
   }
   EXPECT_EQ(states, std::vector<std::string>{"failed"});
   EXPECT_EQ(shown, 1);
-  EXPECT_EQ(editor.text(kUri), kPython);
+  EXPECT_EQ(editor.text(kShapesUri), kPython);
 }
 
 TEST(InlineEdit, TypingAboveTheRegionRebasesIt) {
   const std::string new_perimeter = "def perimeter(r):\n    return math.tau * r\n";
   Harness h(json{{"rules", json::array({reply_text("tau", new_perimeter, 60)})}});
-  h.editor->open(kUri, "python", kPython);
-  int64_t id =
-      h.editor->execute_async("flint.inlineEdit", edit_args(kUri, lsp_range(8, 0, 8, 0), "tau"));
+  h.editor->open(kShapesUri, "python", kPython);
+  int64_t id = h.editor->execute_async("flint.inlineEdit",
+                                       edit_args(kShapesUri, lsp_range(8, 0, 8, 0), "tau"));
   ASSERT_TRUE(h.endpoint.wait_for_requests(1, std::chrono::seconds(20)));
   h.editor->serve_for(std::chrono::milliseconds(150));
-  h.editor->type(kUri, 0, 0, 0, 0, "# typed above\n");
-  h.editor->type(kUri, 1, 11, 1, 11, "  # still typing");
+  h.editor->type(kShapesUri, 0, 0, 0, 0, "# typed above\n");
+  h.editor->type(kShapesUri, 1, 11, 1, 11, "  # still typing");
   auto response = h.editor->wait_response(id);
   ASSERT_TRUE(response);
   EXPECT_EQ((*response)["result"]["state"], "done") << response->dump();
   EXPECT_EQ((*response)["result"]["region"]["start"]["line"], 8);
-  const std::string& text = h.editor->text(kUri);
+  const std::string& text = h.editor->text(kShapesUri);
   EXPECT_EQ(text.rfind("# typed above\nimport math  # still typing\n", 0), 0u) << text;
   EXPECT_NE(text.find("def perimeter(r):\n    return math.tau * r\n\n\nprint"), std::string::npos)
       << text;
@@ -422,9 +424,9 @@ TEST(InlineEdit, AnEditorThatNeverAnswersFailsTheSessionAndTheServerKeepsServing
       json{{"rules",
             json::array({reply_text("tau", "def perimeter(r):\n    return math.tau * r\n")})}},
       options);
-  h.editor->open(kUri, "python", kPython);
+  h.editor->open(kShapesUri, "python", kPython);
   json response =
-      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(8, 0, 8, 0), "tau"));
+      h.editor->execute("flint.inlineEdit", edit_args(kShapesUri, lsp_range(8, 0, 8, 0), "tau"));
   EXPECT_EQ(response["result"]["state"], "failed") << response.dump();
   EXPECT_NE(response["result"].value("reason", "").find("did not answer workspace/applyEdit"),
             std::string::npos)
@@ -437,7 +439,7 @@ TEST(InlineEdit, AnEditorThatNeverAnswersFailsTheSessionAndTheServerKeepsServing
                    std::string::npos;
       },
       std::chrono::seconds(5)));
-  EXPECT_EQ(h.editor->text(kUri), kPython);
+  EXPECT_EQ(h.editor->text(kShapesUri), kPython);
   // Still serving.
   json again = h.editor->execute("flint.accept", json{{"sessionId", "999"}});
   EXPECT_EQ(again["error"]["code"], -32602);
@@ -445,26 +447,28 @@ TEST(InlineEdit, AnEditorThatNeverAnswersFailsTheSessionAndTheServerKeepsServing
 
 TEST(InlineEdit, BadArgumentsAreInvalidParams) {
   Harness h(json{{"rules", json::array()}});
-  h.editor->open(kUri, "python", kPython);
+  h.editor->open(kShapesUri, "python", kPython);
   json unknown = h.editor->execute("flint.inlineEdit",
                                    edit_args("file:///nope.py", lsp_range(0, 0, 0, 0), "x"));
   EXPECT_EQ(unknown["error"]["code"], -32602);
   EXPECT_NE(unknown["error"]["message"].get<std::string>().find("unknown document"),
             std::string::npos);
   json impossible =
-      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(400, 0, 401, 0), "x"));
+      h.editor->execute("flint.inlineEdit", edit_args(kShapesUri, lsp_range(400, 0, 401, 0), "x"));
   EXPECT_EQ(impossible["error"]["code"], -32602);
   json inverted =
-      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 3, 4, 1), "x"));
+      h.editor->execute("flint.inlineEdit", edit_args(kShapesUri, lsp_range(4, 3, 4, 1), "x"));
   EXPECT_EQ(inverted["error"]["code"], -32602);
-  json missing = h.editor->execute("flint.inlineEdit", json{{"textDocument", {{"uri", kUri}}}});
+  json missing =
+      h.editor->execute("flint.inlineEdit", json{{"textDocument", {{"uri", kShapesUri}}}});
   EXPECT_EQ(missing["error"]["code"], -32602);
   EXPECT_NE(missing["error"]["message"].get<std::string>().find("range"), std::string::npos);
-  json empty = h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "  "));
+  json empty =
+      h.editor->execute("flint.inlineEdit", edit_args(kShapesUri, lsp_range(4, 0, 4, 0), "  "));
   EXPECT_EQ(empty["error"]["code"], -32602);
   json no_session = h.editor->execute("flint.accept", json{{"sessionId", "999"}});
   EXPECT_EQ(no_session["error"]["code"], -32602);
-  EXPECT_EQ(h.editor->text(kUri), kPython);
+  EXPECT_EQ(h.editor->text(kShapesUri), kPython);
 }
 
 // One message per failure: a plain client gets window/showMessage; flint's plugins (which
@@ -478,14 +482,14 @@ TEST(InlineEdit, DeadEndpointFailsClearlyAndLeavesTheBuffer) {
     options.env = {"FLINT_BASE_URL=http://127.0.0.1:9/v1", "FLINT_MODEL=m",
                    "FLINT_PROVIDER=openai-chat"};
     EditorClient editor(options);
-    editor.open(kUri, "python", kPython);
-    json result =
-        editor.execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "anything"));
+    editor.open(kShapesUri, "python", kPython);
+    json result = editor.execute("flint.inlineEdit",
+                                 edit_args(kShapesUri, lsp_range(4, 0, 4, 0), "anything"));
     ASSERT_TRUE(result.contains("result")) << result.dump();
     EXPECT_EQ(result["result"]["state"], "failed");
     std::string reason = result["result"].value("reason", "");
     EXPECT_NE(reason.find("127.0.0.1:9"), std::string::npos) << reason;
-    EXPECT_EQ(editor.text(kUri), kPython);
+    EXPECT_EQ(editor.text(kShapesUri), kPython);
     int shown = 0;
     int failed_notifications = 0;
     for (const auto& n : editor.notifications()) {
@@ -507,9 +511,9 @@ TEST(InlineEdit, SteerRestartsWithTheNewInstruction) {
       {"rules",
        json::array({reply_text("second try", "def area(r):\n    return r ** 2 * math.pi\n", 2000),
                     reply_text("first try", "def area(r):\n" + slow, 100)})}});
-  h.editor->open(kUri, "python", kPython);
+  h.editor->open(kShapesUri, "python", kPython);
   int64_t id = h.editor->execute_async("flint.inlineEdit",
-                                       edit_args(kUri, lsp_range(4, 0, 4, 0), "first try"));
+                                       edit_args(kShapesUri, lsp_range(4, 0, 4, 0), "first try"));
   ASSERT_TRUE(h.endpoint.wait_for_requests(1, std::chrono::seconds(20)));
   h.editor->serve_for(std::chrono::milliseconds(400));
   json steer = h.editor->execute("flint.steer", json{{"instruction", "second try"}});
@@ -521,7 +525,7 @@ TEST(InlineEdit, SteerRestartsWithTheNewInstruction) {
   expected.replace(expected.find("def area"),
                    std::string("def area(r):\n    return math.pi * r * r\n").size(),
                    "def area(r):\n    return r ** 2 * math.pi\n");
-  EXPECT_EQ(h.editor->text(kUri), expected);
+  EXPECT_EQ(h.editor->text(kShapesUri), expected);
   auto requests = h.endpoint.requests();
   ASSERT_EQ(requests.size(), 2u);
   // The second conversation carries the first instruction's partial output and the new one.
@@ -534,20 +538,20 @@ TEST(InlineEdit, ModelEscalationEndsAsEscalated) {
   Harness h(
       json{{"rules", json::array({reply_text("rename everywhere",
                                              "FLINT_ESCALATE: needs changes in other files\n")})}});
-  h.editor->open(kUri, "python", kPython);
-  json result = h.editor->execute("flint.inlineEdit",
-                                  edit_args(kUri, lsp_range(4, 0, 4, 0), "rename everywhere"));
+  h.editor->open(kShapesUri, "python", kPython);
+  json result = h.editor->execute(
+      "flint.inlineEdit", edit_args(kShapesUri, lsp_range(4, 0, 4, 0), "rename everywhere"));
   ASSERT_TRUE(result.contains("result")) << result.dump();
   EXPECT_EQ(result["result"]["state"], "escalated");
   EXPECT_NE(result["result"]["reason"].get<std::string>().find("other files"), std::string::npos);
-  EXPECT_EQ(h.editor->text(kUri), kPython);
+  EXPECT_EQ(h.editor->text(kShapesUri), kPython);
 }
 
 TEST(InlineEdit, SelectionAcrossTopLevelDefinitionsIsNotLocal) {
   Harness h(json{{"rules", json::array()}});
-  h.editor->open(kUri, "python", kPython);
+  h.editor->open(kShapesUri, "python", kPython);
   json result =
-      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(3, 0, 9, 5), "merge"));
+      h.editor->execute("flint.inlineEdit", edit_args(kShapesUri, lsp_range(3, 0, 9, 5), "merge"));
   ASSERT_TRUE(result.contains("result")) << result.dump();
   EXPECT_EQ(result["result"]["state"], "escalated");
   // Handed to an agent job: the only model requests are the job's, never an inline stream.
@@ -555,15 +559,15 @@ TEST(InlineEdit, SelectionAcrossTopLevelDefinitionsIsNotLocal) {
   for (const auto& r : h.endpoint.requests()) {
     EXPECT_NE(r.body.find("Handed over from an inline edit"), std::string::npos);
   }
-  EXPECT_EQ(h.editor->text(kUri), kPython);
+  EXPECT_EQ(h.editor->text(kShapesUri), kPython);
 }
 
 TEST(InlineEdit, SyntaxErrorsIntroducedBecomeDiagnostics) {
   Harness h(json{{"rules", json::array({reply_text(
                                "break", "def area(r):\n    return (math.pi * r * r\n", 3000)})}});
-  h.editor->open(kUri, "python", kPython);
-  json result =
-      h.editor->execute("flint.inlineEdit", edit_args(kUri, lsp_range(4, 0, 4, 0), "break it"));
+  h.editor->open(kShapesUri, "python", kPython);
+  json result = h.editor->execute("flint.inlineEdit",
+                                  edit_args(kShapesUri, lsp_range(4, 0, 4, 0), "break it"));
   ASSERT_EQ(result["result"]["state"], "done") << result.dump();
   auto diag = h.editor->wait_notification(
       [](const json& n) {
@@ -582,7 +586,7 @@ TEST(InlineEdit, SyntaxErrorsIntroducedBecomeDiagnostics) {
       },
       std::chrono::seconds(10));
   EXPECT_TRUE(cleared);
-  EXPECT_EQ(h.editor->text(kUri), kPython);
+  EXPECT_EQ(h.editor->text(kShapesUri), kPython);
 }
 
 }  // namespace
