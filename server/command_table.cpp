@@ -2,6 +2,7 @@
 // command's typed arguments here, once, so every command reports bad arguments the same way.
 #include <spdlog/spdlog.h>
 
+#include "server/command_types.h"
 #include "server/server.h"
 
 namespace flint {
@@ -21,33 +22,17 @@ std::vector<std::string> Server::command_names() const {
 }
 
 void Server::bind_commands() {
-  dispatcher_.raw_request(
-      "workspace/executeCommand", [this](const json& params, Reply<json> reply) {
-        if (!params.is_object() || !params.contains("command") || !params["command"].is_string()) {
-          reply.error(ErrorCode::kInvalidParams, "invalid params: /command: expected a string");
-          return;
-        }
-        const std::string command = params["command"];
-        auto it = commands_.find(command);
+  dispatcher_.request<ExecuteCommandParams, json>(
+      "workspace/executeCommand", [this](const ExecuteCommandParams& params, Reply<json> reply) {
+        auto it = commands_.find(params.command);
         if (it == commands_.end()) {
-          reply.error(ErrorCode::kInvalidParams, "unknown command '" + command + "'");
+          reply.error(ErrorCode::kInvalidParams, "unknown command '" + params.command + "'");
           return;
-        }
-        json argument = nullptr;
-        if (auto args = params.find("arguments"); args != params.end() && !args->is_null()) {
-          if (!args->is_array()) {
-            reply.error(ErrorCode::kInvalidParams, "invalid params: /arguments: expected an array");
-            return;
-          }
-          if (!args->empty()) argument = (*args)[0];
         }
         CommandContext context;
-        if (auto token = params.find("workDoneToken");
-            token != params.end() && (token->is_string() || token->is_number_integer())) {
-          context.work_done_token = *token;
-        }
-        spdlog::debug("executeCommand {}", command);
-        it->second(argument, context, std::move(reply));
+        context.work_done_token = params.workDoneToken;
+        spdlog::debug("executeCommand {}", params.command);
+        it->second(params.argument, context, std::move(reply));
       });
 }
 

@@ -1,5 +1,7 @@
 #include "server/command_types.h"
 
+#include <stdexcept>
+
 namespace flint {
 
 using nlohmann::json;
@@ -13,6 +15,25 @@ std::optional<std::string> optional_string(const json& j, const char* key) {
 }
 
 }  // namespace
+
+void from_json(const json& j, ExecuteCommandParams& p) {
+  // "(/path) message": the dispatcher's -32602 names the field, as for nlohmann's errors.
+  auto command = j.is_object() ? j.find("command") : j.end();
+  if (!j.is_object() || command == j.end() || !command->is_string()) {
+    throw std::invalid_argument("(/command) expected a string");
+  }
+  p.command = command->get<std::string>();
+  p.argument = nullptr;
+  if (auto args = j.find("arguments"); args != j.end() && !args->is_null()) {
+    if (!args->is_array()) throw std::invalid_argument("(/arguments) expected an array");
+    if (!args->empty()) p.argument = (*args)[0];
+  }
+  p.workDoneToken = nullptr;
+  if (auto token = j.find("workDoneToken");
+      token != j.end() && (token->is_string() || token->is_number_integer())) {
+    p.workDoneToken = *token;
+  }
+}
 
 void from_json(const json& j, InlineEditArgs& a) {
   j.at("textDocument").get_to(a.textDocument);

@@ -12,6 +12,15 @@
 
 namespace flint {
 
+// workspace/executeCommand as flint reads it: the command, its first argument (flint's commands
+// take one object) and the work-done token when it is a string or an integer.
+struct ExecuteCommandParams {
+  std::string command;
+  nlohmann::json argument;       // null when there are no arguments
+  nlohmann::json workDoneToken;  // null when absent or unusable
+};
+void from_json(const nlohmann::json& j, ExecuteCommandParams& p);
+
 struct InlineEditArgs {
   protocol::TextDocumentIdentifier textDocument;
   protocol::Range range;

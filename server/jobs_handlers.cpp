@@ -135,11 +135,12 @@ class EditDelivery : public std::enable_shared_from_this<EditDelivery> {
     }
     size_t files = edit.files;
     auto versions = edit.versions;
-    dispatcher_.call(
-        "workspace/applyEdit", json{{"label", options_.label}, {"edit", std::move(edit.edit)}},
-        [self = shared_from_this(), files, versions](const protocol::Expected<json>& result) {
-          self->on_answer(result, files, versions);
-        });
+    auto apply =
+        dispatcher_.outgoing_method<protocol::ApplyWorkspaceEditParams>("workspace/applyEdit");
+    apply({options_.label, std::move(edit.edit)},
+          [self = shared_from_this(), files, versions](const protocol::Expected<json>& result) {
+            self->on_answer(result, files, versions);
+          });
   }
 
  private:

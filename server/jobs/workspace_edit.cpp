@@ -154,7 +154,7 @@ std::variant<BuiltWorkspaceEdit, std::string> build_workspace_edit(
             ? std::nullopt
             : std::optional<std::string>(options.annotation_description)};
   }
-  built.edit = edit;
+  built.edit = std::move(edit);
   return built;
 }
 

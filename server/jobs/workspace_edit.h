@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "protocol/lsp_types.h"
 #include "protocol/position_encoding.h"
 #include "server/jobs/file_edits.h"
 #include "server/jobs/open_text.h"
@@ -28,7 +29,7 @@ struct WorkspaceEditOptions {
 };
 
 struct BuiltWorkspaceEdit {
-  nlohmann::json edit;  // the WorkspaceEdit
+  protocol::WorkspaceEdit edit;
   size_t files = 0;
   // Open documents edited, with the version each edit was made for.
   std::map<std::string, int64_t> versions;

@@ -64,7 +64,8 @@ TEST(BuildWorkspaceEdit, OpenDocumentsAreVersionedAndDiskFilesAreNot) {
   const auto& b = std::get<BuiltWorkspaceEdit>(built);
   EXPECT_EQ(b.files, 2u);
   EXPECT_EQ(b.versions.at(open_uri), 4);
-  const json& dc = b.edit["documentChanges"];
+  const json edit = b.edit;
+  const json& dc = edit["documentChanges"];
   ASSERT_EQ(dc.size(), 2u);
   EXPECT_EQ(dc[0]["textDocument"], json({{"uri", open_uri}, {"version", 4}}));
   EXPECT_TRUE(dc[1]["textDocument"]["version"].is_null());
@@ -75,8 +76,8 @@ TEST(BuildWorkspaceEdit, OpenDocumentsAreVersionedAndDiskFilesAreNot) {
       {"annotationId", "flint.job-1"}};
   EXPECT_EQ(dc[0]["edits"], json::array({expected_edit}));
   EXPECT_EQ(dc[1]["edits"], json::array({expected_edit}));
-  EXPECT_EQ(b.edit["changeAnnotations"]["flint.job-1"]["needsConfirmation"], true);
-  EXPECT_EQ(b.edit["changeAnnotations"]["flint.job-1"]["label"], "flint: bump b");
+  EXPECT_EQ(edit["changeAnnotations"]["flint.job-1"]["needsConfirmation"], true);
+  EXPECT_EQ(edit["changeAnnotations"]["flint.job-1"]["label"], "flint: bump b");
 }
 
 TEST(BuildWorkspaceEdit, TypingAboveMovesTheEditToTheCurrentVersion) {
@@ -88,7 +89,8 @@ TEST(BuildWorkspaceEdit, TypingAboveMovesTheEditToTheCurrentVersion) {
   auto built = build_workspace_edit(finder(store), store.encoding(),
                                     {change_b(uri, tmp.path("f.py").string(), 1)}, options());
   ASSERT_TRUE(std::holds_alternative<BuiltWorkspaceEdit>(built)) << std::get<std::string>(built);
-  const json& change = std::get<BuiltWorkspaceEdit>(built).edit["documentChanges"][0];
+  const json edit = std::get<BuiltWorkspaceEdit>(built).edit;
+  const json& change = edit["documentChanges"][0];
   EXPECT_EQ(change["textDocument"]["version"], 2);
   EXPECT_EQ(change["edits"][0]["range"]["start"]["line"], 2);
 }
@@ -123,7 +125,7 @@ TEST(BuildWorkspaceEdit, ClientsWithoutDocumentChangesGetChanges) {
   auto built = build_workspace_edit(finder(store), store.encoding(),
                                     {change_b(uri, tmp.path("f.py").string(), std::nullopt)}, o);
   ASSERT_TRUE(std::holds_alternative<BuiltWorkspaceEdit>(built));
-  const json& edit = std::get<BuiltWorkspaceEdit>(built).edit;
+  const json edit = std::get<BuiltWorkspaceEdit>(built).edit;
   EXPECT_FALSE(edit.contains("documentChanges"));
   EXPECT_FALSE(edit.contains("changeAnnotations"));
   ASSERT_EQ(edit["changes"][uri].size(), 1u);
