@@ -285,9 +285,12 @@ void AnswerShaper::flush_blanks() {
 void AnswerShaper::code_line(std::string_view line) {
   flush_blanks();
   if (reindent_ && !answer_style_known_) learn_answer_style(*reindent_, line);
-  std::string text = reindent_ ? reindent_->apply(line) : std::string(line);
+  // An identity re-indent leaves the line as it is: no copy.
+  std::string converted;
+  std::string_view text = line;
+  if (reindent_ && !reindent_->is_identity()) text = converted = reindent_->apply(line);
   if (partial_forwarded_ > 0) {
-    pass(std::string_view(text).substr(std::min(partial_forwarded_, text.size())));
+    pass(text.substr(std::min(partial_forwarded_, text.size())));
     partial_forwarded_ = 0;
   } else {
     pass(text);
@@ -313,10 +316,14 @@ void AnswerShaper::forward_partial() {
                        (to.width == 0 || indent.size() % static_cast<size_t>(to.width) == 0));
     if (!own) return;
   }
-  std::string text = reindent_->apply(partial_);
+  // Only the bytes not forwarded yet go on; an identity re-indent needs no converted copy of
+  // the whole line on every token.
+  std::string converted;
+  std::string_view text = partial_;
+  if (!reindent_->is_identity()) text = converted = reindent_->apply(partial_);
   if (text.size() > partial_forwarded_) {
     flush_blanks();
-    pass(std::string_view(text).substr(partial_forwarded_));
+    pass(text.substr(partial_forwarded_));
     partial_forwarded_ = text.size();
   }
 }
