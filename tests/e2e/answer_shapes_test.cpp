@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "server/jobs/workspace.h"
+#include "tests/e2e/harness.h"
 #include "tests/fake_endpoint/fake_endpoint.h"
 #include "tests/support/editor_client.h"
 #include "tests/unit/jobs/temp_workspace.h"
@@ -151,8 +152,8 @@ class Session {
       : endpoint(std::move(script)) {
     endpoint.start();
     EditorOptions options;
-    options.env = {"FLINT_BASE_URL=" + endpoint.url(provider.base_path), "FLINT_MODEL=fake-fast",
-                   "FLINT_PROVIDER=" + provider.name, "FLINT_API_KEY=sk-test-shapes-secret"};
+    options.env = e2e::model_env(
+        endpoint, {provider.name, "fake-fast", "sk-test-shapes-secret", provider.base_path});
     options.root_uri = jobs::uri_from_path(tmp.root());
     options.accept_edit = [this](const json& params) {
       offered.push_back(params);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "tests/fake_endpoint/fake_endpoint.h"
 #include "tests/support/editor_client.h"
@@ -26,15 +27,21 @@ struct ModelSetup {
   std::string base_path = "/v1";
 };
 
+// The environment that points flint-lsp at `endpoint` (started) as `model`.
+inline std::vector<std::string> model_env(const fake::FakeEndpoint& endpoint,
+                                          const ModelSetup& model = {}) {
+  std::vector<std::string> env{"FLINT_BASE_URL=" + endpoint.url(model.base_path),
+                               "FLINT_MODEL=" + model.model, "FLINT_PROVIDER=" + model.provider};
+  if (!model.api_key.empty()) env.push_back("FLINT_API_KEY=" + model.api_key);
+  return env;
+}
+
 // The endpoint playing `script`, and an editor whose flint-lsp talks to it.
 struct ModelHarness {
   explicit ModelHarness(json script, const ModelSetup& model = {}, EditorOptions options = {})
       : endpoint(std::move(script)) {
     endpoint.start();
-    options.env.push_back("FLINT_BASE_URL=" + endpoint.url(model.base_path));
-    options.env.push_back("FLINT_MODEL=" + model.model);
-    options.env.push_back("FLINT_PROVIDER=" + model.provider);
-    if (!model.api_key.empty()) options.env.push_back("FLINT_API_KEY=" + model.api_key);
+    for (std::string& variable : model_env(endpoint, model)) options.env.push_back(variable);
     editor = std::make_unique<EditorClient>(std::move(options));
   }
   fake::FakeEndpoint endpoint;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <random>
 
+#include "tests/e2e/harness.h"
 #include "tests/fake_endpoint/fake_endpoint.h"
 #include "tests/support/editor_client.h"
 
@@ -49,8 +50,7 @@ TEST(TypingProperty, EveryKeystrokeSurvivesAStreamingEdit) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     std::mt19937 random(seed);
     EditorOptions options;
-    options.env = {"FLINT_BASE_URL=" + endpoint.url("/v1"), "FLINT_MODEL=fake",
-                   "FLINT_PROVIDER=openai-chat"};
+    options.env = e2e::model_env(endpoint, {.model = "fake", .api_key = ""});
     // The user also types right when an edit arrives, before the editor applies it: the edit
     // is then stale and refused, as VS Code refuses it.
     EditorClient* client = nullptr;
