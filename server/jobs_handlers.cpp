@@ -33,8 +33,10 @@ constexpr int kMaxApplyAttempts = 3;
 constexpr size_t kMaxRegionContext = size_t{16} * 1024;
 
 JobStatus job_status(const JobInfo& info) {
-  JobStatus status{
-      .jobId = info.id, .title = info.title, .state = std::string(to_string(info.state))};
+  JobStatus status;
+  status.jobId = info.id;
+  status.title = info.title;
+  status.state = std::string(to_string(info.state));
   if (!info.message.empty()) status.message = info.message;
   status.percentage = info.percentage;
   if (!info.summary.empty()) status.summary = info.summary;

@@ -18,7 +18,10 @@ namespace {
 std::vector<std::string> read_workspace_roots(const InitializeParams& params) {
   std::vector<std::string> roots;
   if (params.workspaceFolders) {
-    for (const auto& folder : *params.workspaceFolders) roots.push_back(folder.uri);
+    // A folder without a string uri reads as "" (lenient): it names no root.
+    for (const auto& folder : *params.workspaceFolders) {
+      if (!folder.uri.empty()) roots.push_back(folder.uri);
+    }
   }
   if (roots.empty() && params.rootUri) roots.push_back(*params.rootUri);
   return roots;

@@ -18,7 +18,10 @@ TEST(JobTypes, APreviewWithoutAJobIdNamesNoJob) {
 }
 
 TEST(JobTypes, AStatusLeavesOutWhatIsEmpty) {
-  JobStatus running{.jobId = "job-1", .title = "tidy", .state = "running"};
+  JobStatus running;
+  running.jobId = "job-1";
+  running.title = "tidy";
+  running.state = "running";
   running.percentage = 40;
   EXPECT_EQ(
       json(running),
