@@ -41,6 +41,11 @@ class Tree {
   Tree& operator=(Tree&&) noexcept = default;
 
   explicit operator bool() const { return tree_ != nullptr; }
+  // Records one change already applied to the text (ts_tree_edit): the tree's positions follow
+  // it, and the tree is to be reparsed before its nodes are trusted.
+  void edit(const TextChange& change);
+  // About how much memory the tree holds (its nodes), for budgets; 0 for no tree.
+  size_t approximate_bytes() const;
   TSNode root() const { return ts_tree_root_node(tree_.get()); }
   const Language& language() const { return *language_; }
   // Borrowed; owned by this Tree.
@@ -91,6 +96,24 @@ class SyntaxTree {
   bool stale_ = false;
   mutable std::vector<ChangedRange> changed_ranges_;
   mutable bool changed_ranges_known_ = true;
+};
+
+// A parser for one language, reused across parses (its buffers stay warm). Not thread-safe:
+// one per thread.
+class Parser {
+ public:
+  explicit Parser(const Language& language);
+  // Parses `input`, reusing `old` (edited to match `input`) when given; only `included` bytes
+  // when not empty (ascending, non-overlapping): the tree's positions stay the document's.
+  // A null Tree when `cancel` became true during the parse.
+  Tree parse(const TextInput& input, const Tree* old = nullptr,
+             const std::vector<ByteRange>& included = {},
+             const std::atomic<bool>* cancel = nullptr);
+  const Language& language() const { return *language_; }
+
+ private:
+  const Language* language_;
+  ParserPtr parser_;
 };
 
 // Parses `input` once, without keeping a parser (tests, the CLI, one-off checks).

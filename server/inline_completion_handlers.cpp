@@ -151,8 +151,7 @@ void Server::bind_inline_completion() {
 
         CompletionQueryInput input;
         input.text = &doc->text;
-        const parsers::SyntaxTree* tree = trees_->find(doc->uri);
-        input.tree = tree && !tree->stale() ? &tree->tree() : nullptr;
+        input.tree = trees_->tree_for(*doc, parsers::ByteRange{*cursor, *cursor});
         input.cursor = *cursor;
         input.uri = doc->uri;
         input.language = doc->language_id;

@@ -53,9 +53,11 @@ void Server::make_edit_engine() {
   hooks.document = [this](const std::string& uri) -> std::optional<EditDocument> {
     const Document* doc = documents_->find(uri);
     if (!doc) return std::nullopt;
-    const parsers::SyntaxTree* tree = trees_->find(uri);
-    return EditDocument{&doc->text, doc->version, doc->language_id, tree ? &tree->tree() : nullptr,
-                        tree && !tree->stale()};
+    return EditDocument{&doc->text, doc->version, doc->language_id};
+  };
+  hooks.tree = [this](const std::string& uri, parsers::ByteRange around) -> const parsers::Tree* {
+    const Document* doc = documents_->find(uri);
+    return doc ? trees_->tree_for(*doc, around) : nullptr;
   };
   hooks.start_stream = [this](const models::ChatRequest& request,
                               models::StreamCallbacks callbacks) -> EditEngine::Cancel {

@@ -28,7 +28,9 @@ Server::Server(asio::io_context& io, ServerOptions options, Sender send)
       log_message_(
           dispatcher_.outgoing_notification<protocol::LogMessageParams>("window/logMessage")),
       documents_(std::make_unique<DocumentStore>()),
-      trees_(std::make_unique<SyntaxTrees>(parsers::LanguageRegistry::shared())),
+      trees_(std::make_unique<SyntaxTrees>(
+          parsers::LanguageRegistry::shared(), io,
+          [this](const std::string& uri) -> const Document* { return documents_->find(uri); })),
       models_(std::make_unique<models::ModelClient>(io.get_executor())) {
   documents_->add_change_listener([this](Document& document, const parsers::TextChange& change) {
     trees_->apply(document, change);
@@ -126,7 +128,7 @@ void Server::on_document_opened(Document& document) {
 }
 
 void Server::on_document_changed(Document& document) {
-  trees_->reparse(document);
+  trees_->changed(document);
   std::vector<parsers::TextChange> changes = std::move(changes_in_flight_);
   changes_in_flight_.clear();
   edits_->document_changed(document.uri, document.text, document.version, changes);

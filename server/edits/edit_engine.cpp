@@ -140,8 +140,7 @@ void EditEngine::start(const EditRequest& request, EditSink sink) {
                  std::to_string(doc->version) + ")"));
     return;
   }
-  // A tree that does not match the text cannot scope it: the indentation fallback can.
-  const parsers::Tree* tree = doc->tree_current ? doc->tree : nullptr;
+  const parsers::Tree* tree = hooks_.tree(request.uri, parsers::ByteRange{*begin, *end});
   parsers::ScopeOptions scope_options;
   scope_options.max_region_lines = std::max<uint32_t>(1, options_.max_region_lines);
   parsers::Scope scope =
@@ -511,10 +510,12 @@ void EditEngine::escalate(Edit& edit, const std::string& reason) {
 
 void EditEngine::validate(Edit& edit) {
   std::optional<EditDocument> doc = hooks_.document(edit.uri);
-  if (!doc || !doc->tree || !doc->tree_current || !edit.tree_before) return;
+  if (!doc || !edit.tree_before) return;
   SessionRegion region = edit.core->region();
-  parsers::Validation v = parsers::validate(*edit.tree_before, edit.range_before, *doc->tree,
-                                            parsers::ByteRange{region.start_byte, region.end_byte});
+  parsers::ByteRange now{region.start_byte, region.end_byte};
+  const parsers::Tree* tree = hooks_.tree(edit.uri, now);
+  if (!tree) return;
+  parsers::Validation v = parsers::validate(*edit.tree_before, edit.range_before, *tree, now);
   if (!v.introduced_errors() && !edit.diagnostics_published) return;
   std::vector<EditDiagnostic> diagnostics;
   for (const auto& e : v.new_errors) {

@@ -45,9 +45,7 @@ namespace flint {
 struct EditDocument {
   const parsers::TextInput* text = nullptr;
   int64_t version = 0;
-  std::string_view language;            // LSP languageId
-  const parsers::Tree* tree = nullptr;  // the newest syntax tree, null when there is none
-  bool tree_current = false;            // the tree matches `text`
+  std::string_view language;  // LSP languageId
 };
 
 struct EditRequest {
@@ -147,6 +145,9 @@ class EditEngine {
     std::function<void(std::function<void()> fn)> post;
     // The open document `uri`, or nullopt.
     std::function<std::optional<EditDocument>(const std::string& uri)> document;
+    // A syntax tree of `uri` as its text is now, covering at least `around` (a window of a big
+    // file), or null (no grammar). Valid until the next hook call.
+    std::function<const parsers::Tree*(const std::string& uri, parsers::ByteRange around)> tree;
     // The fast model's stream; the returned Cancel stops it.
     std::function<Cancel(const models::ChatRequest& request, models::StreamCallbacks callbacks)>
         start_stream;

@@ -67,7 +67,10 @@ class EngineRig {
     hooks.post = [this](std::function<void()> fn) { loop.after(milliseconds(0), std::move(fn)); };
     hooks.document = [this](const std::string& uri) -> std::optional<EditDocument> {
       if (uri != kUri || closed) return std::nullopt;
-      return EditDocument{&doc_, version_, "python", nullptr, false};
+      return EditDocument{&doc_, version_, "python"};
+    };
+    hooks.tree = [](const std::string&, parsers::ByteRange) -> const parsers::Tree* {
+      return nullptr;  // indentation scoping: the tests are about the engine, not the scope
     };
     hooks.start_stream = [this](const models::ChatRequest& request,
                                 models::StreamCallbacks callbacks) {
