@@ -34,7 +34,8 @@ std::optional<std::string> read_file_uri(const std::string& uri) {
 }  // namespace
 
 EditorClient::EditorClient(EditorOptions options) : options_(std::move(options)) {
-  std::vector<std::string> argv{FLINT_LSP_PATH, "--log-level", "debug"};
+  std::vector<std::string> argv{options_.program.empty() ? FLINT_LSP_PATH : options_.program,
+                                "--log-level", "debug"};
   for (auto& a : options_.args) argv.push_back(a);
   process_ = std::make_unique<LspProcess>(argv, options_.env);
   json caps{

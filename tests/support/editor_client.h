@@ -24,6 +24,9 @@ inline nlohmann::json lsp_range(int start_line, int start_character, int end_lin
 }
 
 struct EditorOptions {
+  // The server to run; empty: the flint-lsp built with the tests. Benchmarks set it to compare
+  // an older binary with the new one in one run.
+  std::string program;
   std::vector<std::string> env;           // extra environment for flint-lsp
   std::vector<std::string> args;          // extra command-line arguments
   std::string encoding = "utf-16";        // offered position encoding
@@ -89,6 +92,7 @@ class EditorClient {
   int unanswered_edits() const { return unanswered_edits_; }
   std::string server_stderr() { return process_->stderr_text(); }
   LspProcess& process() { return *process_; }
+  pid_t pid() const { return process_->pid(); }
 
   void shutdown();
 
