@@ -81,19 +81,22 @@ constexpr std::array kJobsFields = {
 constexpr std::array kPrivacyFields = {
     Field{"exclude", Kind::kTextList},
 };
+constexpr std::array kDocumentsFields = {
+    Field{"treeMemoryMb", Kind::kInteger, 1, 65'536},
+    Field{"wholeFileTreeKb", Kind::kInteger, 16, 4'000'000},
+};
 
 struct Section {
   std::string_view name;
   std::span<const Field> fields;
 };
 constexpr std::array kSections = {
-    Section{"edit", kEditFields},
-    Section{"completion", kCompletionFields},
-    Section{"jobs", kJobsFields},
-    Section{"privacy", kPrivacyFields},
+    Section{"edit", kEditFields},           Section{"completion", kCompletionFields},
+    Section{"jobs", kJobsFields},           Section{"privacy", kPrivacyFields},
+    Section{"documents", kDocumentsFields},
 };
-constexpr std::array<std::string_view, 6> kTopLevel = {"models", "edit",    "completion",
-                                                       "jobs",   "privacy", "trace"};
+constexpr std::array<std::string_view, 7> kTopLevel = {"models",  "edit",      "completion", "jobs",
+                                                       "privacy", "documents", "trace"};
 
 // ---- Messages ---------------------------------------------------------------------------
 
@@ -475,6 +478,10 @@ Config read_config(const json& settings, const GetEnv& getenv) {
   read(jobs, "maxSteps", config.jobs.max_steps);
 
   read(object_at(settings, "privacy"), "exclude", config.privacy.exclude);
+
+  json documents = object_at(settings, "documents");
+  read(documents, "treeMemoryMb", config.documents.tree_memory_mb);
+  read(documents, "wholeFileTreeKb", config.documents.whole_file_tree_kb);
   return config;
 }
 
@@ -526,6 +533,9 @@ json default_settings() {
         {"timeoutS", config.jobs.timeout_s},
         {"maxSteps", config.jobs.max_steps}}},
       {"privacy", {{"exclude", config.privacy.exclude}}},
+      {"documents",
+       {{"treeMemoryMb", config.documents.tree_memory_mb},
+        {"wholeFileTreeKb", config.documents.whole_file_tree_kb}}},
   };
 }
 

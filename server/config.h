@@ -40,6 +40,14 @@ struct JobsConfig {
   friend bool operator==(const JobsConfig&, const JobsConfig&) = default;
 };
 
+struct DocumentsConfig {
+  // Syntax trees of open documents kept in memory at most (the least recently used go first).
+  int tree_memory_mb = 16;
+  // Documents larger than this get a tree of a window around each request, never a whole one.
+  int whole_file_tree_kb = 512;
+  friend bool operator==(const DocumentsConfig&, const DocumentsConfig&) = default;
+};
+
 struct PrivacyConfig {
   // Globs (gitignore syntax) of files no model may see, on top of the defaults and
   // .flintignore (server/jobs/privacy.h).
@@ -54,6 +62,7 @@ struct Config {
   CompletionConfig completion;
   JobsConfig jobs;
   PrivacyConfig privacy;
+  DocumentsConfig documents;
   friend bool operator==(const Config&, const Config&) = default;
 };
 

@@ -4,10 +4,22 @@
 #include "protocol/lsp_types.h"
 #include "server/logging.h"
 #include "server/server.h"
+#include "server/syntax_trees.h"
 
 namespace flint {
 
 using nlohmann::json;
+
+namespace {
+
+SyntaxTreeOptions tree_options(const DocumentsConfig& documents) {
+  SyntaxTreeOptions options;
+  options.memory_budget = static_cast<size_t>(documents.tree_memory_mb) << 20;
+  options.whole_file_limit = static_cast<uint32_t>(documents.whole_file_tree_kb) << 10;
+  return options;
+}
+
+}  // namespace
 
 void Server::reload_config() {
   // Named layers, so that a bad value's message says where it came from.
@@ -21,6 +33,7 @@ void Server::reload_config() {
   bool changed_errors = result.errors != last_config_errors_;
   last_config_errors_ = result.errors;
   config_ = std::move(result.config);
+  if (trees_) trees_->set_options(tree_options(config_.documents));
   for (const auto& e : last_config_errors_) spdlog::warn("settings: {}", e);
   if (changed_errors && !last_config_errors_.empty() && initialized_notification_seen_) {
     std::string text = "flint: invalid settings:";

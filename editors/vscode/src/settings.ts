@@ -9,7 +9,7 @@
 export const SECTION = 'flint';
 
 // Top-level keys of the server's settings object.
-const SERVER_GROUPS = ['models', 'edit', 'completion', 'jobs', 'privacy'];
+const SERVER_GROUPS = ['models', 'edit', 'completion', 'jobs', 'privacy', 'documents'];
 
 export interface SettingValue {
   // True when some scope (user, workspace, folder, language) holds a value of its own.

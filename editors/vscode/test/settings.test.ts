@@ -11,15 +11,16 @@ function reader(values: Record<string, unknown>): (key: string) => SettingValue 
   return (key) => ({isSet: key in values, value: values[key]});
 }
 
-test('server keys are the models/edit/completion/jobs/privacy settings, without client-only ones', () => {
+test('server keys are the models/edit/completion/jobs/privacy/documents settings, without client-only ones', () => {
   const keys = serverSettingKeys(properties);
   assert.ok(keys.includes('models.fast.baseUrl'));
   assert.ok(keys.includes('models.agent.apiKeyEnv'));
   assert.ok(keys.includes('edit.maxRegionLines'));
   assert.ok(keys.includes('completion.enabled'));
   assert.ok(keys.includes('jobs.command'));
+  assert.ok(keys.includes('documents.treeMemoryMb'));
   for (const key of keys)
-    assert.match(key, /^(models\.(fast|agent)|edit|completion|jobs|privacy)\.[a-zA-Z]+$/);
+    assert.match(key, /^(models\.(fast|agent)|edit|completion|jobs|privacy|documents)\.[a-zA-Z]+$/);
   for (const clientOnly of ['server.path', 'server.logLevel', 'languages', 'trace.server']) {
     assert.ok(!keys.includes(clientOnly), clientOnly);
   }
