@@ -1,5 +1,6 @@
 #include "server/syntax_trees.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -274,6 +275,7 @@ const parsers::Tree* SyntaxTrees::window_tree(Entry& entry, const Document& docu
 }
 
 void SyntaxTrees::keep_within_budget(const Entry* keep) {
+  bool dropped = false;
   size_t total = 0;
   for (const auto& [uri, entry] : entries_) total += entry->tree ? entry->bytes : 0;
   while (total > options_.memory_budget) {
@@ -288,7 +290,11 @@ void SyntaxTrees::keep_within_budget(const Entry* keep) {
     oldest->stale = false;
     oldest->bytes = 0;
     ++stats_.dropped;
+    dropped = true;
   }
+  // Dropped trees are many small blocks: give the pages back, or the budget bounds nothing
+  // the system can see (glibc keeps freed memory in its arenas).
+  if (dropped) malloc_trim(0);
 }
 
 SyntaxTreeStats SyntaxTrees::stats() const {
