@@ -163,6 +163,9 @@ bool FrameReader::step() {
   consumed_ = body_start;
   body_length_ = *length;
   in_body_ = true;
+  // A big body (a didOpen of a large file) arrives in many reads: room for it at once, instead
+  // of a doubling buffer copying it again and again.
+  if (buffer_.capacity() < consumed_ + body_length_) buffer_.reserve(consumed_ + body_length_);
   return true;
 }
 

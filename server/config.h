@@ -42,7 +42,7 @@ struct JobsConfig {
 
 struct DocumentsConfig {
   // Syntax trees of open documents kept in memory at most (the least recently used go first).
-  int tree_memory_mb = 16;
+  int tree_memory_mb = 12;
   // Documents larger than this get a tree of a window around each request, never a whole one.
   int whole_file_tree_kb = 512;
   friend bool operator==(const DocumentsConfig&, const DocumentsConfig&) = default;

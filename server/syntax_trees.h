@@ -42,7 +42,7 @@
 namespace flint {
 
 struct SyntaxTreeOptions {
-  size_t memory_budget = size_t{16} << 20;          // bytes of trees kept across documents
+  size_t memory_budget = size_t{12} << 20;          // bytes of trees kept across documents
   uint32_t whole_file_limit = uint32_t{512} << 10;  // bytes; larger documents get windows
   uint32_t window_lines = 1500;  // lines on each side of a request, before the cut
 };
