@@ -90,6 +90,26 @@ void BM_RequestInAKeptFile(benchmark::State& state) {
 }
 BENCHMARK(BM_RequestInAKeptFile)->Unit(benchmark::kMicrosecond);
 
+// The first request after opening a 20,000-line file (707 KB: past documents.wholeFileTreeKb):
+// a window of lines around the request and the file's head are parsed, not the file.
+void BM_FirstRequestInA20000LineFile(benchmark::State& state) {
+  asio::io_context io;
+  DocumentStore store;
+  SyntaxTrees trees(flint::parsers::LanguageRegistry::shared(), io,
+                    [&](const std::string& uri) -> const Document* { return store.find(uri); });
+  Document& doc =
+      *store.open({"file:///bench/big.py", "python", 1, flint::bench::big_python_file(20'000)})
+           .document;
+  uint32_t middle = doc.text.line_start(10'000);
+  for (auto _ : state) {
+    trees.open(doc);  // as if just opened: nothing parsed yet
+    benchmark::DoNotOptimize(trees.tree_for(doc, {middle, middle}));
+  }
+  state.counters["window_parses"] = static_cast<double>(trees.stats().window_parses);
+  state.counters["file_KB"] = static_cast<double>(doc.text.size()) / 1024;
+}
+BENCHMARK(BM_FirstRequestInA20000LineFile)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();
