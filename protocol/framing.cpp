@@ -35,6 +35,32 @@ size_t find_header_start(std::string_view text, size_t from) {
   return std::string_view::npos;
 }
 
+// Whole "Name: value" lines, each ending with "\n" (what may precede a Content-Length header).
+bool only_header_lines(std::string_view text) {
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    if (nl == std::string_view::npos) return false;  // the header starts mid-line
+    std::string_view line = trim(text.substr(0, nl));
+    text.remove_prefix(nl + 1);
+    if (line.empty()) continue;
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    for (char c : line.substr(0, colon)) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+    }
+  }
+  return true;
+}
+
+// For messages: control bytes shown as '.'.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20) c = '.';
+  }
+  return out;
+}
+
 }  // namespace
 
 FrameReader::FrameReader(OnMessage on_message, OnError on_error, size_t max_content_length)
@@ -118,6 +144,19 @@ bool FrameReader::step() {
       return true;
     }
     return false;
+  }
+
+  // Bytes that are no header in front of a "Content-Length" (the tail of a body longer than
+  // its Content-Length, as a client counting characters instead of bytes sends; stray bytes on
+  // the pipe): skipped up to that header wherever it starts, so the message it heads is read.
+  if (size_t header = find_header_start(view.substr(0, end), consumed_);
+      header != std::string_view::npos && header > consumed_ &&
+      !only_header_lines(view.substr(consumed_, header - consumed_))) {
+    on_error_(std::to_string(header - consumed_) + " bytes that are no header ('" +
+              printable(view.substr(consumed_, std::min<size_t>(header - consumed_, 40))) +
+              "') before a Content-Length; skipped");
+    consumed_ = header;
+    return true;
   }
 
   std::string_view headers = view.substr(consumed_, end - consumed_);

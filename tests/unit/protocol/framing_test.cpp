@@ -145,6 +145,48 @@ TEST(Framing, EndlessHeaderIsBounded) {
   EXPECT_LT(reader.pending(), 100u);
 }
 
+// A client that counts characters instead of bytes sends a body longer than its Content-Length:
+// the message is cut (its JSON fails to parse, answered -32700 by the dispatcher), and its tail
+// sits right before the next header, on the same line. The next message must still be read.
+TEST(Framing, ABodyLongerThanItsLengthDoesNotCostTheNextMessage) {
+  const std::string first =
+      R"({"jsonrpc":"2.0","id":1,"method":"x","params":{"text":"héllo wörld"}})";
+  const std::string second = R"({"jsonrpc":"2.0","id":2,"method":"y"})";
+  // Characters, not bytes: 2 short.
+  size_t characters = first.size() - 2;
+  std::string stream =
+      "Content-Length: " + std::to_string(characters) + "\r\n\r\n" + first + encode_frame(second);
+  for (size_t cut = 0; cut <= stream.size(); cut += 7) {
+    Collected c;
+    auto reader = make_reader(c);
+    reader.feed(stream.substr(0, cut));
+    reader.feed(stream.substr(cut));
+    ASSERT_EQ(c.bodies.size(), 2u) << "cut at " << cut;
+    EXPECT_EQ(c.bodies[0], first.substr(0, characters));
+    EXPECT_EQ(c.bodies[1], second) << "cut at " << cut;
+    ASSERT_EQ(c.errors.size(), 1u);
+    EXPECT_NE(c.errors[0].find("2 bytes that are no header"), std::string::npos) << c.errors[0];
+  }
+}
+
+// Stray bytes on the pipe before a header: on the header's own line, or on lines of their own.
+TEST(Framing, StrayBytesBeforeAHeaderAreSkippedUpToIt) {
+  for (std::string junk : {std::string("\"method\": \"x\"}"), std::string("garbage\r\n"),
+                           std::string("}}\r\nnot a header\r\n"), std::string("\x01\x02{")}) {
+    Collected c;
+    auto reader = make_reader(c);
+    reader.feed(encode_frame("[1]") + junk + encode_frame("[2]") + encode_frame("[3]"));
+    EXPECT_EQ(c.bodies, (std::vector<std::string>{"[1]", "[2]", "[3]"})) << junk;
+    EXPECT_EQ(c.errors.size(), 1u) << junk;
+  }
+  // Real headers before the Content-Length are headers, not junk.
+  Collected c;
+  auto reader = make_reader(c);
+  reader.feed("Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n" + encode_frame("[4]"));
+  EXPECT_EQ(c.bodies, std::vector<std::string>{"[4]"});
+  EXPECT_TRUE(c.errors.empty());
+}
+
 TEST(Framing, EncodeCountsBytesNotCharacters) {
   EXPECT_EQ(encode_frame("é"), "Content-Length: 2\r\n\r\né");
 }
