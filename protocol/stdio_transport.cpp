@@ -76,7 +76,12 @@ void StdioTransport::write_all(const std::deque<Frame>& frames) {
     int count = static_cast<int>(std::min<size_t>(pieces.size() - next, IOV_MAX));
     ssize_t n = ::writev(out_fd_, pieces.data() + next, count);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
+    if (n <= 0) {
+      // The editor closed our stdout (EPIPE): nobody hears us any more, so end as at EOF,
+      // once, on the event loop; output is dropped meanwhile.
+      if (!output_closed_.exchange(true)) asio::post(io_, [this] { on_eof_(); });
+      return;
+    }
     auto written = static_cast<size_t>(n);
     while (next < pieces.size() && written >= pieces[next].iov_len) {
       written -= pieces[next].iov_len;

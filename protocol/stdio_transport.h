@@ -4,6 +4,7 @@
 // thread, so a slow client never blocks the loop and frames never interleave.
 
 #include <asio/io_context.hpp>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -60,6 +61,7 @@ class StdioTransport {
   void write_all(const std::deque<Frame>& frames);
   bool stopping_ = false;
   bool writing_ = false;
+  std::atomic<bool> output_closed_{false};  // a write failed: the editor stopped reading
 };
 
 }  // namespace flint::protocol

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/lsp_types.h"
+#include "server/parent_watch.h"
 #include "server/server.h"
 
 namespace flint {
@@ -53,6 +54,12 @@ void Server::bind_lifecycle() {
         workspace_roots_ = read_workspace_roots(params);
         if (params.initializationOptions.is_object()) init_options_ = params.initializationOptions;
         lifecycle_ = Lifecycle::kInitialized;
+        // An editor that dies without shutdown must not leave flint (and its jobs) behind.
+        if (params.processId) {
+          parent_watch_ = std::make_unique<ParentWatch>(io_, *params.processId, [this] {
+            finish(lifecycle_ == Lifecycle::kShuttingDown ? 0 : 1);
+          });
+        }
         reload_config();
         spdlog::info("initialize from {} {}: position encoding {}",
                      client_.client_name.empty() ? "an unnamed client" : client_.client_name,

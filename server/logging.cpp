@@ -5,6 +5,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <mutex>
 
 #include "server/text/redact.h"
@@ -16,9 +17,15 @@ std::mutex g_secrets_mutex;
 std::vector<std::string> g_secrets;
 
 // Formats each record, masks secrets and Authorization-like headers, then forwards the line.
+// When the target fails (the log file's disk is full), lines go to stderr instead: the
+// editor's own log of the server keeps them.
 class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
   explicit RedactingSink(spdlog::sink_ptr target) : target_(std::move(target)) {}
+  void fall_back_to_stderr() {
+    std::lock_guard lock(mutex_);
+    target_ = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  }
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
@@ -55,7 +62,19 @@ std::string init_logging(const LogOptions& options) {
       return "cannot open log file '" + options.file + "': " + e.what();
     }
   }
-  auto logger = std::make_shared<spdlog::logger>("flint", std::make_shared<RedactingSink>(target));
+  auto sink = std::make_shared<RedactingSink>(target);
+  auto logger = std::make_shared<spdlog::logger>("flint", sink);
+  if (!options.file.empty()) {
+    // Said once; the server keeps serving and logs to stderr from then on.
+    logger->set_error_handler([sink, file = options.file](const std::string& error) {
+      static std::once_flag told;
+      std::call_once(told, [&] {
+        std::fprintf(stderr, "flint: cannot write the log file '%s' (%s): logging to stderr\n",
+                     file.c_str(), error.c_str());
+        sink->fall_back_to_stderr();
+      });
+    });
+  }
   logger->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
   logger->set_level(spdlog::level::from_str(options.level));
   logger->flush_on(spdlog::level::info);

@@ -10,6 +10,7 @@
 #include "server/edits/edit_engine.h"
 #include "server/jobs/job_manager.h"
 #include "server/models/model_client.h"
+#include "server/parent_watch.h"
 #include "server/syntax_trees.h"
 
 namespace flint {

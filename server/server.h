@@ -29,6 +29,7 @@ class DocumentStore;
 struct Document;
 class SyntaxTrees;
 class EditEngine;
+class ParentWatch;
 struct EditEngineOptions;
 struct EditEscalation;
 struct EditReport;
@@ -180,8 +181,9 @@ class Server {
   std::set<std::string> told_private_;        // documents already told about
 
   std::map<std::string, CommandHandler> commands_;
-  bool has_code_actions_ = false;       // set by bind_code_actions()
-  bool has_inline_completion_ = false;  // set by bind_inline_completion()
+  bool has_code_actions_ = false;              // set by bind_code_actions()
+  bool has_inline_completion_ = false;         // set by bind_inline_completion()
+  std::unique_ptr<ParentWatch> parent_watch_;  // initialize's processId
   std::unique_ptr<DocumentStore> documents_;
   std::unique_ptr<SyntaxTrees> trees_;
   std::unique_ptr<models::ModelClient> models_;
