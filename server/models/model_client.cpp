@@ -14,6 +14,7 @@
 #include <unordered_set>
 #include <variant>
 
+#include "server/models/quick_acks.h"
 #include "server/models/transfer.h"
 
 namespace flint::models {
@@ -154,6 +155,8 @@ class ClientCore {
 
       int running = 0;
       curl_multi_perform(multi_, &running);
+      // Before anything is posted: the ACK an endpoint with Nagle on waits for goes out now.
+      if (!active_.empty() || !prewarms_.empty()) quick_acks_.rearm();
       int queued = 0;
       while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
         if (message->msg == CURLMSG_DONE) finished(message->easy_handle, message->data.result);
@@ -197,6 +200,7 @@ class ClientCore {
 
   void launch(Transfer& transfer, Clock::time_point now) {
     CURL* easy = transfer.start_attempt(now, spdlog::should_log(spdlog::level::trace));
+    if (easy) quick_acks_.attach(easy);
     if (!easy || curl_multi_add_handle(multi_, easy) != CURLM_OK) {
       fail(transfer, ModelError{ModelError::Kind::kOther, 0, "libcurl could not start a transfer"});
       return;
@@ -350,6 +354,7 @@ class ClientCore {
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, command.verify_tls ? 2L : 0L);
     if (!command.ca_bundle.empty())
       curl_easy_setopt(easy, CURLOPT_CAINFO, command.ca_bundle.c_str());
+    quick_acks_.attach(easy);  // the connection it opens is the one streams reuse
     if (curl_multi_add_handle(multi_, easy) != CURLM_OK) {
       curl_easy_cleanup(easy);
       return;
@@ -360,6 +365,8 @@ class ClientCore {
   asio::any_io_executor executor_;
   ClientOptions options_;
   std::mt19937 rng_;  // I/O thread only
+  // I/O thread only, and curl_multi_cleanup's; outlives every connection of multi_.
+  QuickAcks quick_acks_;
   CURLM* multi_ = nullptr;
   std::thread thread_;
   std::atomic<uint64_t> next_id_{1};

@@ -44,6 +44,7 @@ struct FakeEndpoint::Impl {
   std::function<void(std::string_view)> log;
   uint64_t next_request = 1;
 
+  std::atomic<bool> tcp_nodelay{true};
   std::atomic<size_t> accepted{0};
   std::atomic<size_t> open{0};
   // Server thread only.

@@ -63,8 +63,10 @@ void FakeEndpoint::Impl::accept() {
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
     } else {
-      std::error_code ignored;
-      socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+      if (tcp_nodelay.load()) {
+        std::error_code ignored;
+        socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+      }
       auto connection = std::make_shared<Connection>(*this, std::move(socket), next_connection++);
       accepted.fetch_add(1);
       open.fetch_add(1);
@@ -212,6 +214,10 @@ void FakeEndpoint::stop() {
   // Let the closes run, then stop whatever is left (timers of closed connections).
   asio::post(impl_->io, [impl = impl_.get()] { impl->io.stop(); });
   impl_->thread.join();
+}
+
+void FakeEndpoint::set_tcp_nodelay(bool on) {
+  impl_->tcp_nodelay.store(on);
 }
 
 uint16_t FakeEndpoint::port() const {

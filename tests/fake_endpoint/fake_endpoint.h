@@ -50,6 +50,11 @@ class FakeEndpoint {
   FakeEndpoint(const FakeEndpoint&) = delete;
   FakeEndpoint& operator=(const FakeEndpoint&) = delete;
 
+  // Whether accepted connections set TCP_NODELAY (the default). False leaves Nagle's algorithm
+  // on, as cpp-httplib (llama.cpp's server) does: a small write then waits for the client's
+  // ACK of the previous one. Applies to connections accepted afterwards.
+  void set_tcp_nodelay(bool on);
+
   // Listens on 127.0.0.1:port (0 = any free port) and serves on an internal thread.
   // Throws std::system_error when the port cannot be bound.
   void start(uint16_t port = 0);

@@ -19,13 +19,15 @@ namespace {
 constexpr const char* kUsage =
     "usage: flint-fake-endpoint [--port N] [--port-file PATH] [--script FILE.json]\n"
     "                           [--tokens-per-second N] [--first-token-ms N] [--log FILE]\n"
+    "                           [--no-tcp-nodelay]\n"
     "Serves the provider streaming APIs on 127.0.0.1 until SIGTERM or SIGINT.\n"
     "  --port N               port to listen on (default 0 = any free port)\n"
     "  --port-file PATH       write the port there once listening\n"
     "  --script FILE.json     the script (format: tests/fake_endpoint/README.md)\n"
     "  --tokens-per-second N  default pace of content events (0 = as fast as possible)\n"
     "  --first-token-ms N     default delay before the first content event\n"
-    "  --log FILE             one line per request and fault\n";
+    "  --log FILE             one line per request and fault\n"
+    "  --no-tcp-nodelay       leave Nagle's algorithm on (as llama.cpp's server does)\n";
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "flint-fake-endpoint: " << message << "\n" << kUsage;
@@ -45,11 +47,16 @@ int main(int argc, char** argv) {
   uint16_t port = 0;
   std::string port_file, script_file, log_file;
   flint::fake::Defaults defaults;
+  bool tcp_nodelay = true;
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
     if (flag == "--help" || flag == "-h") {
       std::cout << kUsage;
       return 0;
+    }
+    if (flag == "--no-tcp-nodelay") {
+      tcp_nodelay = false;
+      continue;
     }
     if (i + 1 >= argc) usage_error("missing value after " + flag);
     const char* value = argv[++i];
@@ -101,6 +108,7 @@ int main(int argc, char** argv) {
         log << line << std::endl;
       });
     }
+    endpoint.set_tcp_nodelay(tcp_nodelay);
     endpoint.start(port);
     if (!port_file.empty()) {
       // Written whole, then renamed: a reader never sees a partial port number.

@@ -1,12 +1,15 @@
 // The loopback endpoint itself: script parsing and rule selection, the control API, pacing,
-// keep-alive, and the flint-fake-endpoint executable.
+// keep-alive, TCP_NODELAY, and the flint-fake-endpoint executable.
 
 #include "tests/fake_endpoint/fake_endpoint.h"
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,8 +20,6 @@
 #include <thread>
 
 #include "tests/fake_endpoint/stream_formats.h"
-
-extern char** environ;
 
 namespace flint::fake {
 namespace {
@@ -34,7 +35,7 @@ struct Response {
 
 // One blocking request with libcurl's easy interface; `curl` may be reused for keep-alive.
 Response http(CURL* curl, const std::string& method, const std::string& url,
-              const std::string& body = "", std::vector<std::string> headers = {}) {
+              const std::string& body = "", const std::vector<std::string>& headers = {}) {
   Response response;
   curl_easy_reset(curl);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
@@ -222,6 +223,41 @@ TEST_F(EndpointTest, KeepAliveServesManyRequestsOnOneConnection) {
   for (const auto& request : requests) EXPECT_EQ(request.connection, requests[0].connection);
 }
 
+// TCP_NODELAY on the endpoint's end of each connection it accepted (in this process): 1 or 0.
+std::vector<int> nodelay_of_accepted(uint16_t port) {
+  std::vector<int> found;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    int fd = std::stoi(entry.path().filename().string());
+    sockaddr_in local{};
+    sockaddr_in peer{};
+    socklen_t length = sizeof local;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0 ||
+        local.sin_family != AF_INET || ntohs(local.sin_port) != port) {
+      continue;
+    }
+    length = sizeof peer;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0) continue;  // listening
+    int value = -1;
+    length = sizeof value;
+    getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, &length);
+    found.push_back(value);
+  }
+  return found;
+}
+
+TEST_F(EndpointTest, NagleIsOffUnlessAskedFor) {
+  EXPECT_EQ(http(curl_, "POST", endpoint_.url("/v1/chat/completions"), "{}").status, 200);
+  EXPECT_EQ(nodelay_of_accepted(endpoint_.port()), std::vector<int>{1});
+  // As cpp-httplib (llama.cpp's server): connections accepted from now on keep Nagle's
+  // algorithm on; the open one is left as it is.
+  endpoint_.set_tcp_nodelay(false);
+  Curl other;
+  EXPECT_EQ(http(other, "POST", endpoint_.url("/v1/chat/completions"), "{}").status, 200);
+  std::vector<int> nodelay = nodelay_of_accepted(endpoint_.port());
+  std::sort(nodelay.begin(), nodelay.end());
+  EXPECT_EQ(nodelay, (std::vector<int>{0, 1}));
+}
+
 TEST_F(EndpointTest, ErrorStatusesUseTheProviderErrorShape) {
   endpoint_.set_script({{"default", {{"status", 429}, {"retryAfter", 7}}}});
   Response openai = http(curl_, "POST", endpoint_.url("/v1/chat/completions"), "{}");
@@ -283,8 +319,9 @@ TEST(FakeEndpointExecutable, ListensWritesThePortFileAndStopsOnSigterm) {
 
   std::vector<std::string> args = {
       binary,      "--port", "0",      "--port-file",         port_file, "--script",
-      script_file, "--log",  log_file, "--tokens-per-second", "1000"};
+      script_file, "--log",  log_file, "--tokens-per-second", "1000",    "--no-tcp-nodelay"};
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
