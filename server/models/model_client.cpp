@@ -441,10 +441,16 @@ void Stream::cancel() {
 }
 
 ModelClient::ModelClient(asio::any_io_executor executor, ClientOptions options)
-    : core_(std::make_shared<detail::ClientCore>(std::move(executor), options)) {}
+    : executor_(std::move(executor)), options_(options) {}
 
 ModelClient::~ModelClient() {
-  core_->shutdown();
+  if (core_) core_->shutdown();
+}
+
+detail::ClientCore& ModelClient::core() {
+  std::call_once(core_started_,
+                 [this] { core_ = std::make_shared<detail::ClientCore>(executor_, options_); });
+  return *core_;
 }
 
 std::shared_ptr<Stream> ModelClient::start(
@@ -452,10 +458,11 @@ std::shared_ptr<Stream> ModelClient::start(
     const std::function<HttpRequest(const Provider&)>& build) {
   auto created = detail::Clock::now();
   auto state = std::make_shared<detail::StreamState>();
-  state->id = core_->next_id();
-  state->executor = core_->executor();
+  detail::ClientCore& core = this->core();
+  state->id = core.next_id();
+  state->executor = core.executor();
   state->callbacks = std::move(callbacks);
-  core_->track(state);
+  core.track(state);
   std::shared_ptr<Stream> stream(new Stream(state, core_));
 
   const Provider* provider = find_provider(config.provider);
@@ -466,7 +473,7 @@ std::shared_ptr<Stream> ModelClient::start(
   }
   auto transfer =
       std::make_unique<detail::Transfer>(state, *provider, kind, build(*provider), config, created);
-  core_->submit(detail::StartCommand{std::move(transfer)});
+  core.submit(detail::StartCommand{std::move(transfer)});
   return stream;
 }
 
@@ -488,12 +495,12 @@ void ModelClient::prewarm(const ModelRoleConfig& config) {
       config_error(config, provider, RequestKind::kFim)) {
     return;
   }
-  core_->submit(detail::PrewarmCommand{provider->chat_url(config), config.connect_timeout_ms,
+  core().submit(detail::PrewarmCommand{provider->chat_url(config), config.connect_timeout_ms,
                                        config.verify_tls, config.ca_bundle});
 }
 
 std::chrono::nanoseconds ModelClient::io_thread_cpu_time() const {
-  return core_->cpu_time();
+  return core_ ? core_->cpu_time() : std::chrono::nanoseconds(0);
 }
 
 }  // namespace flint::models

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 // asio picks its allocator from standard-library macros: a standard header must come first in
 // every file, or two files disagree (operator new in one, free in the other).
@@ -97,6 +98,13 @@ class ModelClient {
                                 StreamCallbacks callbacks,
                                 const std::function<HttpRequest(const Provider&)>& build);
 
+  // The I/O thread and libcurl (with its TLS library) start with the first request, not with
+  // the server: an idle server, or one that never calls a model, does not pay their memory.
+  detail::ClientCore& core();
+
+  asio::any_io_executor executor_;
+  ClientOptions options_;
+  std::once_flag core_started_;
   std::shared_ptr<detail::ClientCore> core_;
 };
 
