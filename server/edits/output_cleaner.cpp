@@ -67,16 +67,42 @@ bool could_be_fence(std::string_view partial, char fence_char) {
   return true;
 }
 
-// A first character that prose never starts with: the line is code, no need to wait for its
-// end. '#', '-', '*' and letters stay undecided (headings, bullets, sentences).
-bool starts_like_code(std::string_view partial) {
-  for (char c : partial) {
-    if (is_blank(c)) continue;
-    if (is_digit(c) || c == '_') return true;
-    static constexpr std::string_view kCodeStarts = "(){}[];=<>/\"'@$!&|+%^,.:?\\";
-    return kCodeStarts.find(c) != std::string_view::npos;
+// Closing tags of reasoning whose lines end_leading_line() drops ("<think>" was in the prompt).
+constexpr std::string_view kReasoningEnds[] = {"</think>", "</thinking>", "</reasoning>"};
+
+// Whether a partial line (from its first non-blank) can still end as a line that is not code
+// although it starts like code: a numbered list item ("1. Check ...", see looks_like_chatter)
+// or a closing reasoning tag. Deciding such a line early would make the code depend on where
+// the stream was cut (fuzz_answer found "1" + ". Check the height." streamed as code).
+bool may_end_as_non_code(std::string_view t) {
+  if (is_digit(t.front())) {
+    size_t i = 0;
+    while (i < t.size() && is_digit(t[i])) ++i;
+    if (i == t.size()) return true;
+    if (t[i++] != '.') return false;
+    if (i == t.size()) return true;
+    if (t[i++] != ' ') return false;
+    return i == t.size() || is_alpha(t[i]);
   }
-  return false;
+  return std::any_of(std::begin(kReasoningEnds), std::end(kReasoningEnds),
+                     [&](std::string_view tag) {
+                       if (t.size() <= tag.size()) return tag.substr(0, t.size()) == t;
+                       return t.substr(0, tag.size()) == tag && only_blanks(t.substr(tag.size()));
+                     });
+}
+
+// A first character that prose never starts with: the line is code, no need to wait for its
+// end. '#', '-', '*' and letters stay undecided (headings, bullets, sentences), and so do the
+// lines may_end_as_non_code() names until they can no longer be one.
+bool starts_like_code(std::string_view partial) {
+  size_t first = 0;
+  while (first < partial.size() && is_blank(partial[first])) ++first;
+  if (first == partial.size()) return false;
+  char c = partial[first];
+  if (may_end_as_non_code(partial.substr(first))) return false;
+  if (is_digit(c) || c == '_') return true;
+  static constexpr std::string_view kCodeStarts = "(){}[];=<>/\"'@$!&|+%^,.:?\\";
+  return kCodeStarts.find(c) != std::string_view::npos;
 }
 
 // Lines that may be the commentary a model writes before a fence: blank lines, markdown
@@ -199,7 +225,8 @@ void OutputCleaner::end_leading_line(std::string_view line, std::string& code) {
   // Templates that put "<think>" into the prompt leave the model's output starting with its
   // reasoning and then the closing tag: what was held before it was reasoning, not code.
   std::string_view t = trim(line);
-  if (t == "</think>" || t == "</thinking>" || t == "</reasoning>") {
+  if (std::find(std::begin(kReasoningEnds), std::end(kReasoningEnds), t) !=
+      std::end(kReasoningEnds)) {
     held_lines_.clear();
     held_line_count_ = 0;
     return;

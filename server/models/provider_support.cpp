@@ -65,6 +65,13 @@ int64_t int_field(const json& object, std::string_view key) {
   if (!object.is_object()) return 0;
   auto it = object.find(key);
   if (it == object.end() || !it->is_number()) return 0;
+  if (it->is_number_float()) {
+    // Converting a double outside int64_t's range is undefined behaviour: such a count or
+    // index (1e300) is as good as absent.
+    double value = it->get<double>();
+    constexpr double kLimit = 9.2e18;  // just inside int64_t's range
+    return value > -kLimit && value < kLimit ? static_cast<int64_t>(value) : 0;
+  }
   return it->get<int64_t>();
 }
 

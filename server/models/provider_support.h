@@ -33,6 +33,8 @@ std::optional<json> parse_json(std::string_view text);
 std::string string_field(const json& object, std::string_view key);
 // The same, moved out of `object` (a parsed chunk the caller owns): no copy of the text.
 std::string take_string_field(json& object, std::string_view key);
+// An integer member, 0 when absent, of another type or out of int64_t's range (a fraction is
+// truncated).
 int64_t int_field(const json& object, std::string_view key);
 // A member of an object, or a null value when `object` is not an object or lacks `key`:
 // navigating untrusted JSON never throws.

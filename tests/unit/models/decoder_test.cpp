@@ -230,5 +230,25 @@ TEST(Decoders, JsonOfTheWrongShapeNeverThrows) {
   }
 }
 
+TEST(Decoders, NumbersOutOfRangeCountAsAbsent) {
+  // Found by fuzz_streams: converting 1e300 to an integer was undefined behaviour (UBSan
+  // stops the sanitized build here). Such an index or token count reads as absent (0).
+  Decoded chat = decode("openai-chat", RequestKind::kChat,
+                        {"data: {\"choices\":[{\"index\":1e300,\"delta\":{\"content\":\"x\"},"
+                         "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":-1e300,"
+                         "\"completion_tokens\":2.5}}\n\ndata: [DONE]\n\n"});
+  EXPECT_EQ(chat.events, (std::vector<std::string>{"text:x", "end:stop|0/2"}));
+  Decoded anthropic =
+      decode("anthropic", RequestKind::kChat,
+             {"data: {\"type\":\"content_block_start\",\"index\":1e19,\"content_block\":"
+              "{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"f\"}}\n\n"
+              "data: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+              "data: {\"type\":\"message_stop\"}\n\n"});
+  EXPECT_EQ(anthropic.events, (std::vector<std::string>{"tool:t|f|{}", "end:stop"}));
+  Decoded ollama = decode("ollama", RequestKind::kFim,
+                          {"{\"response\":\"y\",\"done\":true,\"eval_count\":1e300}\n"});
+  EXPECT_EQ(ollama.events, (std::vector<std::string>{"text:y", "end:stop|0/0"}));
+}
+
 }  // namespace
 }  // namespace flint::models

@@ -153,5 +153,27 @@ TEST(OutputCleaner, DecidesEarlyWhenTheFirstCharacterCannotStartProse) {
   EXPECT_EQ(code, "  {");
 }
 
+TEST(OutputCleaner, NumberedListBeforeTheFenceIsChatterWhereverTheStreamIsCut) {
+  // Found by fuzz_answer: "1" arriving on its own read as code (a digit cannot start prose),
+  // so the list and the fenced block's contents both reached the buffer.
+  expect_split_invariant(
+      "1. Check the height as well.\n2. Keep it short.\n\n```python\nx = 1\n```\n", "x = 1\n");
+  // Lines that start with a digit and are no list item still stream as code at once.
+  OutputCleaner cleaner;
+  std::string code;
+  cleaner.feed("12 ", code);
+  EXPECT_EQ(code, "12 ");
+  expect_split_invariant("1.5 * x\n", "1.5 * x\n");
+}
+
+TEST(OutputCleaner, ClosingReasoningTagDropsWhatCameBeforeItWhereverTheStreamIsCut) {
+  // "<think>" was in the prompt: the answer starts with reasoning and its closing tag, which
+  // a stream may deliver without its line break ("</think>" is one token).
+  expect_split_invariant("The user wants two.\n</think>\n\nx = 2\n", "\nx = 2\n");
+  expect_split_invariant("</thinking>  \nx = 2\n", "x = 2\n");
+  // Not a tag on its own line: code.
+  expect_split_invariant("</think>x\n", "</think>x\n");
+}
+
 }  // namespace
 }  // namespace flint
