@@ -1,5 +1,6 @@
 #include "parsers/syntax_tree.h"
 
+#include <chrono>
 #include <stdexcept>
 
 namespace flint::parsers {
@@ -15,9 +16,25 @@ const char* read_chunk(void* payload, uint32_t byte_index, TSPoint /*position*/,
   return chunk.data();
 }
 
-bool cancel_requested(TSParseState* state) {
-  const auto* cancel = static_cast<const std::atomic<bool>*>(state->payload);
-  return cancel->load(std::memory_order_relaxed);
+// tree-sitter's error recovery can explode on a few bytes of broken code: with the TypeScript
+// and TSX grammars, the 8 bytes "[V\0`}\n}\0" run for minutes and take gigabytes, and so do
+// 600 bytes of Go read as TypeScript (105 s, 2.9 GB in a release build). fuzz_scope found
+// them; tree-sitter-typescript has open reports of the kind. So no parse runs longer than
+// this: real files parse in a small fraction of it (0.3 s for a megabyte of minified
+// JavaScript full of errors), and a parse that gives up is a document without a tree.
+std::chrono::steady_clock::duration parse_time_limit(uint32_t bytes) {
+  return std::chrono::seconds(2) + std::chrono::milliseconds(2) * (bytes / 1024);
+}
+
+struct ParseLimit {
+  const std::atomic<bool>* cancel;  // may be null
+  std::chrono::steady_clock::time_point deadline;
+};
+
+bool stop_requested(TSParseState* state) {
+  const auto* limit = static_cast<const ParseLimit*>(state->payload);
+  if (limit->cancel && limit->cancel->load(std::memory_order_relaxed)) return true;
+  return std::chrono::steady_clock::now() > limit->deadline;
 }
 
 ParserPtr new_parser(const Language& language) {
@@ -82,11 +99,8 @@ Tree Parser::parse(const TextInput& input, const Tree* old, const std::vector<By
   ts_input.payload = const_cast<TextInput*>(&input);
   ts_input.read = &read_chunk;
   ts_input.encoding = TSInputEncodingUTF8;
-  TSParseOptions options{};
-  if (cancel) {
-    options.payload = const_cast<std::atomic<bool>*>(cancel);
-    options.progress_callback = &cancel_requested;
-  }
+  ParseLimit limit{cancel, std::chrono::steady_clock::now() + parse_time_limit(input.size())};
+  TSParseOptions options{&limit, &stop_requested};
   TSTree* parsed = ts_parser_parse_with_options(parser_.get(), old && *old ? old->get() : nullptr,
                                                 ts_input, options);
   if (!parsed) {
@@ -120,11 +134,8 @@ TSTree* SyntaxTree::parse(const TSTree* old_tree, const TextInput& input,
   ts_input.payload = const_cast<TextInput*>(&input);
   ts_input.read = &read_chunk;
   ts_input.encoding = TSInputEncodingUTF8;
-  TSParseOptions options{};
-  if (cancel) {
-    options.payload = const_cast<std::atomic<bool>*>(cancel);
-    options.progress_callback = &cancel_requested;
-  }
+  ParseLimit limit{cancel, std::chrono::steady_clock::now() + parse_time_limit(input.size())};
+  TSParseOptions options{&limit, &stop_requested};
   TSTree* result = ts_parser_parse_with_options(parser_.get(), old_tree, ts_input, options);
   // A cancelled parse keeps partial state in the parser; start the next one afresh.
   if (!result) ts_parser_reset(parser_.get());
@@ -159,8 +170,8 @@ const std::vector<ChangedRange>& SyntaxTree::changed_ranges() const {
 
 void SyntaxTree::reset(const TextInput& input) {
   TSTree* parsed = parse(nullptr, input, nullptr);
-  if (!parsed) throw std::runtime_error("tree-sitter failed to parse a document");
-  tree_ = Tree(*language_, parsed);
+  // Out of time (see parse_time_limit): no tree, as for a language without a grammar.
+  tree_ = parsed ? Tree(*language_, parsed) : Tree();
   previous_ = Tree();
   changed_ranges_.clear();
   changed_ranges_known_ = true;

@@ -5,6 +5,11 @@
 //
 // Threads: neither type is thread-safe. Copying a Tree is cheap (ts_tree_copy shares nodes),
 // so give another thread its own copy.
+//
+// Every parse gives up after 2 s plus 2 ms per KiB of text: tree-sitter's error recovery can
+// take minutes and gigabytes on a few bytes of broken TypeScript (syntax_tree.cpp). A parse
+// that gave up leaves no tree (a null Tree): callers treat the document as one of a language
+// without a grammar (indentation scopes).
 
 #include <atomic>
 #include <cstdint>
@@ -68,10 +73,11 @@ class SyntaxTree {
 
   // Reparses `input` (the text after every applied change) reusing the edited old tree.
   // Returns false, leaving the tree edited but unparsed (stale), when `cancel` became true
-  // during the parse; call again later.
+  // during the parse (call again later) or it ran out of time.
   bool reparse(const TextInput& input, const std::atomic<bool>* cancel = nullptr);
 
   // Parses from scratch, e.g. after a change without a range replaced the whole document.
+  // Out of time: tree() is a null Tree.
   void reset(const TextInput& input);
 
   const Tree& tree() const { return tree_; }
@@ -105,7 +111,7 @@ class Parser {
   explicit Parser(const Language& language);
   // Parses `input`, reusing `old` (edited to match `input`) when given; only `included` bytes
   // when not empty (ascending, non-overlapping): the tree's positions stay the document's.
-  // A null Tree when `cancel` became true during the parse.
+  // A null Tree when `cancel` became true during the parse or it ran out of time.
   Tree parse(const TextInput& input, const Tree* old = nullptr,
              const std::vector<ByteRange>& included = {},
              const std::atomic<bool>* cancel = nullptr);
@@ -116,7 +122,8 @@ class Parser {
   ParserPtr parser_;
 };
 
-// Parses `input` once, without keeping a parser (tests, the CLI, one-off checks).
+// Parses `input` once, without keeping a parser (tests, the CLI, one-off checks); a null Tree
+// when it ran out of time.
 Tree parse_text(const Language& language, const TextInput& input);
 
 }  // namespace flint::parsers

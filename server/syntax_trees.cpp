@@ -189,7 +189,15 @@ void SyntaxTrees::wait_for(Entry& entry) {
     job->finished.wait(lock, [&] { return job->done; });
   }
   bool full = !job->old;
-  if (!job->result) return;  // cannot happen without cancellation; the tree stays stale
+  if (!job->result) {
+    // Out of time (parsers/syntax_tree.h): this text has no tree, and is not parsed again
+    // (on_parsed, tree_for) until it changes.
+    entry.tree = parsers::Tree();
+    entry.stale = !entry.since_job.empty();
+    entry.since_job.clear();
+    entry.bytes = 0;
+    return;
+  }
   entry.tree = std::move(job->result);
   // What the person typed while it parsed.
   for (const parsers::TextChange& change : entry.since_job) entry.tree->edit(change);

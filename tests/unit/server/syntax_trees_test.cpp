@@ -125,6 +125,30 @@ TEST(SyntaxTrees, KeystrokesDuringABackgroundParseAreInTheTreeARequestGets) {
   EXPECT_EQ(ts_node_end_byte(rig.tree(doc).root()), doc.text.size());
 }
 
+TEST(SyntaxTrees, TextThatCannotBeParsedInTimeHasNoTreeUntilItChanges) {
+  // These 8 bytes run tree-sitter's TypeScript error recovery for minutes (fuzz_scope); the
+  // background parse gives up after 2 s, once: neither it nor a request parses them again.
+  TreesRig rig;
+  Document& doc = *rig.store.open({"file:///a.ts", "typescript", 1, "let x = 1;\n"}).document;
+  rig.trees.open(doc);
+  EXPECT_TRUE(rig.tree(doc));
+  rig.store.change({doc.uri, 2}, {{std::nullopt, std::string("[V\0`}\n}\0", 8)}});
+  rig.trees.changed(doc);
+  for (int i = 0; i < 300; ++i) {  // the background parse gives up and comes back
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    rig.io.poll();
+    rig.io.restart();
+  }
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(rig.tree(doc));  // nothing in flight to wait for, nothing parsed here
+  EXPECT_FALSE(rig.tree(doc));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  // Once the text changes, it is parsed again.
+  rig.store.change({doc.uri, 3}, {{std::nullopt, "let y = 2;\n"}});
+  rig.trees.changed(doc);
+  EXPECT_TRUE(rig.tree(doc));
+}
+
 TEST(SyntaxTrees, TheLeastRecentlyUsedTreesGoWhenTheBudgetIsExceeded) {
   SyntaxTreeOptions options;
   options.memory_budget = 1;  // measured below: room for about three trees
