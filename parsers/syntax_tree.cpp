@@ -53,6 +53,22 @@ TextPoint from_ts(TSPoint point) {
   return {point.row, point.column};
 }
 
+// The one way flint parses: the text read in place through TextInput, within the time limit
+// (and `cancel`). Null when it stopped; the parser is reset then, as a stopped parse keeps
+// partial state.
+TSTree* run_parse(TSParser* parser, const TSTree* old_tree, const TextInput& input,
+                  const std::atomic<bool>* cancel) {
+  TSInput ts_input{};
+  ts_input.payload = const_cast<TextInput*>(&input);
+  ts_input.read = &read_chunk;
+  ts_input.encoding = TSInputEncodingUTF8;
+  ParseLimit limit{cancel, std::chrono::steady_clock::now() + parse_time_limit(input.size())};
+  TSParseOptions options{&limit, &stop_requested};
+  TSTree* result = ts_parser_parse_with_options(parser, old_tree, ts_input, options);
+  if (!result) ts_parser_reset(parser);
+  return result;
+}
+
 }  // namespace
 
 Tree::Tree(const Tree& other)
@@ -95,20 +111,8 @@ Tree Parser::parse(const TextInput& input, const Tree* old, const std::vector<By
   // No ranges: the whole text (tree-sitter's default).
   ts_parser_set_included_ranges(parser_.get(), ranges.empty() ? nullptr : ranges.data(),
                                 static_cast<uint32_t>(ranges.size()));
-  TSInput ts_input{};
-  ts_input.payload = const_cast<TextInput*>(&input);
-  ts_input.read = &read_chunk;
-  ts_input.encoding = TSInputEncodingUTF8;
-  ParseLimit limit{cancel, std::chrono::steady_clock::now() + parse_time_limit(input.size())};
-  TSParseOptions options{&limit, &stop_requested};
-  TSTree* parsed = ts_parser_parse_with_options(parser_.get(), old && *old ? old->get() : nullptr,
-                                                ts_input, options);
-  if (!parsed) {
-    // A cancelled parse keeps partial state in the parser; start the next one afresh.
-    ts_parser_reset(parser_.get());
-    return Tree();
-  }
-  return Tree(*language_, parsed);
+  TSTree* parsed = run_parse(parser_.get(), old && *old ? old->get() : nullptr, input, cancel);
+  return parsed ? Tree(*language_, parsed) : Tree();
 }
 
 SyntaxTree SyntaxTree::create(const Language& language, const TextInput& input) {
@@ -118,9 +122,7 @@ SyntaxTree SyntaxTree::create(const Language& language, const TextInput& input) 
 }
 
 void SyntaxTree::apply(const TextChange& change) {
-  TSInputEdit edit{change.start_byte,   change.old_end_byte,   change.new_end_byte,
-                   to_ts(change.start), to_ts(change.old_end), to_ts(change.new_end)};
-  ts_tree_edit(tree_.get(), &edit);
+  tree_.edit(change);
   stale_ = true;
   // The last reparse's changes are in coordinates this edit just moved: forget them.
   previous_ = Tree();
@@ -130,16 +132,7 @@ void SyntaxTree::apply(const TextChange& change) {
 
 TSTree* SyntaxTree::parse(const TSTree* old_tree, const TextInput& input,
                           const std::atomic<bool>* cancel) {
-  TSInput ts_input{};
-  ts_input.payload = const_cast<TextInput*>(&input);
-  ts_input.read = &read_chunk;
-  ts_input.encoding = TSInputEncodingUTF8;
-  ParseLimit limit{cancel, std::chrono::steady_clock::now() + parse_time_limit(input.size())};
-  TSParseOptions options{&limit, &stop_requested};
-  TSTree* result = ts_parser_parse_with_options(parser_.get(), old_tree, ts_input, options);
-  // A cancelled parse keeps partial state in the parser; start the next one afresh.
-  if (!result) ts_parser_reset(parser_.get());
-  return result;
+  return run_parse(parser_.get(), old_tree, input, cancel);
 }
 
 bool SyntaxTree::reparse(const TextInput& input, const std::atomic<bool>* cancel) {
