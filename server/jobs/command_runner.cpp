@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <asio/posix/stream_descriptor.hpp>
 #include <asio/steady_timer.hpp>
@@ -292,7 +293,9 @@ class CommandProcess final : public std::enable_shared_from_this<CommandProcess>
           progress.message = shorten(m->get<std::string>(), kMaxMessage);
         }
         if (auto p = value.find("percentage"); p != value.end() && p->is_number()) {
-          progress.percentage = static_cast<int>(p->get<double>());
+          // A command may print any number (1e300, -5, 99.5): $/progress wants 0..100, and a
+          // double out of int's range must never be cast.
+          progress.percentage = static_cast<int>(std::clamp(p->get<double>(), 0.0, 100.0));
         }
         if (progress.message || progress.percentage) {
           sink_.progress(std::move(progress));

@@ -24,11 +24,17 @@ using test::lsp_range;
 
 const std::string kUri = "file:///work/typing.py";
 
-std::string region_lines(const std::string& tag) {
+// The region before and after: every line's tag changes, and after every fifth line a line
+// that repeats its neighbour is added (`checks` copies), so that an editor that diffs reports
+// those insertions one line away from where the edit put them.
+std::string region_lines(const std::string& tag, int checks) {
   std::string out = "def compute(values):\n";
   for (int i = 0; i < 30; ++i) {
     out += "    total_" + std::to_string(i) + " = sum(v * " + std::to_string(i) +
            " for v in values)  # " + tag + "\n";
+    if (i % 5 == 4) {
+      for (int c = 0; c < checks; ++c) out += "    check(values)\n";
+    }
   }
   return out + "    return total_0\n";
 }
@@ -42,9 +48,9 @@ size_t count(const std::string& text, const std::string& word) {
 TEST(TypingProperty, EveryKeystrokeSurvivesAStreamingEdit) {
   const std::string head = "import math\n\n\n";
   const std::string tail = "\n\nprint(compute([1, 2, 3]))\n";
-  const std::string original = head + region_lines("old") + tail;
+  const std::string original = head + region_lines("old", 1) + tail;
   fake::FakeEndpoint endpoint(
-      json{{"default", {{"text", region_lines("new")}, {"tokensPerSecond", 1500}}}});
+      json{{"default", {{"text", region_lines("new", 2)}, {"tokensPerSecond", 1500}}}});
   endpoint.start();
 
   // A trial is one keystroke typed while an edit streams (8 per session, plus one right when an
@@ -52,13 +58,16 @@ TEST(TypingProperty, EveryKeystrokeSurvivesAStreamingEdit) {
   // run (10,000 trials, README "Reliability").
   const char* seeds = std::getenv("FLINT_TYPING_SEEDS");
   uint32_t sessions = seeds ? static_cast<uint32_t>(std::stoul(seeds)) : 13;
-  int cancelled = 0, streamed = 0, refused = 0;
+  int cancelled = 0, streamed = 0, refused = 0, reranged = 0;
   size_t trials = 0, lost = 0, doubled = 0;
   for (uint32_t seed = 1; seed <= sessions; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     std::mt19937 random(seed);
     EditorOptions options;
     options.env = e2e::model_env(endpoint, {.model = "fake", .api_key = ""});
+    // Every other session the editor reports applied edits with ranges of its own, as Neovim
+    // does, instead of echoing the edit's ranges as VS Code does.
+    options.reports_own_ranges = seed % 2 == 0;
     // The user also types right when an edit arrives, before the editor applies it: the edit
     // is then stale and refused, as VS Code refuses it.
     EditorClient* client = nullptr;
@@ -116,15 +125,18 @@ TEST(TypingProperty, EveryKeystrokeSurvivesAStreamingEdit) {
     if (state == "cancelled") ++cancelled;
     if (!editor.applied_edits().empty()) ++streamed;
     refused += editor.refused_edits();
+    reranged += editor.reranged_edits();
   }
   std::cout << "typing property: " << trials << " keystrokes in " << sessions
-            << " streaming sessions: " << lost << " lost, " << doubled << " doubled\n";
+            << " streaming sessions: " << lost << " lost, " << doubled << " doubled; " << reranged
+            << " edits reported with the editor's own ranges\n";
   EXPECT_GE(trials, seeds ? 0u : 100u);
   // The runs covered what the property is about: edits landed, typing inside the region
   // stopped sessions, and the editor refused edits made stale by the typing.
   EXPECT_GT(streamed, 0);
   EXPECT_GT(cancelled, 0);
   EXPECT_GT(refused, 0);
+  EXPECT_GT(reranged, 0);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "tests/support/editor_client.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -34,8 +36,12 @@ std::optional<std::string> read_file_uri(const std::string& uri) {
 }  // namespace
 
 EditorClient::EditorClient(EditorOptions options) : options_(std::move(options)) {
-  std::vector<std::string> argv{options_.program.empty() ? FLINT_LSP_PATH : options_.program,
-                                "--log-level", "debug"};
+  std::string program = options_.program;
+  if (program.empty()) {
+    const char* pinned = std::getenv("FLINT_TEST_SERVER");
+    program = pinned && *pinned ? pinned : FLINT_LSP_PATH;
+  }
+  std::vector<std::string> argv{program, "--log-level", "debug"};
   for (auto& a : options_.args) argv.push_back(a);
   process_ = std::make_unique<LspProcess>(argv, options_.env);
   json caps{
@@ -93,6 +99,38 @@ size_t EditorClient::offset(const std::string& text, const json& position) const
   auto encoding =
       protocol::parse_position_encoding(encoding_).value_or(protocol::PositionEncoding::kUtf16);
   return start + protocol::byte_of_character(line_text, character, encoding);
+}
+
+json EditorClient::position_of(const std::string& text, size_t byte) const {
+  size_t line_start = text.rfind('\n', byte == 0 ? std::string::npos : byte - 1);
+  line_start = line_start == std::string::npos || byte == 0 ? 0 : line_start + 1;
+  size_t line_end = text.find('\n', line_start);
+  if (line_end == std::string::npos) line_end = text.size();
+  int line = static_cast<int>(std::count(text.begin(), text.begin() + line_start, '\n'));
+  auto encoding =
+      protocol::parse_position_encoding(encoding_).value_or(protocol::PositionEncoding::kUtf16);
+  std::string_view line_text(text.data() + line_start, line_end - line_start);
+  return {{"line", line},
+          {"character", protocol::character_of_byte(
+                            line_text, static_cast<uint32_t>(byte - line_start), encoding)}};
+}
+
+json EditorClient::own_change(const std::string& before, const std::string& after) const {
+  // The common prefix and suffix, kept off the middle of a UTF-8 sequence.
+  size_t prefix = 0;
+  size_t shortest = std::min(before.size(), after.size());
+  while (prefix < shortest && before[prefix] == after[prefix]) ++prefix;
+  while (prefix > 0 && (static_cast<unsigned char>(before[prefix]) & 0xC0) == 0x80) --prefix;
+  size_t suffix = 0;
+  while (suffix < shortest - prefix &&
+         before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix])
+    ++suffix;
+  while (suffix > 0 && (static_cast<unsigned char>(before[before.size() - suffix]) & 0xC0) == 0x80)
+    --suffix;
+  return {{"range",
+           {{"start", position_of(before, prefix)},
+            {"end", position_of(before, before.size() - suffix)}}},
+          {"text", after.substr(prefix, after.size() - suffix - prefix)}};
 }
 
 void EditorClient::replace(Doc& doc, const json& range, const std::string& text) {
@@ -153,13 +191,20 @@ void EditorClient::apply_edit_request(const json& message) {
         // Edits of one TextDocumentEdit refer to the document before any of them: apply from
         // the last to the first.
         std::vector<json> edits(change["edits"].begin(), change["edits"].end());
+        std::string before = doc.text;
         for (auto e = edits.rbegin(); e != edits.rend(); ++e) {
           replace(doc, (*e)["range"], (*e)["newText"]);
         }
         ++doc.version;
         json content_changes = json::array();
-        for (auto e = edits.rbegin(); e != edits.rend(); ++e) {
-          content_changes.push_back({{"range", (*e)["range"]}, {"text", (*e)["newText"]}});
+        if (options_.reports_own_ranges) {
+          content_changes.push_back(own_change(before, doc.text));
+          if (edits.size() != 1 || edits[0]["range"] != content_changes[0]["range"])
+            ++reranged_edits_;
+        } else {
+          for (auto e = edits.rbegin(); e != edits.rend(); ++e) {
+            content_changes.push_back({{"range", (*e)["range"]}, {"text", (*e)["newText"]}});
+          }
         }
         notify("textDocument/didChange",
                json{{"textDocument", {{"uri", uri}, {"version", doc.version}}},
@@ -171,12 +216,19 @@ void EditorClient::apply_edit_request(const json& message) {
     for (auto& [uri, edits_json] : edit["changes"].items()) {
       Doc& doc = docs_[uri];
       std::vector<json> edits(edits_json.begin(), edits_json.end());
+      std::string before = doc.text;
       for (auto e = edits.rbegin(); e != edits.rend(); ++e)
         replace(doc, (*e)["range"], (*e)["newText"]);
       ++doc.version;
       json content_changes = json::array();
-      for (auto e = edits.rbegin(); e != edits.rend(); ++e) {
-        content_changes.push_back({{"range", (*e)["range"]}, {"text", (*e)["newText"]}});
+      if (options_.reports_own_ranges) {
+        content_changes.push_back(own_change(before, doc.text));
+        if (edits.size() != 1 || edits[0]["range"] != content_changes[0]["range"])
+          ++reranged_edits_;
+      } else {
+        for (auto e = edits.rbegin(); e != edits.rend(); ++e) {
+          content_changes.push_back({{"range", (*e)["range"]}, {"text", (*e)["newText"]}});
+        }
       }
       notify("textDocument/didChange",
              json{{"textDocument", {{"uri", uri}, {"version", doc.version}}},

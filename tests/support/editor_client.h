@@ -24,8 +24,9 @@ inline nlohmann::json lsp_range(int start_line, int start_character, int end_lin
 }
 
 struct EditorOptions {
-  // The server to run; empty: the flint-lsp built with the tests. Benchmarks set it to compare
-  // an older binary with the new one in one run.
+  // The server to run; empty: $FLINT_TEST_SERVER if set (a long run pins a copy of the binary so
+  // that rebuilding meanwhile does not pull it away), else the flint-lsp built with the tests.
+  // Benchmarks set it to compare an older binary with the new one in one run.
   std::string program;
   std::vector<std::string> env;           // extra environment for flint-lsp
   std::vector<std::string> args;          // extra command-line arguments
@@ -47,6 +48,12 @@ struct EditorOptions {
   std::function<void()> after_edit;
   // False: applyEdit requests are counted and never answered (a hung editor).
   bool answer_edits = true;
+  // True: after applying an edit the editor reports the change with ranges of its own, as
+  // Neovim does (it diffs the buffer's lines before and after and sends the smallest change
+  // that turns one into the other), not with the edit's ranges. Where the new text repeats
+  // text next to it the reported range differs from the edit's: an insertion of "ab" before
+  // "ab" is reported after it.
+  bool reports_own_ranges = false;
 };
 
 class EditorClient {
@@ -89,6 +96,8 @@ class EditorClient {
   const std::vector<nlohmann::json>& notifications() const { return notifications_; }
   const std::vector<nlohmann::json>& applied_edits() const { return applied_edits_; }
   int refused_edits() const { return refused_edits_; }
+  // Applied edits that the editor reported with a range other than the edit's (own ranges).
+  int reranged_edits() const { return reranged_edits_; }
   int unanswered_edits() const { return unanswered_edits_; }
   std::string server_stderr() { return process_->stderr_text(); }
   LspProcess& process() { return *process_; }
@@ -104,6 +113,9 @@ class EditorClient {
   void handle(const nlohmann::json& message);
   void apply_edit_request(const nlohmann::json& message);
   size_t offset(const std::string& text, const nlohmann::json& position) const;
+  nlohmann::json position_of(const std::string& text, size_t byte) const;
+  // The change that turns `before` into `after`, as an editor that diffs reports it.
+  nlohmann::json own_change(const std::string& before, const std::string& after) const;
   void replace(Doc& doc, const nlohmann::json& range, const std::string& text);
 
   EditorOptions options_;
@@ -114,6 +126,7 @@ class EditorClient {
   std::vector<nlohmann::json> notifications_;
   std::vector<nlohmann::json> applied_edits_;
   int refused_edits_ = 0;
+  int reranged_edits_ = 0;
   int unanswered_edits_ = 0;
   int64_t next_id_ = 1;
   std::string encoding_ = "utf-16";

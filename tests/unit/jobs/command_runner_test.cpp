@@ -100,6 +100,20 @@ TEST(CommandRunner, LinesBecomeProgressAndTheLastEditTheResult) {
   EXPECT_EQ(rig.tmp.read("cwd.txt"), rig.tmp.root().string() + "\n");
 }
 
+TEST(CommandRunner, PercentagesOutOfRangeAreClampedToZeroToHundred) {
+  Rig rig;
+  auto runner = rig.start(
+      "echo '{\"percentage\": 1e300}'; echo '{\"percentage\": -7.5}'; "
+      "echo '{\"percentage\": 42.9}'; echo '{\"percentage\": -1e300}'",
+      "{}\n");
+  ASSERT_TRUE(rig.run_until([&] { return rig.run.outcome.has_value(); }));
+  ASSERT_EQ(rig.run.progress.size(), 4u);
+  EXPECT_EQ(*rig.run.progress[0].percentage, 100);
+  EXPECT_EQ(*rig.run.progress[1].percentage, 0);
+  EXPECT_EQ(*rig.run.progress[2].percentage, 42);
+  EXPECT_EQ(*rig.run.progress[3].percentage, 0);
+}
+
 TEST(CommandRunner, NonZeroExitFailsWithTheStderrTail) {
   Rig rig;
   auto runner = rig.start("echo 'working'; echo 'agent: API key missing' >&2; exit 3");
