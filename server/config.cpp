@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <fstream>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -570,6 +571,18 @@ ConfigResult resolve_config_layers(const std::vector<SettingsLayer>& layers, con
   }
   result.config = read_config(result.settings, getenv);
   return result;
+}
+
+std::string read_settings_file(const std::string& path, json& settings) {
+  std::ifstream in(path);
+  if (!in) return "cannot read config file '" + path + "'";
+  try {
+    settings = json::parse(in);
+  } catch (const json::exception& e) {
+    return "config file '" + path + "' is not valid JSON: " + e.what();
+  }
+  if (!settings.is_object()) return "config file '" + path + "' must hold a JSON object";
+  return {};
 }
 
 ConfigResult resolve_config(const std::vector<json>& layers, const GetEnv& getenv) {

@@ -109,6 +109,10 @@ struct SettingsLayer {
 };
 ConfigResult resolve_config_layers(const std::vector<SettingsLayer>& layers, const GetEnv& getenv);
 
+// Reads a settings file (`--config FILE`) into `settings`: "" on success, else why not, for a
+// person ("cannot read config file 'x'", "… is not valid JSON: …", "… must hold a JSON object").
+std::string read_settings_file(const std::string& path, nlohmann::json& settings);
+
 // The secrets a configuration holds (its non-empty API keys), for redact_secrets.
 std::vector<std::string> secrets_of(const Config& config);
 

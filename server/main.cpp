@@ -15,6 +15,7 @@
 #include <string>
 
 #include "protocol/stdio_transport.h"
+#include "server/check_command.h"
 #include "server/logging.h"
 #include "server/models/provider.h"
 #include "server/scope_command.h"
@@ -27,6 +28,7 @@ constexpr const char* kHelp = R"(flint-lsp — a Language Server for real-time A
 Usage:
   flint-lsp [--stdio] [--log-file PATH] [--log-level LEVEL] [--config FILE]
   flint-lsp scope FILE LINE:COL[-LINE:COL] [--max-region-lines N]
+  flint-lsp check [--config FILE] [--settings FILE|-] [--json] [--timeout SECONDS]
   flint-lsp --version | --help
 
 Options:
@@ -42,6 +44,12 @@ Subcommands:
                        Print, as JSON, the region flint would edit for a cursor or a
                        selection (1-based lines and columns), its node kind, whether the
                        request is local, and the context that would be sent to the model.
+  check                Read the settings as the server would (--config FILE, the
+                       environment, then --settings FILE, an editor's "flint" section as
+                       JSON; "-" reads it from stdin), send each model role a tiny request,
+                       and print what works and, for what does not, the fix. --json prints
+                       the report as JSON; --timeout SECONDS bounds each request (10).
+                       Exit status 0 when everything works, 1 when something does not.
 
 Settings (later wins): built-in defaults, --config FILE, environment variables, the client's
 initializationOptions, then its workspace/configuration section "flint".
@@ -63,6 +71,10 @@ int usage_error(const std::string& message) {
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "scope") == 0) {
     return flint::run_scope_command(argc - 1, argv + 1);
+  }
+  if (argc >= 2 && std::strcmp(argv[1], "check") == 0) {
+    return flint::run_check_command(argc - 1, argv + 1,
+                                    [](const char* name) { return std::getenv(name); });
   }
 
   flint::LogOptions log_options;
@@ -116,15 +128,9 @@ int main(int argc, char** argv) {
 
   flint::ServerOptions options;
   if (!config_path.empty()) {
-    std::ifstream in(config_path);
-    if (!in) return usage_error("cannot read config file '" + config_path + "'");
-    try {
-      options.file_settings = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      return usage_error("config file '" + config_path + "' is not valid JSON: " + e.what());
-    }
-    if (!options.file_settings.is_object()) {
-      return usage_error("config file '" + config_path + "' must hold a JSON object");
+    if (std::string error = flint::read_settings_file(config_path, options.file_settings);
+        !error.empty()) {
+      return usage_error(error);
     }
   }
 
