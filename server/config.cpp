@@ -433,12 +433,14 @@ ModelRoleConfig read_role(const json& settings, const GetEnv& getenv) {
   read(settings, "verifyTls", role.verify_tls);
   read(settings, "caBundle", role.ca_bundle);
 
+  read(settings, "apiKey", role.api_key);
   if (settings.is_object() && settings.contains("apiKeyEnv")) {
     read(settings, "apiKeyEnv", role.api_key_env);
-  } else {
+  } else if (role.api_key.empty()) {
     role.api_key_env = default_key_env(role.provider, role.base_url);
   }
-  read(settings, "apiKey", role.api_key);
+  // else: the key is the apiKey setting itself, and messages about it must say so, not name
+  // a variable it was never read from.
   if (role.api_key.empty() && !role.api_key_env.empty() && getenv) {
     if (const char* value = getenv(role.api_key_env.c_str()); value && *value) {
       role.api_key = value;

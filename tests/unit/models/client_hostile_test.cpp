@@ -3,6 +3,7 @@
 // one whose TLS certificate is not trusted. The client must stop early with a clear message,
 // never buffer without bound, never retry in a loop.
 
+#include "tests/support/untrusted_tls_server.h"
 #include "tests/unit/models/client_harness.h"
 
 // After the harness: asio must not be the first header (see model_client.h).
@@ -84,67 +85,8 @@ TEST_F(ClientTest, AnEndlessLineIsAMalformedStreamStoppedAtTheEventLimit) {
   EXPECT_EQ(server.connections(), 1);
 }
 
-// openssl's own test server with a self-signed certificate the client does not trust.
-class UntrustedTlsServer {
- public:
-  UntrustedTlsServer() {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("flint-tls-" + std::to_string(::getpid()) + "-" + std::to_string(::rand()));
-    std::filesystem::create_directories(dir_);
-    std::string make_cert =
-        "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 "
-        "-keyout '" +
-        (dir_ / "key.pem").string() + "' -out '" + (dir_ / "cert.pem").string() +
-        "' >/dev/null 2>&1";
-    int made = std::system(make_cert.c_str());
-    ok_ = made == 0;
-    if (!ok_) why_ = "openssl req: " + std::to_string(made);
-    // A free port: bound, read, released (s_server takes it right after).
-    asio::io_context io;
-    asio::ip::tcp::acceptor probe(io, asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), 0));
-    port_ = probe.local_endpoint().port();
-    probe.close();
-    // -naccept 1: a retry would meet a closed port, and say so instead of the certificate.
-    std::string serve = "openssl s_server -naccept 1 -accept 127.0.0.1:" + std::to_string(port_) +
-                        " -cert '" + (dir_ / "cert.pem").string() + "' -key '" +
-                        (dir_ / "key.pem").string() + "' >'" + (dir_ / "log").string() +
-                        "' 2>&1 & echo $! >'" + (dir_ / "pid").string() + "'";
-    int served = ok_ ? std::system(serve.c_str()) : -1;
-    if (ok_ && served != 0) why_ = "openssl s_server: " + std::to_string(served);
-    ok_ = ok_ && served == 0;
-    // Wait until it listens (its log says ACCEPT), without using up its one connection.
-    for (int i = 0; ok_ && i < 200; ++i) {
-      std::ifstream log(dir_ / "log");
-      std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-      if (text.find("ACCEPT") != std::string::npos) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ok_ = false;
-  }
-  ~UntrustedTlsServer() {
-    std::ifstream pid_file(dir_ / "pid");
-    int pid = 0;
-    if (pid_file >> pid && pid > 0) ::kill(pid, SIGTERM);
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  bool ok() const { return ok_; }
-  std::string log() const {
-    if (!why_.empty()) return why_;
-    std::ifstream in(dir_ / "log");
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
-  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_) + "/v1"; }
-
- private:
-  std::filesystem::path dir_;
-  unsigned short port_ = 0;
-  bool ok_ = false;
-  std::string why_;
-};
-
 TEST_F(ClientTest, AnUntrustedCertificateIsOneClearErrorNotARetryLoop) {
-  UntrustedTlsServer server;
+  ::flint::test::UntrustedTlsServer server;
   ASSERT_TRUE(server.ok()) << "openssl could not start a TLS server: " << server.log();
   ModelRoleConfig c = config();
   c.base_url = server.url();

@@ -244,6 +244,8 @@ TEST(Config, ApiKeyResolution) {
   // An explicit key wins over any variable.
   EXPECT_EQ(fast({{"apiKey", "sk-explicit"}, {"apiKeyEnv", "GROQ_API_KEY"}}).api_key,
             "sk-explicit");
+  // A key given as a setting was read from no variable: messages about it must not name one.
+  EXPECT_EQ(fast({{"provider", "openai-chat"}, {"apiKey", "sk-explicit"}}).api_key_env, "");
 }
 
 TEST(Config, ALaterKeySourceBeatsALowerKey) {
