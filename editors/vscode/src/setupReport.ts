@@ -3,7 +3,8 @@
 // unit-tested.
 //
 // The command prints one JSON object (API keys never appear in it):
-//   {"version":"0.1.0","ok":false,"settingsErrors":["..."],
+//   {"version":"0.1.0","ok":false,"settingsSources":["defaults","environment",…],
+//    "settingsErrors":["..."],
 //    "roles":[{"role":"fast","provider":"openai-chat","baseUrl":"http://…","model":"m",
 //              "ok":true,"ms":12,"message":"answered in 12 ms"},
 //             {"role":"agent",…,"ok":false,"message":"401 Unauthorized: …","fix":"set …"}]}
@@ -23,6 +24,8 @@ export interface CheckRole {
 export interface CheckReport {
   version?: string;
   ok: boolean;
+  // Where the settings were read from, lowest layer first.
+  settingsSources: string[];
   settingsErrors: string[];
   roles: CheckRole[];
 }
@@ -72,10 +75,15 @@ export function parseCheckReport(stdout: string): CheckReport|undefined {
     const o = parsed as Record<string, unknown>;
     if (!Array.isArray(o.roles) || typeof o.ok !== 'boolean') continue;
     const roles = o.roles.map(parseRole).filter((r): r is CheckRole => r !== undefined);
-    const settingsErrors = Array.isArray(o.settingsErrors) ?
-        o.settingsErrors.filter((e): e is string => typeof e === 'string') :
-        [];
-    return {version: text(o.version), ok: o.ok, settingsErrors, roles};
+    const strings = (value: unknown) =>
+        Array.isArray(value) ? value.filter((e): e is string => typeof e === 'string') : [];
+    return {
+      version: text(o.version),
+      ok: o.ok,
+      settingsSources: strings(o.settingsSources),
+      settingsErrors: strings(o.settingsErrors),
+      roles,
+    };
   }
   return undefined;
 }
@@ -84,6 +92,9 @@ export function parseCheckReport(stdout: string): CheckReport|undefined {
 // role its fix.
 export function reportLines(report: CheckReport): string[] {
   const lines: string[] = [];
+  if (report.settingsSources.length > 0) {
+    lines.push(`settings from: ${report.settingsSources.join(', ')}`);
+  }
   for (const error of report.settingsErrors) lines.push(`settings  error   ${error}`);
   const width = Math.max(8, ...report.roles.map((r) => r.role.length + 2));
   for (const role of report.roles) {
@@ -120,11 +131,11 @@ export function reportSummary(report: CheckReport): ReportSummary {
   }
   const failed = failedRoles[0];
   if (failed) {
-    const fix = failed.fix ? ` Fix: ${failed.fix}` : '';
+    const fix = failed.fix ? ` Fix: ${sentence(failed.fix)}` : '';
     return {
       ok: false,
-      message: `flint: Check Setup: the ${failed.role} model failed: ${failed.message ?? 'no answer'}.${
-          fix}${more}`,
+      message: `flint: Check Setup: the ${failed.role} model failed: ${
+          sentence(failed.message ?? 'no answer')}${fix}${more}`,
       fix: failed.fix ?? failed.message,
     };
   }
@@ -133,6 +144,11 @@ export function reportSummary(report: CheckReport): ReportSummary {
   }
   const answered = report.roles.map((r) => `${r.role} ${r.message ?? 'ok'}`).join('; ');
   return {ok: true, message: `flint: setup OK: ${answered === '' ? 'nothing to check' : answered}.`};
+}
+
+// The server's messages end with a period or a question, or with nothing.
+function sentence(message: string): string {
+  return /[.?!]$/.test(message) ? message : `${message}.`;
 }
 
 // What to say when the command printed no report.

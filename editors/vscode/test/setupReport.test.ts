@@ -24,7 +24,7 @@ const FAILED_AGENT = {
 
 test('the JSON report is read, ignoring unknown fields and keeping the roles in order', () => {
   const report = parseCheckReport(JSON.stringify(
-      {version: '0.1.0', ok: false, settingsErrors: [], roles: [OK_FAST, FAILED_AGENT], extra: 1}));
+      {version: '0.1.0', ok: false, settingsSources: [], settingsErrors: [], roles: [OK_FAST, FAILED_AGENT], extra: 1}));
   assert.ok(report);
   assert.equal(report.version, '0.1.0');
   assert.equal(report.ok, false);
@@ -43,9 +43,14 @@ test('a report after other output lines is found; output without one is not a re
 });
 
 test('one line per role, ok or FAILED, with the fix under a failure', () => {
-  const lines = reportLines(
-      {ok: false, settingsErrors: [], roles: [OK_FAST, FAILED_AGENT]});
+  const lines = reportLines({
+    ok: false,
+    settingsSources: ['defaults', 'environment', 'editor settings (stdin)'],
+    settingsErrors: [],
+    roles: [OK_FAST, FAILED_AGENT],
+  });
   assert.deepEqual(lines, [
+    'settings from: defaults, environment, editor settings (stdin)',
     'fast    ok      openai-chat http://127.0.0.1:8080/v1 m: answered in 12 ms',
     'agent   FAILED  openai-chat https://api.example.com/v1 big: 401 Unauthorized: the endpoint refused the API key',
     `                fix: ${FAILED_AGENT.fix}`,
@@ -54,14 +59,14 @@ test('one line per role, ok or FAILED, with the fix under a failure', () => {
 
 test('settings errors come first; an empty report says nothing was checked', () => {
   assert.deepEqual(
-      reportLines({ok: false, settingsErrors: ['models.fast.baseUrl: not a URL'], roles: []}),
+      reportLines({ok: false, settingsSources: [], settingsErrors: ['models.fast.baseUrl: not a URL'], roles: []}),
       ['settings  error   models.fast.baseUrl: not a URL']);
-  assert.deepEqual(reportLines({ok: true, settingsErrors: [], roles: []}), ['no model role was checked']);
+  assert.deepEqual(reportLines({ok: true, settingsSources: [], settingsErrors: [], roles: []}), ['no model role was checked']);
 });
 
 test('the summary of a working setup names each role\'s answer', () => {
   const summary = reportSummary(
-      {ok: true, settingsErrors: [], roles: [OK_FAST, {...OK_FAST, role: 'agent', message: 'answered in 30 ms'}]});
+      {ok: true, settingsSources: [], settingsErrors: [], roles: [OK_FAST, {...OK_FAST, role: 'agent', message: 'answered in 30 ms'}]});
   assert.deepEqual(summary, {
     ok: true,
     message: 'flint: setup OK: fast answered in 12 ms; agent answered in 30 ms.',
@@ -69,16 +74,16 @@ test('the summary of a working setup names each role\'s answer', () => {
 });
 
 test('the summary of a failure is the first failure and its fix', () => {
-  const summary = reportSummary({ok: false, settingsErrors: [], roles: [OK_FAST, FAILED_AGENT]});
+  const summary = reportSummary({ok: false, settingsSources: [], settingsErrors: [], roles: [OK_FAST, FAILED_AGENT]});
   assert.equal(summary.ok, false);
   assert.equal(
       summary.message,
       'flint: Check Setup: the agent model failed: 401 Unauthorized: the endpoint refused the API key. ' +
-          `Fix: ${FAILED_AGENT.fix}`);
+          `Fix: ${FAILED_AGENT.fix}.`);
   assert.equal(summary.fix, FAILED_AGENT.fix);
   const two = reportSummary({
     ok: false,
-    settingsErrors: [],
+    settingsSources: [], settingsErrors: [],
     roles: [{...FAILED_AGENT, role: 'fast', fix: undefined}, FAILED_AGENT],
   });
   assert.match(two.message, /the fast model failed: 401 .*\. \(1 more problem in the report\)$/);
@@ -86,7 +91,7 @@ test('the summary of a failure is the first failure and its fix', () => {
 
 test('a settings error is reported before the roles', () => {
   const summary = reportSummary(
-      {ok: false, settingsErrors: ['edit.maxRegionLines must be at least 1'], roles: [FAILED_AGENT]});
+      {ok: false, settingsSources: [], settingsErrors: ['edit.maxRegionLines must be at least 1'], roles: [FAILED_AGENT]});
   assert.equal(
       summary.message,
       'flint: Check Setup: a setting is invalid: edit.maxRegionLines must be at least 1 (1 more problem in the report)');
@@ -102,4 +107,43 @@ test('no report: the reason the command gave', () => {
   assert.equal(
       runFailureMessage({status: 134, stdout: '', stderr: '\nAborted\n'}),
       'flint: Check Setup: flint-lsp check exited with status 134: Aborted.');
+});
+
+// As flint-lsp check --json prints it (pretty-printed), with nothing listening on the port.
+const UNREACHABLE = `{
+  "version": "0.1.0",
+  "ok": false,
+  "settingsSources": [
+    "defaults",
+    "environment",
+    "editor settings (stdin)"
+  ],
+  "settingsErrors": [],
+  "roles": [
+    {
+      "role": "fast",
+      "ok": false,
+      "provider": "openai-chat",
+      "baseUrl": "http://127.0.0.1:9/v1",
+      "model": "m",
+      "ms": 16,
+      "message": "cannot connect to http://127.0.0.1:9/v1/chat/completions: Couldn't connect to server. Is the model server running, and is the base URL right?",
+      "fix": "start the model server, or correct models.fast.baseUrl (http://127.0.0.1:9/v1)"
+    }
+  ]
+}
+`;
+
+test('flint-lsp\'s own report: read whole, the question kept as the sentence\'s end', () => {
+  const report = parseCheckReport(UNREACHABLE);
+  assert.ok(report);
+  assert.deepEqual(report.settingsSources, ['defaults', 'environment', 'editor settings (stdin)']);
+  const summary = reportSummary(report);
+  assert.equal(
+      summary.message,
+      'flint: Check Setup: the fast model failed: cannot connect to http://127.0.0.1:9/v1/chat/completions: ' +
+          'Couldn\'t connect to server. Is the model server running, and is the base URL right? ' +
+          'Fix: start the model server, or correct models.fast.baseUrl (http://127.0.0.1:9/v1).');
+  assert.equal(summary.fix, 'start the model server, or correct models.fast.baseUrl (http://127.0.0.1:9/v1)');
+  assert.equal(reportLines(report)[1].slice(0, 16), 'fast    FAILED  ');
 });
