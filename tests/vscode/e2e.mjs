@@ -286,8 +286,8 @@ function flintSettings(extra = {}) {
     'flint.models.fast.baseUrl': `http://127.0.0.1:${endpoint.port}/v1`,
     'flint.models.fast.model': 'fake-fast',
     'flint.models.agent.model': 'fake-agent',
-    'flint.jobs.backend': 'command',
-    'flint.jobs.command': jobCommand(),
+    // The bundled mode runs no job: Check Setup tries the agent model at the endpoint instead.
+    ...(BUNDLED ? {} : {'flint.jobs.backend': 'command', 'flint.jobs.command': jobCommand()}),
     ...extra,
   };
 }
@@ -866,7 +866,9 @@ bundledStep('"flint: Check Setup" checks the models against the loopback endpoin
   if (hasCheck) {
     const log = flintChannelLog();
     for (const role of ['fast', 'agent']) {
-      assertOk(new RegExp(`Check Setup: ${role} +ok `).test(log), `${role} ok in the output channel`);
+      const line = new RegExp(`Check Setup: ${role} +ok +openai-chat http://127\\.0\\.0\\.1:${
+          endpoint.port}/v1 fake-${role}: answered in \\d+ ms`);
+      assertOk(line.test(log), `"${line.source}" missing from the output channel:\n${log}`);
     }
   }
   await screenshot('check-setup');

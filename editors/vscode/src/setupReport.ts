@@ -142,7 +142,7 @@ export function reportSummary(report: CheckReport): ReportSummary {
   if (!report.ok) {
     return {ok: false, message: 'flint: Check Setup failed (see the report in the flint output).'};
   }
-  const answered = report.roles.map((r) => `${r.role} ${r.message ?? 'ok'}`).join('; ');
+  const answered = report.roles.map((r) => `${r.role}: ${r.message ?? 'ok'}`).join('; ');
   return {ok: true, message: `flint: setup OK: ${answered === '' ? 'nothing to check' : answered}.`};
 }
 

@@ -69,7 +69,7 @@ test('the summary of a working setup names each role\'s answer', () => {
       {ok: true, settingsSources: [], settingsErrors: [], roles: [OK_FAST, {...OK_FAST, role: 'agent', message: 'answered in 30 ms'}]});
   assert.deepEqual(summary, {
     ok: true,
-    message: 'flint: setup OK: fast answered in 12 ms; agent answered in 30 ms.',
+    message: 'flint: setup OK: fast: answered in 12 ms; agent: answered in 30 ms.',
   });
 });
 
