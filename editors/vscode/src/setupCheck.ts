@@ -15,15 +15,16 @@ const OPEN_SETTINGS = 'Open Settings';
 
 export async function checkSetup(flint: FlintContext): Promise<void> {
   const location = flint.locateServer();
-  if (!location.path) {
+  const server = location.path;
+  if (!server) {
     void vscode.window.showErrorMessage(notFoundMessage(flint.serverQuery(), location));
     return;
   }
   const run = await vscode.window.withProgress(
       {location: vscode.ProgressLocation.Window, title: 'flint: checking the setup'},
-      () => runSetupCheck(location.path as string, flint.serverSettings()));
+      () => runSetupCheck(server, flint.serverSettings()));
   const report = parseCheckReport(run.stdout);
-  flint.output.info(`Check Setup: ${location.path} check --json --settings - (exit status ${
+  flint.output.info(`Check Setup: ${server} check --json --settings - (exit status ${
       run.status ?? run.error})`);
   if (!report) {
     const message = runFailureMessage(run);
