@@ -2,6 +2,12 @@
 // Debian's Chromium through playwright-core, flint-lsp talking to the loopback model endpoint.
 //
 //   node tests/vscode/e2e.mjs --flint-lsp BIN --fake-endpoint BIN --vsix FILE --out DIR
+//   node tests/vscode/e2e.mjs --bundled --fake-endpoint BIN --vsix FILE-linux-x64.vsix --out DIR
+//
+// --bundled installs the platform-specific .vsix that carries flint-lsp (scripts/package.mjs
+// --server) with flint.server.path unset and no flint-lsp on code-server's PATH, as a person
+// installing it from the package would: the shared steps, then the bundled ones (an inline edit
+// lands; the output channel, "flint: Show Server Info" and "flint: Check Setup" agree).
 //
 // It installs the .vsix with `code-server --install-extension`, opens a sample workspace, runs
 // "flint: Edit at Cursor / Selection" and asserts on the editor's text and on the status-bar
@@ -11,7 +17,9 @@
 // Settings tab a message opens, the levels of the server's log lines. Screenshots and every log
 // land in DIR for a person to look at.
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {join, resolve} from 'node:path';
+import {spawnSync} from 'node:child_process';
+import {delimiter, dirname, join, relative, resolve} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import {chromium} from 'playwright-core';
 
@@ -25,12 +33,14 @@ const {values: args} = parseArgs({
     'fake-endpoint': {type: 'string'},
     vsix: {type: 'string'},
     out: {type: 'string'},
+    bundled: {type: 'boolean'},
   },
 });
-for (const required of ['flint-lsp', 'fake-endpoint', 'vsix', 'out']) {
+const BUNDLED = args.bundled === true;
+for (const required of [...(BUNDLED ? [] : ['flint-lsp']), 'fake-endpoint', 'vsix', 'out']) {
   if (!args[required]) {
     console.error(
-        `usage: e2e.mjs --flint-lsp BIN --fake-endpoint BIN --vsix FILE --out DIR (missing --${
+        `usage: e2e.mjs [--bundled | --flint-lsp BIN] --fake-endpoint BIN --vsix FILE --out DIR (missing --${
             required})`);
     process.exit(2);
   }
@@ -220,15 +230,18 @@ async function watchStreamingEdit(label) {
   return {streaming, text, review};
 }
 
+// `shared` steps run in both modes, `step` ones in the full run, `bundledStep` ones with --bundled.
 const steps = [];
-const step = (name, run) => steps.push({name, run});
+const step = (name, run) => BUNDLED || steps.push({name, run});
+const shared = (name, run) => steps.push({name, run});
+const bundledStep = (name, run) => BUNDLED && steps.push({name, run});
 
 let endpoint;
 let codeServer;
 let browser;
 let workspace;
 
-step('start the loopback model endpoint', async () => {
+shared('start the loopback model endpoint', async () => {
   const scriptFile = join(OUT, 'endpoint-script.json');
   writeFileSync(scriptFile, JSON.stringify(SCRIPT, null, 2));
   const portFile = join(OUT, 'endpoint.port');
@@ -244,7 +257,7 @@ step('start the loopback model endpoint', async () => {
   endpoint.port = await waitForPortFile(portFile, endpoint);
 });
 
-step('install the .vsix into code-server', async () => {
+shared('install the .vsix into code-server', async () => {
   workspace = join(OUT, 'workspace');
   mkdirSync(workspace, {recursive: true});
   writeFileSync(join(workspace, 'sample.py'), ORIGINAL);
@@ -265,15 +278,16 @@ step('install the .vsix into code-server', async () => {
 
 function flintSettings(extra = {}) {
   return {
-    'flint.server.path': resolve(args['flint-lsp']),
+    // The bundled mode leaves it unset: the extension finds its own server.
+    ...(BUNDLED ? {} : {'flint.server.path': resolve(args['flint-lsp'])}),
     'flint.server.logLevel': 'debug',
     'flint.server.logFile': join(OUT, 'flint-lsp.log'),
     'flint.trace.server': 'messages',
     'flint.models.fast.baseUrl': `http://127.0.0.1:${endpoint.port}/v1`,
     'flint.models.fast.model': 'fake-fast',
     'flint.models.agent.model': 'fake-agent',
-    'flint.jobs.backend': 'command',
-    'flint.jobs.command': jobCommand(),
+    // The bundled mode runs no job: Check Setup tries the agent model at the endpoint instead.
+    ...(BUNDLED ? {} : {'flint.jobs.backend': 'command', 'flint.jobs.command': jobCommand()}),
     ...extra,
   };
 }
@@ -284,8 +298,8 @@ function machineSettings(extra = {}) {
   return {...Object.fromEntries(MACHINE_KEYS.map((key) => [key, all[key]])), ...extra};
 }
 
-step('open the workspace in VS Code (code-server + Chromium)', async () => {
-  await codeServer.start();
+shared('open the workspace in VS Code (code-server + Chromium)', async () => {
+  await codeServer.start(BUNDLED ? {PATH: pathWithoutFlint()} : {});
   console.log(`  code-server ${codeServer.runtime.version} on port ${codeServer.port}`);
   browser = await chromium.launch({executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true});
   const context = await browser.newContext({viewport: {width: 1280, height: 800}});
@@ -296,7 +310,7 @@ step('open the workspace in VS Code (code-server + Chromium)', async () => {
   await screenshot('workbench');
 });
 
-step('opening a Python file starts flint-lsp; the status bar shows flint idle', async () => {
+shared('opening a Python file starts flint-lsp; the status bar shows flint idle', async () => {
   await openFile(page, 'sample.py');
   assertEqual(await editorText(page), ORIGINAL.replace(/\n$/, '\n'), 'sample.py as opened');
   const status = await waitForStatus(
@@ -772,6 +786,92 @@ step('a flint setting in a language block, where VS Code does not apply it, is n
   await screenshot('language-block');
   await toast.locator('.monaco-button', {hasText: 'Open User Settings'}).waitFor({state: 'visible'});
   codeServer.writeMachineSettings(machineSettings());
+});
+
+// --bundled: code-server's PATH without any directory that holds a flint-lsp and without the
+// checkout (whose build folders the extension would find): the extension host sees no other
+// flint-lsp than the one in the .vsix. The workspace (OUT/workspace) is no flint checkout either.
+const CHECKOUT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+function pathWithoutFlint() {
+  const inside = (dir) => {
+    const rel = relative(CHECKOUT, resolve(dir));
+    return rel === '' || (!rel.startsWith('..') && !rel.startsWith('/'));
+  };
+  const kept = [];
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    if (existsSync(join(dir, 'flint-lsp')) || inside(dir)) {
+      console.log(`  PATH without ${dir}`);
+      continue;
+    }
+    kept.push(dir);
+  }
+  return kept.join(delimiter);
+}
+
+// The bundled binary, where VS Code unpacked the .vsix.
+function bundledServer() {
+  const dirs = readdirSync(codeServer.extensionsDir).filter((d) => d.startsWith('flint.flint-'));
+  assertEqual(dirs.length, 1, `flint's folders in ${codeServer.extensionsDir}: ${dirs.join(', ')}`);
+  return join(codeServer.extensionsDir, dirs[0], 'server', 'linux-x64', 'flint-lsp');
+}
+
+bundledStep('the output channel says the bundled flint-lsp is the one in use', async () => {
+  const server = bundledServer();
+  assertOk(existsSync(server), `${server} is missing from the installed extension`);
+  const line = await waitFor('the server line in the output channel', async () =>
+      /using flint-lsp [^\n]*/.exec(flintChannelLog())?.[0], {timeoutMs: 30000});
+  console.log(`  ${line}`);
+  assertEqual(line, `using flint-lsp ${server} (bundled with the extension)`, 'the output channel');
+});
+
+bundledStep('an inline edit lands, served by the bundled flint-lsp', async () => {
+  await requestEdit();
+  await waitForEditorText(page, 'the rewritten function', (t) => t === EXPECTED, 30000);
+  await waitForStatus(
+      page, 'review edit', (s) => /review edit/.test(s.label) && !s.spinning, 20000);
+  await runCommand(page, 'flint: Accept');
+  await waitForStatus(page, 'idle after accept', (s) => s.label === 'flint' && !s.spinning, 15000);
+  assertEqual(await editorText(page), EXPECTED, 'text after Accept');
+  await screenshot('bundled-edit');
+});
+
+bundledStep('"flint: Show Server Info" names the bundled binary and its version', async () => {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await runCommand(page, 'flint: Show Server Info');
+  const toast = page.locator('.notification-toast', {hasText: 'bundled with the extension'}).first();
+  await toast.waitFor({state: 'visible', timeout: 15000});
+  const text = await toast.innerText();
+  console.log(`  notification: ${JSON.stringify(text)}`);
+  for (const part of ['flint-lsp 0.1.0', bundledServer(), 'running']) {
+    assertOk(text.includes(part), `"${part}" missing from the notification`);
+  }
+  await toast.locator('.monaco-button', {hasText: 'Copy'}).waitFor({state: 'visible'});
+  assertOk(/server info: source: bundled/.test(flintChannelLog()), 'server info in the output channel');
+  await screenshot('server-info');
+});
+
+bundledStep('"flint: Check Setup" checks the models against the loopback endpoint', async () => {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  // A flint-lsp from before `check` says so; with it, both roles answer the loopback endpoint.
+  const help = spawnSync(bundledServer(), ['--help'], {encoding: 'utf8'});
+  const hasCheck = /\bcheck\b/.test(`${help.stdout}${help.stderr}`);
+  const expected = hasCheck ? 'flint: setup OK' : 'has no "check" command';
+  await runCommand(page, 'flint: Check Setup');
+  const toast = page.locator('.notification-toast', {hasText: expected}).first();
+  await toast.waitFor({state: 'visible', timeout: 60000}).catch(async (error) => {
+    throw new Error(`${error.message}\n  notifications: ${JSON.stringify(await notifications(page))}`);
+  });
+  console.log(`  notification: ${JSON.stringify(await toast.innerText())}`);
+  if (hasCheck) {
+    const log = flintChannelLog();
+    for (const role of ['fast', 'agent']) {
+      const line = new RegExp(`Check Setup: ${role} +ok +openai-chat http://127\\.0\\.0\\.1:${
+          endpoint.port}/v1 fake-${role}: answered in \\d+ ms`);
+      assertOk(line.test(log), `"${line.source}" missing from the output channel:\n${log}`);
+    }
+  }
+  await screenshot('check-setup');
 });
 
 async function pickOutputChannel(name) {

@@ -6,6 +6,8 @@ import type {FlintContext} from './context';
 import {showJobs} from './jobsPicker';
 import {type AgentTaskArgs, Commands, type InlineEditArgs, type InlineEditResult, type Range} from './protocol';
 import {collapseSelection} from './selection';
+import {showServerInfo} from './serverInfo';
+import {checkSetup} from './setupCheck';
 
 function toProtocolRange(range: vscode.Range): Range {
   return {
@@ -181,5 +183,7 @@ export function registerCommands(flint: FlintContext): vscode.Disposable {
       vscode.commands.registerCommand(
           'flint.promptEdit', (target?: unknown) => promptEdit(flint, target)),
       vscode.commands.registerCommand('flint.restartServer', () => flint.restart()),
+      vscode.commands.registerCommand('flint.showServerInfo', () => showServerInfo(flint)),
+      vscode.commands.registerCommand('flint.checkSetup', () => checkSetup(flint)),
   );
 }

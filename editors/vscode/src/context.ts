@@ -15,7 +15,7 @@ import {type EditSessionParams, type JobInfo, type JobsResult, Methods} from './
 import {parseServerLogLine} from './serverLog';
 import {remoteAdvice} from './settingsTab';
 import {isRemoteWindow, openSettingsAt, openSettingsLabel} from './settingsUi';
-import {notFoundMessage, resolveServerPath} from './serverPath';
+import {notFoundMessage, resolveServerPath, serverFoundMessage, type ServerPathQuery, type ServerPathResult} from './serverPath';
 import {collapseSelection} from './selection';
 import {SessionTracker} from './sessions';
 import {buildServerSettings, SECTION, serverSettingKeys} from './settings';
@@ -37,6 +37,7 @@ export class FlintContext implements vscode.Disposable {
   private readonly undoGrouper: UndoGrouper;
   private readonly serverKeys: string[];
   private workDoneTokens = 0;
+  private location?: ServerPathResult;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('flint', {log: true});
@@ -53,6 +54,24 @@ export class FlintContext implements vscode.Disposable {
   get serverProblem(): string|undefined { return this.problem; }
 
   get languageClient(): LanguageClient|undefined { return this.client; }
+
+  // Where the running (or last started) flint-lsp was found, and from which source.
+  get serverLocation(): ServerPathResult|undefined { return this.location; }
+
+  serverQuery(): ServerPathQuery {
+    return {
+      configured: vscode.workspace.getConfiguration(SECTION).get<string>('server.path', ''),
+      pathEnv: process.env.PATH,
+      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+      extensionPath: this.extension.extensionPath,
+      home: os.homedir(),
+      platform: process.platform,
+      arch: process.arch,
+    };
+  }
+
+  // Looks flint-lsp up now (serverPath.ts), as a start would.
+  locateServer(): ServerPathResult { return resolveServerPath(this.serverQuery(), isExecutable); }
 
   // The `flint` settings object flint-lsp reads, for one resource's scope.
   serverSettings(scope?: vscode.Uri): Record<string, unknown> {
@@ -74,14 +93,9 @@ export class FlintContext implements vscode.Disposable {
   async start(): Promise<void> {
     if (this.client) return;
     const config = vscode.workspace.getConfiguration(SECTION);
-    const query = {
-      configured: config.get<string>('server.path', ''),
-      pathEnv: process.env.PATH,
-      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-      extensionPath: this.extension.extensionPath,
-      home: os.homedir(),
-    };
+    const query = this.serverQuery();
     const found = resolveServerPath(query, isExecutable);
+    this.location = found;
     if (!found.path) {
       this.setState('stopped', 'flint-lsp not found');
       this.output.error(`flint-lsp not found; looked at:\n  ${found.tried.join('\n  ')}`);
@@ -120,6 +134,7 @@ export class FlintContext implements vscode.Disposable {
           logLevel}; this channel shows fewer: set its level with "Developer: Set Log Level…" → flint (or the Output view's gear)`);
     }
     const serverOptions: ServerOptions = {command: found.path, args, options: {env: process.env}};
+    this.output.info(serverFoundMessage(found));
     this.output.info(`starting ${found.path} ${args.join(' ')}`);
 
     const client = new LanguageClient('flint', 'flint', serverOptions, this.clientOptions(config));
