@@ -91,3 +91,13 @@ h.contains(output, 'dry run: nothing was built', 'says it built nothing')
 status, output = build(with_server, includes(), '--dry-run', '--force')
 h.eq(0, status, 'exit status of --force')
 h.contains(output, 'would run: cmake --build', '--force builds')
+
+-- :help has the install section's tags, and helptags still runs without an error (E154).
+local doc = h.tempdir()
+h.write_file(doc .. '/flint.txt', h.read_file(h.repo .. '/editors/nvim/doc/flint.txt'))
+vim.cmd('helptags ' .. vim.fn.fnameescape(doc))
+local tags = h.read_file(doc .. '/tags') or ''
+for _, tag in ipairs({ 'flint-install', 'flint-lazy', 'flint-packer', 'flint-vim-plug',
+  'flint-build', 'flint-checkhealth' }) do
+  h.contains(tags, tag .. '\tflint.txt', 'help tag ' .. tag)
+end
