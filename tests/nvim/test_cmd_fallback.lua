@@ -4,6 +4,13 @@
 local h = require('helpers')
 h.capture_notifications()
 
+-- lazy.nvim puts editors/nvim on the runtimepath in its config function, after startup has
+-- sourced plugin/: setup() defines the commands then.
+vim.api.nvim_del_user_command('FlintEdit')
+vim.g.loaded_flint = nil
+require('flint').setup({ filetypes = {} })
+h.eq(2, vim.fn.exists(':FlintEdit'), 'setup() defines the commands plugin/flint.lua defines')
+
 local config = require('flint.config')
 local uv = vim.loop or vim.uv
 
