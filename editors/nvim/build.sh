@@ -162,15 +162,16 @@ fi
 
 say "building flint-lsp in $BUILD_DIR with $CXX_COMPILER ($GENERATOR)"
 if [[ $NEED_NPM_CI == 1 ]]; then
+  say "installing the tree-sitter grammars: npm ci in $GRAMMARS"
   (cd "$GRAMMARS" && run npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) ||
     { say "npm ci in $GRAMMARS failed"; exit 1; }
   run cp "$GRAMMARS/package-lock.json" "$GRAMMARS/node_modules/.flint-lock-stamp"
 fi
-configure=(cmake -S "$REPO" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DFLINT_TESTS=OFF
-  -DFLINT_BENCH=OFF -DFLINT_SANITIZE=OFF)
-# A build folder configured before keeps its generator and compiler.
+configure=(cmake -S "$REPO" -B "$BUILD_DIR")
+# A build folder configured before (e.g. by scripts/demo, with the tests) keeps its choices.
 if [[ ! -f $BUILD_DIR/CMakeCache.txt ]]; then
-  configure+=(-G "$GENERATOR" "-DCMAKE_CXX_COMPILER=$CXX_COMPILER" "-DCMAKE_C_COMPILER=$C_COMPILER")
+  configure+=(-G "$GENERATOR" "-DCMAKE_CXX_COMPILER=$CXX_COMPILER" "-DCMAKE_C_COMPILER=$C_COMPILER"
+    -DCMAKE_BUILD_TYPE=Release -DFLINT_TESTS=OFF -DFLINT_BENCH=OFF -DFLINT_SANITIZE=OFF)
 fi
 run "${configure[@]}" || { say "configuring failed (the lines above say why)"; exit 1; }
 run cmake --build "$BUILD_DIR" --target flint-lsp -j "$JOBS" ||

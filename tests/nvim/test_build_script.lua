@@ -81,8 +81,15 @@ local ready = vim.tbl_extend('force', tools, { ['g++'] = 'echo 11', ['clang++'] 
 status, output = build(stubs(ready), includes(), '--dry-run')
 h.eq(0, status, 'exit status of a dry run with everything there')
 h.contains(output, 'with clang++', 'picks clang++ 14')
-h.contains(output, ('would run: cmake -S %s -B %s/build/release -DCMAKE_BUILD_TYPE=Release'
-  .. ' -DFLINT_TESTS=OFF -DFLINT_BENCH=OFF'):format(h.repo, h.repo), 'configures a release build')
+h.contains(output, ('would run: cmake -S %s -B %s/build/release'):format(h.repo, h.repo),
+  'configures build/release')
+if vim.fn.filereadable(h.repo .. '/build/release/CMakeCache.txt') == 1 then
+  -- A folder configured before (scripts/demo, with the tests) keeps its choices.
+  h.truthy(not output:find('-DFLINT_TESTS', 1, true), 'an existing build/release is kept as it is')
+else
+  h.contains(output, '-G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang'
+    .. ' -DCMAKE_BUILD_TYPE=Release -DFLINT_TESTS=OFF -DFLINT_BENCH=OFF', 'a release build, no tests')
+end
 h.contains(output, ('would run: cmake --build %s/build/release --target flint-lsp'):format(h.repo),
   'builds flint-lsp alone')
 h.contains(output, 'dry run: nothing was built', 'says it built nothing')
