@@ -39,27 +39,32 @@ h.contains(line_with(good, 'agent model: fake-agent at ' .. endpoint.base_url), 
 h.truthy(not good:find('ERROR', 1, true), 'no error in the good report')
 h.truthy(#endpoint.requests() >= 1, 'the endpoint was asked')
 
--- The fast role at a port where nothing listens: the error and flint-lsp's own fix.
+-- The fast role at a port where nothing listens, the agent at an endpoint that refuses its
+-- key: each an error with flint-lsp's own fix as advice, and the key shown nowhere.
 local dead_url = 'http://127.0.0.1:' .. h.dead_port() .. '/v1'
+local refusing = h.start_endpoint({ default = { status = 401 } })
+local key = 'sk-flint-test-key-0123456789'
 local settings = { models = {
   fast = { provider = 'openai-chat', baseUrl = dead_url, model = 'fake-fast' },
-  agent = { provider = 'openai-chat', baseUrl = endpoint.base_url, model = 'fake-agent' },
+  agent = { provider = 'openai-chat', baseUrl = refusing.base_url, model = 'fake-agent',
+    apiKey = key },
 } }
 require('flint').set_settings(settings)
 local expected = vim.fn.json_decode(vim.fn.system({ h.flint_lsp, 'check', '--json', '--settings',
   '-' }, vim.fn.json_encode(settings)))
 h.eq(1, vim.v.shell_error, 'flint-lsp check exits 1 when a role fails')
-local fix
+local fixes = {}
 for _, role in ipairs(expected.roles) do
-  if role.role == 'fast' then
-    h.eq(false, role.ok, 'flint-lsp check: the fast role fails')
-    fix = role.fix
-  end
+  h.eq(false, role.ok, 'flint-lsp check: the ' .. role.role .. ' role fails')
+  h.truthy(type(role.fix) == 'string' and role.fix ~= '', 'flint-lsp check gives a fix')
+  fixes[role.role] = role.fix
 end
-h.truthy(type(fix) == 'string' and fix ~= '', 'flint-lsp check gives a fix for the fast role')
 
 local bad = checkhealth()
-local failed = line_with(bad, 'fast model: fake-fast at ' .. dead_url)
-h.contains(failed, 'ERROR', 'the fast role fails')
-h.contains(bad, fix, 'the fix is the advice')
-h.contains(line_with(bad, 'agent model: fake-agent'), 'OK', 'the agent role still works')
+h.contains(line_with(bad, 'fast model: fake-fast at ' .. dead_url), 'ERROR', 'the fast role fails')
+h.contains(bad, fixes.fast, "the fast role's fix is the advice")
+local refused = line_with(bad, 'agent model: fake-agent at ' .. refusing.base_url)
+h.contains(refused, 'ERROR', 'the agent role fails')
+h.contains(refused, '401', 'with the status')
+h.contains(bad, fixes.agent, "the agent role's fix is the advice")
+h.truthy(not bad:find(key, 1, true), 'the API key is not shown')

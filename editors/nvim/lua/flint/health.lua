@@ -121,6 +121,9 @@ end
 ---@param health flint.Health
 ---@param report table
 local function report_roles(health, report)
+  if type(report.settingsSources) == 'table' and #report.settingsSources > 0 then
+    health.info('settings read from: ' .. table.concat(vim.tbl_map(str, report.settingsSources), ', '))
+  end
   for _, problem in ipairs(type(report.settingsErrors) == 'table' and report.settingsErrors or {}) do
     health.error('settings: ' .. str(problem),
       { 'fix setup({ settings = ... }) or the --config file; see :help flint-providers' })
