@@ -203,12 +203,13 @@ end
 
 --- The client config for the workspace `root_dir`.
 ---@param root_dir string
+---@param cmd? string[] the server's argv (default: config.server_cmd())
 ---@return flint.ClientConfig
-function M.make_config(root_dir)
+function M.make_config(root_dir, cmd)
   local options = config.options
   return {
     name = M.name,
-    cmd = options.cmd,
+    cmd = cmd or config.server_cmd().cmd,
     cmd_env = options.cmd_env,
     root_dir = root_dir,
     workspace_folders = {
@@ -252,24 +253,24 @@ function M.attach(bufnr)
   end
   -- A cmd that cannot run: said once, in one line (Neovim's own spawn error is several lines
   -- and stops at "Press ENTER" on every file opened).
-  local cmd = config.options.cmd
-  if type(cmd) == 'table' and type(cmd[1]) == 'string' and vim.fn.executable(cmd[1]) ~= 1 then
+  -- A bare "flint-lsp" missing from $PATH is looked for in the checkout's build folders.
+  local server = config.server_cmd()
+  if type(server.cmd[1]) == 'string' and not server.found then
     -- M.missing_cmd_said (string|nil): the cmd[1] whose absence was said last.
-    if M.missing_cmd_said ~= cmd[1] then
-      M.missing_cmd_said = cmd[1]
-      require('flint.message').show(('flint: flint-lsp was not found: %s is not executable'
-        .. ' (setup{ cmd = ... }, :checkhealth flint)'):format(cmd[1]), vim.log.levels.ERROR)
+    if M.missing_cmd_said ~= server.cmd[1] then
+      M.missing_cmd_said = server.cmd[1]
+      require('flint.message').show(config.not_found_message(server), vim.log.levels.ERROR)
     end
     return nil
   end
   local root = M.root_dir(bufnr)
   if compat.has_lsp_start then
-    return vim.lsp.start(M.make_config(root), { bufnr = bufnr })
+    return vim.lsp.start(M.make_config(root, server.cmd), { bufnr = bufnr })
   end
   local id = started[root]
   local client = id and vim.lsp.get_client_by_id(id)
   if not client or compat.is_stopped(client) then
-    id = vim.lsp.start_client(M.make_config(root))
+    id = vim.lsp.start_client(M.make_config(root, server.cmd))
     if not id then
       return nil
     end

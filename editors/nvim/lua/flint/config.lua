@@ -12,7 +12,7 @@
 
 --- The merged options (config.options): every field has its default.
 ---@class flint.Options
----@field cmd string[] argv of the server; the first word is looked up in $PATH.
+---@field cmd string[] argv of the server; a bare "flint-lsp" is looked up in $PATH, then in the checkout's build folders (config.server_cmd).
 ---@field cmd_env? table<string, string> Extra environment for the server process.
 ---@field settings table flint's settings object (models, edit, completion, jobs).
 ---@field filetypes string[] Filetypes whose buffers get flint; "*" for every file buffer.
@@ -44,7 +44,8 @@ local M = {}
 
 ---@type flint.Options
 M.defaults = {
-  -- argv of the server; the first word is looked up in $PATH.
+  -- argv of the server. A bare "flint-lsp" is looked up in $PATH, then in the build folders of
+  -- the checkout this plugin belongs to (M.build_folders): editors/nvim/build.sh builds there.
   cmd = { 'flint-lsp' },
   -- Extra environment for the server process (e.g. { FLINT_API_KEY = ... }).
   cmd_env = nil,
@@ -127,6 +128,80 @@ function M.apply(user)
   end
   M.options = merged
   return merged
+end
+
+--- Where a checkout's flint-lsp may be, relative to the repository root, in the order tried:
+--- editors/nvim/build.sh's release build, the packaging build, the development build.
+---@type string[]
+M.build_folders = { 'build/release/bin', 'build/package/bin', 'build/bin' }
+
+--- The repository this plugin belongs to (<repo>/editors/nvim/lua/flint/config.lua), or nil
+--- when the plugin was copied elsewhere. Tests may set M.checkout.
+---@type string|nil
+M.checkout = (function()
+  local source = debug.getinfo(1, 'S').source
+  if source:sub(1, 1) ~= '@' then
+    return nil
+  end
+  local repo = vim.fn.fnamemodify(source:sub(2), ':p:h:h:h:h:h')
+  if vim.fn.filereadable(repo .. '/editors/nvim/lua/flint/config.lua') == 1 then
+    return repo
+  end
+  return nil
+end)()
+
+--- How the server's argv was found, for messages and :checkhealth.
+---@class flint.ServerCmd
+---@field cmd string[] argv to start (cmd[1] resolved when it was found in a build folder).
+---@field found boolean cmd[1] is executable.
+---@field where string "$PATH", "the checkout's build/release/bin", "the cmd option", or "".
+---@field tried string[] The places looked at, when `found` is false.
+
+--- The server's argv: config.options.cmd, where a bare "flint-lsp" that $PATH lacks becomes
+--- the first executable <checkout>/<build folder>/flint-lsp.
+---@param cmd? string[] default: config.options.cmd
+---@return flint.ServerCmd
+function M.server_cmd(cmd)
+  cmd = cmd or M.options.cmd or {}
+  local program = cmd[1]
+  if type(program) ~= 'string' or program == '' then
+    return { cmd = cmd, found = false, where = '', tried = {} }
+  end
+  local bare = not program:find('/', 1, true)
+  if vim.fn.executable(program) == 1 then
+    return { cmd = cmd, found = true, where = bare and '$PATH' or 'the cmd option', tried = {} }
+  end
+  local tried = { bare and (program .. ' in $PATH') or program }
+  if program == 'flint-lsp' and M.checkout then
+    for _, folder in ipairs(M.build_folders) do
+      local candidate = M.checkout .. '/' .. folder .. '/flint-lsp'
+      if vim.fn.executable(candidate) == 1 then
+        local resolved = vim.deepcopy(cmd)
+        resolved[1] = candidate
+        return { cmd = resolved, found = true, where = "the checkout's " .. folder, tried = {} }
+      end
+      table.insert(tried, candidate)
+    end
+  end
+  return { cmd = cmd, found = false, where = '', tried = tried }
+end
+
+--- One line saying that the server was not found and what to do.
+---@param server flint.ServerCmd
+---@return string
+function M.not_found_message(server)
+  local program = tostring(server.cmd[1])
+  if program ~= 'flint-lsp' then
+    return ('flint: flint-lsp was not found: %s is not executable'
+      .. ' (setup{ cmd = ... }, :checkhealth flint)'):format(program)
+  end
+  local fix = M.checkout
+      and ('run %s/editors/nvim/build.sh (it names what is missing)'):format(M.checkout)
+    or 'build flint-lsp'
+  return ('flint: flint-lsp was not found (looked in $PATH%s): %s, or install the flint-lsp'
+    .. ' .deb package, or set setup{ cmd = { "/path/to/flint-lsp" } }'):format(
+    M.checkout and (' and ' .. M.checkout .. '/{' .. table.concat(M.build_folders, ',') .. '}')
+      or '', fix)
 end
 
 return M

@@ -71,9 +71,9 @@ local function why_not_attached(bufnr)
     return ("flint is not set up for filetype '%s' (add it to setup{ filetypes = ... })"):format(
       filetype)
   end
-  local cmd = config.options.cmd
-  if type(cmd) == 'table' and type(cmd[1]) == 'string' and vim.fn.executable(cmd[1]) ~= 1 then
-    return ('flint-lsp was not found: %s is not executable (setup{ cmd = ... })'):format(cmd[1])
+  local server = config.server_cmd()
+  if type(server.cmd[1]) == 'string' and not server.found then
+    return (config.not_found_message(server):gsub('^flint: ', ''))
   end
   return nil
 end

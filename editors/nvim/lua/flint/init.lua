@@ -29,6 +29,11 @@ function M.setup(opts)
   local client = require('flint.client')
   local highlight = require('flint.highlight')
   local options = config.apply(opts)
+  -- A plugin manager that puts editors/nvim on 'runtimepath' after startup (lazy.nvim's
+  -- config function) leaves plugin/flint.lua unsourced: its commands come from here then.
+  if not vim.g.loaded_flint then
+    vim.cmd('runtime plugin/flint.lua')
+  end
 
   highlight.define_groups()
   require('flint.progress').listen(client.name)
