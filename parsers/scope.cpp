@@ -11,7 +11,7 @@ namespace {
 constexpr size_t kMaxNameBytes = 200;
 
 bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
 bool is_definition_like(UnitKind kind) {
@@ -116,6 +116,9 @@ class ScopeFinder {
   // line, by a unit: that unit.
   std::optional<TSNode> attached_target(TSNode node) {
     if (ts_node_is_null(node) || !units_.classify(node).attached) return std::nullopt;
+    // A trailing comment belongs to its own line's code, as start_with_attached decides: the
+    // unit below would not widen over it, and its scope would miss the cursor.
+    if (!starts_line(input_, ts_node_start_byte(node))) return std::nullopt;
     TSNode current = node;
     for (;;) {
       TSNode next = ts_node_next_named_sibling(current);

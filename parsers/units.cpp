@@ -235,8 +235,11 @@ uint32_t last_row(TSNode node) {
 bool starts_line(const TextInput& input, uint32_t byte) {
   TextPoint point = point_of_byte(input, byte);
   auto line = input.line(point.row);
+  // Indentation is any blank: a form feed (page breaks in Python and C sources) or a stray
+  // carriage return before a comment must not detach it from the definition below.
   for (uint32_t i = 0; i < point.column && i < line.size(); ++i) {
-    if (line[i] != ' ' && line[i] != '\t') return false;
+    char c = line[i];
+    if (c != ' ' && c != '\t' && c != '\f' && c != '\v' && c != '\r') return false;
   }
   return true;
 }

@@ -26,6 +26,16 @@ class Foo(Base):
               Expect("function_definition").in({"Foo"}));
 }
 
+// A form feed (Emacs page break, found in CPython's own sources) indenting a comment does not
+// detach it from the function below.
+TEST(GoldenPython, ACommentAfterAFormFeedTravelsWithItsDefinition) {
+  check_scope("python",
+              "import os\n\n⟦\f# Look it up.\ndef lookup(key):\n    return os.environ[‸key]⟧\n",
+              Expect("function_definition"));
+  check_scope("python", "import os\n\n⟦\f# Look ‸it up.\ndef lookup(key):\n    return key⟧\n",
+              Expect("function_definition"));
+}
+
 TEST(GoldenPython, DecoratorsAndCommentsTravelWithTheirDefinition) {
   check_scope("python", R"(
 import os

@@ -30,6 +30,14 @@ return M
               Expect("function_declaration"));
 }
 
+// A blank that is not a space or a tab before a doc comment (a stray carriage return, a form
+// feed page break): the comment is still the definition's, and a cursor on it gets the
+// definition with the comment (fuzz_scope found a scope that missed the cursor's line).
+TEST(GoldenLua, DocCommentAfterAStrayCarriageReturn) {
+  check_scope("lua", "\n⟦\r-- Sums ‸a list.\nfunction M.sum(l)\n  return 0\nend⟧\n\nreturn M\n",
+              Expect("function_declaration"));
+}
+
 TEST(GoldenLua, AnonymousFunctionAssignedIsAFunction) {
   check_scope("lua", R"(
 ⟦local greet = function(name)
