@@ -833,6 +833,12 @@ bundledStep('an inline edit lands, served by the bundled flint-lsp', async () =>
   await runCommand(page, 'flint: Accept');
   await waitForStatus(page, 'idle after accept', (s) => s.label === 'flint' && !s.spinning, 15000);
   assertEqual(await editorText(page), EXPECTED, 'text after Accept');
+  // Nothing of the session is left on screen: no "flint is editing… | Cancel" above the region.
+  await waitFor('the CodeLens to go once the edit is accepted', async () => {
+    const titles = await page.locator('.editor-group-container.active .contentWidgets .codelens-decoration')
+                       .allInnerTexts();
+    return titles.length === 0 ? true : undefined;
+  }, {timeoutMs: 10000});
   await screenshot('bundled-edit');
 });
 
