@@ -1,5 +1,7 @@
 #include "tests/fake_endpoint/connection.h"
 
+#include <wslay/wslay.h>
+
 #include <asio/write.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -40,6 +42,10 @@ std::string hex(size_t value) {
 Connection::Connection(FakeEndpoint::Impl& endpoint, asio::ip::tcp::socket socket, uint64_t id)
     : endpoint_(endpoint), socket_(std::move(socket)), timer_(endpoint.io), id_(id) {}
 
+Connection::~Connection() {
+  if (ws_ != nullptr) wslay_event_context_free(ws_);
+}
+
 void Connection::start() {
   read();
 }
@@ -56,12 +62,20 @@ void Connection::read() {
                               return;
                             }
                             self->input_.append(self->read_buffer_.data(), n);
-                            if (!self->responding_) self->next_request();
+                            if (self->ws_ != nullptr) {
+                              self->ws_receive();
+                            } else if (!self->responding_) {
+                              self->next_request();
+                            }
                             if (!self->closed_) self->read();
                           });
 }
 
 void Connection::next_request() {
+  if (ws_ != nullptr) {
+    ws_next_message();
+    return;
+  }
   while (!responding_ && !closed_) {
     HttpRequest request;
     switch (reader_.parse(input_, request)) {
@@ -91,6 +105,7 @@ void Connection::next_request() {
       case ParseStatus::kComplete:
         continue_sent_ = false;
         handle(std::move(request));
+        if (ws_ != nullptr) return;  // upgraded: the rest is WebSocket frames
         break;
     }
   }
@@ -116,8 +131,14 @@ void Connection::handle(HttpRequest request) {
   record.received_at = received;
   std::optional<Api> api = api_for_path(request.path);
   if (api) record.api = std::string(api_name(*api));
+  bool upgrade_request = api == Api::kOpenAiResponses && is_websocket_upgrade(request);
+  record.websocket = upgrade_request;
   uint64_t record_id = endpoint_.record(std::move(record));
   current_record_ = record_id;
+  if (upgrade_request) {
+    upgrade(request, record_id);
+    return;
+  }
 
   if (request.method == "HEAD") {
     respond(200, "", "", {}, record_id);
@@ -188,6 +209,7 @@ void Connection::start_stream(Api api, const HttpRequest& request, Reply reply,
   context.prompt_tokens = static_cast<int64_t>(request.body.size() / 4);
   context.quirks = reply.quirks;
   context.reasoning_field = reply.reasoning_field;
+  if (ws_ != nullptr) context.response_id = ws_response_id_;
 
   Streaming s;
   s.format = StreamFormat::make(api, std::move(context));
@@ -225,12 +247,14 @@ void Connection::start_stream(Api api, const HttpRequest& request, Reply reply,
   s.reply = std::move(reply);
   stream_ = std::move(s);
 
-  std::string head = "HTTP/1.1 200 OK\r\nContent-Type: ";
-  head.append(stream_->format->content_type());
-  head += "\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
-  for (const auto& [name, value] : stream_->reply.headers) head += name + ": " + value + "\r\n";
-  head += keep_alive_ ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-  write(head);
+  if (ws_ == nullptr) {
+    std::string head = "HTTP/1.1 200 OK\r\nContent-Type: ";
+    head.append(stream_->format->content_type());
+    head += "\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
+    for (const auto& [name, value] : stream_->reply.headers) head += name + ": " + value + "\r\n";
+    head += keep_alive_ ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+    write(head);
+  }
   endpoint_.update(record_id, [](RecordedRequest& r) { r.status = 200; });
   std::string begin = stream_->format->begin();
   if (comments()) begin = ": OPENROUTER PROCESSING\n\n" + begin;
@@ -341,6 +365,12 @@ bool Connection::apply_fault(std::string& out) {
       return true;
     case Fault::kCut:
       write_chunk(out);
+      if (ws_ != nullptr) {
+        // A close frame (1011) in the middle of the response, then the TCP connection ends.
+        static constexpr std::string_view kReason = "flint fake endpoint: fault cut";
+        wslay_event_queue_close(ws_, 1011, reinterpret_cast<const uint8_t*>(kReason.data()),
+                                kReason.size());
+      }
       close_after_write_ = true;
       flush();
       return true;
@@ -365,6 +395,11 @@ void Connection::heartbeat(std::chrono::milliseconds period) {
 }
 
 void Connection::end_body() {
+  if (ws_ != nullptr) {
+    response_done_after_write_ = true;
+    flush();
+    return;
+  }
   write("0\r\n\r\n");
   response_done_after_write_ = true;
   if (!keep_alive_) close_after_write_ = true;
@@ -398,6 +433,10 @@ void Connection::write(std::string_view bytes) {
 
 void Connection::append_chunk(std::string_view payload) {
   if (payload.empty()) return;
+  if (ws_ != nullptr) {
+    ws_events(payload);
+    return;
+  }
   output_ += hex(payload.size());
   output_ += "\r\n";
   output_.append(payload);
@@ -411,6 +450,7 @@ void Connection::write_chunk(std::string_view payload) {
 
 void Connection::flush() {
   if (write_in_flight_ || closed_) return;
+  if (ws_ != nullptr) ws_drain();
   if (output_.empty()) {
     after_writes();
     return;

@@ -3,8 +3,15 @@
 // tolerated), answers control and HEAD requests at once, and streams scripted replies with
 // chunked transfer encoding on a per-connection timer. While a reply streams, the socket is
 // still read, so a client that goes away (a cancelled stream) is noticed at once.
+//
+// WebSocket Responses mode (websocket_mode.cpp): a GET on .../responses with Upgrade: websocket
+// turns the connection into a WebSocket (wslay frames it, server side); each response.create
+// text message is then answered with the Responses events, one text message per event, through
+// the same streaming code (the SSE events the format writes are re-framed as messages).
 
 #include <array>
+#include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,11 +25,16 @@
 #include "tests/fake_endpoint/endpoint_state.h"
 #include "tests/fake_endpoint/stream_formats.h"
 
+struct wslay_event_context;
+
 namespace flint::fake {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(FakeEndpoint::Impl& endpoint, asio::ip::tcp::socket socket, uint64_t id);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
   void start();
   // Server shutdown.
   void close();
@@ -71,6 +83,26 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void after_writes();
   void peer_closed();
   void close_now();
+
+  // WebSocket Responses mode (websocket_mode.cpp).
+  static bool is_websocket_upgrade(const HttpRequest& request);
+  void upgrade(const HttpRequest& request, uint64_t record_id);
+  void ws_receive();       // frames from input_, then answers what arrived
+  void ws_next_message();  // starts the next queued response.create
+  void ws_handle(std::string text);
+  void ws_send(std::string_view text);   // queues one text message
+  void ws_events(std::string_view sse);  // each SSE event's data as one message
+  void ws_error(int status, std::string_view code, std::string_view message,
+                std::string_view param);
+  void ws_drain();  // wslay's queued frames into output_
+
+  wslay_event_context* ws_ = nullptr;
+  std::string ws_path_;
+  std::deque<std::string> ws_messages_;  // received, waiting for the current response
+  std::map<std::string, nlohmann::json> ws_responses_;  // id -> full input + output items
+  nlohmann::json ws_context_;                           // the current response's full input
+  std::string ws_response_id_;
+  uint64_t ws_next_response_ = 1;
 
   FakeEndpoint::Impl& endpoint_;
   asio::ip::tcp::socket socket_;

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -56,6 +57,8 @@ struct FakeEndpoint::Impl {
   void update(uint64_t request_id, const std::function<void(RecordedRequest&)>& change);
   Reply choose(std::string_view path, std::string_view body, uint64_t request_id,
                Defaults& defaults);
+  // A WebSocket upgrade: the refusal an `upgrade` rule scripts, or nullopt (accept).
+  std::optional<Reply> choose_upgrade(std::string_view path, uint64_t request_id);
   void connection_closed(uint64_t connection);
   void write_log(std::string_view line);
   // The /_flint/ control API: status and JSON body.

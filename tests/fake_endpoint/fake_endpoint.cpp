@@ -40,6 +40,10 @@ json to_json(const RecordedRequest& request, Clock::time_point started) {
           {"eventsWritten", request.events_written},
           {"completed", request.completed},
           {"clientDisconnected", request.client_disconnected},
+          {"websocket", request.websocket},
+          {"inputItems", request.input_items},
+          {"previousResponseId", request.previous_response_id},
+          {"contextItems", request.context_items},
           {"receivedMs", static_cast<double>(received.count()) / 1000.0}};
 }
 
@@ -121,6 +125,21 @@ Reply FakeEndpoint::Impl::choose(std::string_view path, std::string_view body, u
             ": status " + std::to_string(reply.status) + ", fault " +
             std::string(to_string(reply.fault)) + ", " + std::to_string(reply.text.size()) +
             " text bytes, " + std::to_string(reply.tool_calls.size()) + " tool call(s)");
+  return reply;
+}
+
+std::optional<Reply> FakeEndpoint::Impl::choose_upgrade(std::string_view path,
+                                                        uint64_t request_id) {
+  int rule = -1;
+  std::optional<Reply> reply;
+  {
+    std::lock_guard lock(mutex);
+    reply = choose_upgrade_reply(script, path, rule);
+  }
+  update(request_id, [rule](RecordedRequest& r) { r.rule = rule; });
+  write_log(reply ? "  -> WebSocket upgrade, rule " + std::to_string(rule) + ": status " +
+                        std::to_string(reply->status)
+                  : std::string("  -> WebSocket upgrade accepted"));
   return reply;
 }
 

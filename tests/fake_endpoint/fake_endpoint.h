@@ -36,6 +36,12 @@ struct RecordedRequest {
   int64_t events_written = 0;        // content events (text or tool-argument chunks) written
   bool completed = false;            // the whole response was written
   bool client_disconnected = false;  // the client closed the connection mid-response
+  // WebSocket Responses mode: the upgrade (method GET, status 101 or the refusal) and each
+  // response.create message (method "MESSAGE", body = the message) have websocket = true.
+  bool websocket = false;
+  int64_t input_items = -1;          // a message's `input` items (-1: not a message)
+  std::string previous_response_id;  // a message's previous_response_id, "" if none
+  int64_t context_items = -1;  // input items after resolving previous_response_id (-1: unresolved)
 
   std::string header(std::string_view name) const;  // "" when absent; name case-insensitive
   nlohmann::json json() const;                      // the body parsed; null if not JSON

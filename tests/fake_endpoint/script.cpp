@@ -196,7 +196,8 @@ Script parse_script(const json& source, const Defaults& base) {
     for (size_t i = 0; i < rules.size(); ++i) {
       std::string where = "rules[" + std::to_string(i) + "]";
       const json& object = rules[i];
-      check_keys(object, where, {"match", "matchRegex", "path", "times", "reply", "replies"});
+      check_keys(object, where,
+                 {"match", "matchRegex", "path", "upgrade", "times", "reply", "replies"});
       Rule rule;
       if (object.contains("match")) rule.match = get_string(object, "match", where);
       if (object.contains("matchRegex")) {
@@ -208,6 +209,10 @@ Script parse_script(const json& source, const Defaults& base) {
         }
       }
       if (object.contains("path")) rule.path = get_string(object, "path", where);
+      if (object.contains("upgrade")) {
+        if (!object["upgrade"].is_boolean()) bad(where + ".upgrade", "must be true or false");
+        rule.upgrade = object["upgrade"].get<bool>();
+      }
       if (object.contains("times")) rule.times = get_int(object, "times", where, 1);
       if (object.contains("reply") == object.contains("replies")) {
         bad(where, "needs exactly one of 'reply' or 'replies'");
@@ -236,6 +241,7 @@ Reply choose_reply(Script& script, std::string_view path, std::string_view body,
   for (size_t i = 0; i < script.rules.size(); ++i) {
     Rule& rule = script.rules[i];
     bool multi = rule.replies.size() > 1;
+    if (rule.upgrade) continue;
     if (multi && rule.served >= static_cast<int>(rule.replies.size())) continue;
     if (rule.times && rule.served >= *rule.times) continue;
     if (!rule.path.empty() && path.find(rule.path) == std::string_view::npos) continue;
@@ -253,6 +259,23 @@ Reply choose_reply(Script& script, std::string_view path, std::string_view body,
   Reply reply;
   reply.text = "Hello from the flint fake endpoint.";
   return reply;
+}
+
+std::optional<Reply> choose_upgrade_reply(Script& script, std::string_view path, int& rule_index) {
+  for (size_t i = 0; i < script.rules.size(); ++i) {
+    Rule& rule = script.rules[i];
+    bool multi = rule.replies.size() > 1;
+    if (!rule.upgrade) continue;
+    if (multi && rule.served >= static_cast<int>(rule.replies.size())) continue;
+    if (rule.times && rule.served >= *rule.times) continue;
+    if (!rule.path.empty() && path.find(rule.path) == std::string_view::npos) continue;
+    int turn = multi ? rule.served : 0;
+    ++rule.served;
+    rule_index = static_cast<int>(i);
+    return rule.replies[turn];
+  }
+  rule_index = -1;
+  return std::nullopt;
 }
 
 std::string_view to_string(Fault fault) {

@@ -61,7 +61,10 @@ struct Rule {
   std::string match;  // substring of the body; empty = any
   std::optional<std::regex> match_regex;
   std::string match_regex_source;
-  std::string path;            // substring of the request path; empty = any
+  std::string path;  // substring of the request path; empty = any
+  // Answers WebSocket upgrades (GET .../responses with Upgrade: websocket) instead of requests:
+  // status 101 accepts, any other refuses with that status.
+  bool upgrade = false;
   std::optional<int> times;    // serve `reply` this many times, then skip the rule
   std::vector<Reply> replies;  // one reply, or successive replies ("replies")
   int served = 0;
@@ -86,6 +89,10 @@ Script parse_script(const nlohmann::json& json, const Defaults& base = {});
 // The reply for a request (advances the chosen rule's counter); `rule_index` is -1 for the
 // default reply.
 Reply choose_reply(Script& script, std::string_view path, std::string_view body, int& rule_index);
+
+// For a WebSocket upgrade: the first `upgrade` rule whose path matches (advancing its counter),
+// or nullopt (accept the upgrade).
+std::optional<Reply> choose_upgrade_reply(Script& script, std::string_view path, int& rule_index);
 
 std::string_view to_string(Fault fault);
 

@@ -161,9 +161,10 @@ class OpenAiResponsesFormat final : public StreamFormat {
   using StreamFormat::StreamFormat;
   std::string_view content_type() const override { return "text/event-stream"; }
   std::string begin() override {
-    std::string response = R"({"id":"resp_flint","object":"response","created_at":)" +
-                           std::string(kCreated) + R"(,"status":"in_progress","model":)" +
-                           quote(context_.model) + R"(,"output":[]})";
+    std::string response = "{\"id\":" + quote(context_.response_id) +
+                           R"(,"object":"response","created_at":)" + std::string(kCreated) +
+                           R"(,"status":"in_progress","model":)" + quote(context_.model) +
+                           R"(,"output":[]})";
     return event("response.created", "\"response\":" + response) +
            event("response.in_progress", "\"response\":" + response);
   }
@@ -219,7 +220,7 @@ class OpenAiResponsesFormat final : public StreamFormat {
   std::string end(std::string_view finish_reason, int64_t completion_tokens, bool) override {
     std::string out = close_reasoning() + close_message();
     bool incomplete = finish_reason == "length" || finish_reason == "max_output_tokens";
-    json response = {{"id", "resp_flint"},
+    json response = {{"id", context_.response_id},
                      {"object", "response"},
                      {"created_at", 1700000000},
                      {"status", incomplete ? "incomplete" : "completed"},

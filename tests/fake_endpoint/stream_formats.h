@@ -33,6 +33,7 @@ struct StreamContext {
   int64_t prompt_tokens = 0;
   Quirks quirks;                                      // from the reply
   std::string reasoning_field = "reasoning_content";  // openai-chat's reasoning delta field
+  std::string response_id = "resp_flint";             // Responses: the response's id
 };
 
 class StreamFormat {
