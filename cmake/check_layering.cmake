@@ -8,6 +8,7 @@ set(layers
   "server/completion/=server/completion/ server/edits/ server/models/ server/text/ protocol/ parsers/"
   "server/edits/=server/edits/ server/models/ server/text/ protocol/ parsers/"
   "server/models/=server/models/ server/text/ protocol/ parsers/"
+  "server/models/websocket/=server/models/websocket/ server/models/ server/text/ protocol/ parsers/"
   "server/text/=server/text/ protocol/ parsers/"
   "protocol/=protocol/"
   "parsers/=parsers/")

@@ -1,9 +1,9 @@
-// The WebSocket transport's connection (server/models/websocket_connection.h) against the
+// The WebSocket transport's connection (server/models/websocket/websocket_connection.h) against the
 // loopback endpoint's WebSocket Responses mode: the upgrade, a response.create streamed back as
 // one message per event, refused upgrades, a close in the middle, pings across an idle gap, the
 // key in the handshake only, and continuations resolved by the endpoint's per-connection state.
 
-#include "server/models/websocket_connection.h"
+#include "server/models/websocket/websocket_connection.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "server/models/websocket_connection.h"
+#include "server/models/websocket/websocket_connection.h"
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -462,6 +462,9 @@ WebSocketClose WebSocketConnection::State::serve() {
     }
 
     if (wslay_event_want_write(ws) != 0 && wslay_event_send(ws) != 0) {
+      // The server sent its close frame and hung up before our echo went out: its close (code
+      // and reason) is what happened, not the failed echo.
+      if (wslay_event_get_close_received(ws) != 0) break;
       return failure("the WebSocket connection failed while sending: " +
                      (io_error.empty() ? std::string("protocol error") : io_error));
     }
