@@ -5,11 +5,8 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -17,6 +14,7 @@
 #include <vector>
 
 #include "tests/fake_endpoint/fake_endpoint.h"
+#include "tests/support/shell_command.h"
 #include "tests/support/untrusted_tls_server.h"
 
 namespace flint {
@@ -51,15 +49,10 @@ class CheckCommand : public ::testing::Test {
     for (const std::string& variable : env) command += " '" + variable + "'";
     command += std::string(" '") + FLINT_LSP + "' check " + arguments + " < '" +
                settings_file_.string() + "' 2>&1";
+    test::CommandResult run = test::run_shell(command);
     Result result;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return result;
-    std::array<char, 4096> buffer{};
-    size_t n = 0;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-      result.out.append(buffer.data(), n);
-    int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.exit_code = run.exit_code;
+    result.out = std::move(run.out);
     if (arguments.find("--json") != std::string::npos) {
       result.report = json::parse(result.out, nullptr, false);
     }

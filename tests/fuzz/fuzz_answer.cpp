@@ -71,20 +71,6 @@ Input read_input(std::string_view bytes) {
   return in;
 }
 
-std::string shown(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 // What the region must end with, from the whole answer at once: the cleaner's code fitted by
 // shape_answer() and laid over the original by a StreamDiff (which keeps the line endings of
 // the lines it reproduces), as EditSession documents it; nullopt when the answer is refused.

@@ -3,6 +3,7 @@
 // keeps the input that did it), then trap, which libFuzzer records as a crash.
 
 #include <cstdio>
+#include <string>
 #include <string_view>
 
 namespace flint::fuzz {
@@ -21,5 +22,20 @@ namespace flint::fuzz {
   do {                                                   \
     if (!(condition)) ::flint::fuzz::fail(what, detail); \
   } while (false)
+
+// `s` quoted, with its line breaks visible, for a property's detail.
+inline std::string shown(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
 
 }  // namespace flint::fuzz

@@ -57,20 +57,6 @@ std::vector<std::string_view> pieces(std::string_view body, Split split, uint8_t
   return out;
 }
 
-std::string shown(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& item : items) out += item + "\n";

@@ -152,6 +152,27 @@ void EditorClient::type(const std::string& uri, int line, int character, int end
               {"contentChanges", json::array({{{"range", range}, {"text", text}}})}});
 }
 
+void EditorClient::apply_and_report(const std::string& uri, Doc& doc, const json& text_edits) {
+  // Edits of one document refer to it before any of them: apply from the last to the first.
+  std::vector<json> edits(text_edits.begin(), text_edits.end());
+  std::string before = doc.text;
+  for (auto e = edits.rbegin(); e != edits.rend(); ++e) {
+    replace(doc, (*e)["range"], (*e)["newText"]);
+  }
+  ++doc.version;
+  json content_changes = json::array();
+  if (options_.reports_own_ranges) {
+    content_changes.push_back(own_change(before, doc.text));
+    if (edits.size() != 1 || edits[0]["range"] != content_changes[0]["range"]) ++reranged_edits_;
+  } else {
+    for (auto e = edits.rbegin(); e != edits.rend(); ++e) {
+      content_changes.push_back({{"range", (*e)["range"]}, {"text", (*e)["newText"]}});
+    }
+  }
+  notify("textDocument/didChange", json{{"textDocument", {{"uri", uri}, {"version", doc.version}}},
+                                        {"contentChanges", content_changes}});
+}
+
 void EditorClient::apply_edit_request(const json& message) {
   if (!options_.answer_edits) {
     ++unanswered_edits_;
@@ -188,51 +209,14 @@ void EditorClient::apply_edit_request(const json& message) {
       for (const json& change : edit["documentChanges"]) {
         std::string uri = change["textDocument"]["uri"];
         Doc& doc = docs_[uri];
-        // Edits of one TextDocumentEdit refer to the document before any of them: apply from
-        // the last to the first.
-        std::vector<json> edits(change["edits"].begin(), change["edits"].end());
-        std::string before = doc.text;
-        for (auto e = edits.rbegin(); e != edits.rend(); ++e) {
-          replace(doc, (*e)["range"], (*e)["newText"]);
-        }
-        ++doc.version;
-        json content_changes = json::array();
-        if (options_.reports_own_ranges) {
-          content_changes.push_back(own_change(before, doc.text));
-          if (edits.size() != 1 || edits[0]["range"] != content_changes[0]["range"])
-            ++reranged_edits_;
-        } else {
-          for (auto e = edits.rbegin(); e != edits.rend(); ++e) {
-            content_changes.push_back({{"range", (*e)["range"]}, {"text", (*e)["newText"]}});
-          }
-        }
-        notify("textDocument/didChange",
-               json{{"textDocument", {{"uri", uri}, {"version", doc.version}}},
-                    {"contentChanges", content_changes}});
+        apply_and_report(uri, doc, change["edits"]);
       }
     }
   } else if (accept && edit.contains("changes")) {
     applied = true;
     for (auto& [uri, edits_json] : edit["changes"].items()) {
       Doc& doc = docs_[uri];
-      std::vector<json> edits(edits_json.begin(), edits_json.end());
-      std::string before = doc.text;
-      for (auto e = edits.rbegin(); e != edits.rend(); ++e)
-        replace(doc, (*e)["range"], (*e)["newText"]);
-      ++doc.version;
-      json content_changes = json::array();
-      if (options_.reports_own_ranges) {
-        content_changes.push_back(own_change(before, doc.text));
-        if (edits.size() != 1 || edits[0]["range"] != content_changes[0]["range"])
-          ++reranged_edits_;
-      } else {
-        for (auto e = edits.rbegin(); e != edits.rend(); ++e) {
-          content_changes.push_back({{"range", (*e)["range"]}, {"text", (*e)["newText"]}});
-        }
-      }
-      notify("textDocument/didChange",
-             json{{"textDocument", {{"uri", uri}, {"version", doc.version}}},
-                  {"contentChanges", content_changes}});
+      apply_and_report(uri, doc, edits_json);
     }
   } else if (!accept) {
     reason = "refused by the test";

@@ -116,6 +116,9 @@ class EditorClient {
   nlohmann::json position_of(const std::string& text, size_t byte) const;
   // The change that turns `before` into `after`, as an editor that diffs reports it.
   nlohmann::json own_change(const std::string& before, const std::string& after) const;
+  // Applies one document's TextEdits and reports them with didChange (the edits' ranges, or
+  // the editor's own with reports_own_ranges).
+  void apply_and_report(const std::string& uri, Doc& doc, const nlohmann::json& text_edits);
   void replace(Doc& doc, const nlohmann::json& range, const std::string& text);
 
   EditorOptions options_;

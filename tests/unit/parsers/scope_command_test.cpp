@@ -1,20 +1,16 @@
 // `flint-lsp scope`, run as a real process (server/scope_command.cpp is part of flint-lsp).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/support/shell_command.h"
+
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-};
+using Result = flint::test::CommandResult;
 
 class ScopeCommand : public ::testing::Test {
  protected:
@@ -41,17 +37,7 @@ class ScopeCommand : public ::testing::Test {
   }
 
   Result scope(const std::string& arguments) {
-    Result result;
-    std::string command = "'" + binary_ + "' scope " + arguments + " 2>/dev/null";
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return result;
-    std::array<char, 4096> buffer{};
-    size_t n = 0;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-      result.out.append(buffer.data(), n);
-    int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
+    return flint::test::run_shell("'" + binary_ + "' scope " + arguments + " 2>/dev/null");
   }
 
   std::string binary_;
